@@ -1,0 +1,150 @@
+/** The hook registry: iClosed's seven webhook triggers, their aliases, default sheets and dedup keys. */
+import callBooked from './examples/call-booked.json';
+import callCancelled from './examples/call-cancelled.json';
+import callRescheduled from './examples/call-rescheduled.json';
+import contactByStatus from './examples/contact-by-status.json';
+import contactCreated from './examples/contact-created.json';
+import contactUpdated from './examples/contact-updated.json';
+import outcomeAdded from './examples/outcome-added.json';
+
+/** Identifier of a known hook type, or `other` for deliveries no hook type matches. */
+export type HookId =
+  | 'contactCreated'
+  | 'contactByStatus'
+  | 'contactUpdated'
+  | 'callBooked'
+  | 'callCancelled'
+  | 'callRescheduled'
+  | 'callOutcome';
+
+export const OTHER_HOOK = 'other' as const;
+export type RouteId = HookId | typeof OTHER_HOOK;
+
+/** Write modes a sheet can use. */
+export type WriteMode = 'append' | 'upsert' | 'insert-if-new';
+export const WRITE_MODES: readonly WriteMode[] = ['append', 'upsert', 'insert-if-new'];
+
+/** What the app knows about one hook type. */
+export interface HookDefinition {
+  id: HookId;
+  /** Display name, as iClosed's help article spells it; also the default sheet name. */
+  name: string;
+  /** Other spellings seen in `hookType` and iClosed's trigger ids. */
+  aliases: string[];
+  defaultMode: WriteMode;
+  /** Dot paths of the fields that identify a row. */
+  defaultKey: string[];
+  /** Fields holding HTML from iClosed's rich-text editor. */
+  richTextFields: string[];
+  /** One example delivery (an array with one event), from iClosed's developer docs. */
+  example: unknown[];
+}
+
+const CONTACT_KEY = ['id'];
+const CALL_KEY = ['event.uuid'];
+
+/** The seven hook types, in the order iClosed's help article lists them. */
+export const HOOKS: readonly HookDefinition[] = [
+  {
+    id: 'contactCreated',
+    name: 'Contact created',
+    aliases: ['newContactCreated', 'contactCreated', 'New contact created', 'Contact create'],
+    defaultMode: 'upsert',
+    defaultKey: CONTACT_KEY,
+    richTextFields: [],
+    example: contactCreated,
+  },
+  {
+    id: 'contactByStatus',
+    name: 'Contact by status',
+    aliases: ['contactByStatus', 'contactStatus', 'Contact status', 'contactStatusChanged'],
+    defaultMode: 'upsert',
+    defaultKey: CONTACT_KEY,
+    richTextFields: [],
+    example: contactByStatus,
+  },
+  {
+    id: 'contactUpdated',
+    name: 'Contact updated',
+    aliases: ['contactDetailChanged', 'contactUpdated', 'Contact detail changed', 'Contact details changed'],
+    defaultMode: 'upsert',
+    defaultKey: CONTACT_KEY,
+    richTextFields: [],
+    example: contactUpdated,
+  },
+  {
+    id: 'callBooked',
+    name: 'Call booked',
+    aliases: ['newCallScheduled', 'callBooked', 'Call scheduled', 'New call scheduled', 'New call booked'],
+    defaultMode: 'upsert',
+    defaultKey: CALL_KEY,
+    richTextFields: [],
+    example: callBooked,
+  },
+  {
+    id: 'callCancelled',
+    name: 'Call cancelled',
+    aliases: ['callCancelled', 'callCanceled', 'Call canceled'],
+    defaultMode: 'upsert',
+    defaultKey: CALL_KEY,
+    richTextFields: [],
+    example: callCancelled,
+  },
+  {
+    id: 'callRescheduled',
+    name: 'Call rescheduled',
+    aliases: ['callRescheduled', 'Call re-scheduled'],
+    defaultMode: 'upsert',
+    defaultKey: CALL_KEY,
+    richTextFields: [],
+    example: callRescheduled,
+  },
+  {
+    id: 'callOutcome',
+    name: 'Call outcome added',
+    aliases: ['callOutcome', 'Outcome added', 'outcomeAdded', 'Call outcome', 'callOutcomeAdded'],
+    defaultMode: 'upsert',
+    defaultKey: ['uuid'],
+    richTextFields: ['notes'],
+    example: outcomeAdded,
+  },
+];
+
+/** Name of the sheet that receives deliveries no hook type matches. */
+export const OTHER_HOOKS_SHEET = 'Other hooks';
+
+/**
+ * Folds a hook name for matching: case-, space-, dash- and underscore-insensitive,
+ * and "canceled" (US) equals "cancelled" (UK), since both spellings arrive.
+ */
+export function foldHookName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, '')
+    .replace(/canceled/g, 'cancelled');
+}
+
+const BY_FOLDED_NAME: ReadonlyMap<string, HookDefinition> = (() => {
+  const map = new Map<string, HookDefinition>();
+  for (const hook of HOOKS) {
+    for (const name of [hook.name, hook.id, ...hook.aliases]) map.set(foldHookName(name), hook);
+  }
+  return map;
+})();
+
+/** The hook a `hookType` value (or a `?hook=` parameter) names, or null when it names none. */
+export function findHook(name: unknown): HookDefinition | null {
+  if (typeof name !== 'string' || name.trim() === '') return null;
+  return BY_FOLDED_NAME.get(foldHookName(name)) ?? null;
+}
+
+/** The hook with this id. */
+export function hookById(id: HookId): HookDefinition {
+  const hook = HOOKS.find((h) => h.id === id);
+  if (!hook) throw new Error(`Unknown hook id: ${id}`);
+  return hook;
+}
+
+export function isHookId(value: unknown): value is HookId {
+  return typeof value === 'string' && HOOKS.some((h) => h.id === value);
+}

@@ -1,0 +1,47 @@
+/** The write plan: what happens to one event on its sheet, from the write mode and what the sheet holds. */
+import type { WriteMode } from './hooks';
+
+/** Outcomes reported per event and in the webhook log. */
+export type Outcome = 'appended' | 'updated' | 'skipped' | 'duplicate' | 'queued' | 'unrouted' | 'failed';
+
+/** The step for one event. */
+export type Step = 'append' | 'update' | 'skip' | 'duplicate';
+
+/**
+ * Decides the step. A fingerprint already on the sheet means this exact event was written before
+ * (a retry or a replay): nothing is written in any mode, append included. Otherwise a key match
+ * updates (upsert) or skips (insert-if-new); no match, no key or append mode adds a row.
+ */
+export function decideStep(mode: WriteMode, fingerprintSeen: boolean, keyRow: number | null): Step {
+  if (fingerprintSeen) return 'duplicate';
+  if (mode === 'append' || keyRow === null) return 'append';
+  return mode === 'upsert' ? 'update' : 'skip';
+}
+
+const SEVERITY: Outcome[] = ['failed', 'queued', 'unrouted', 'appended', 'updated', 'skipped', 'duplicate'];
+
+/** The outcome that stands for a whole delivery in the webhook log: the most serious of its events'. */
+export function deliveryOutcome(outcomes: readonly Outcome[]): Outcome {
+  for (const o of SEVERITY) if (outcomes.includes(o)) return o;
+  return 'failed';
+}
+
+/** Outcomes whose deliveries can be replayed; these log rows are never trimmed. */
+export const REPLAYABLE: readonly Outcome[] = ['failed', 'queued', 'unrouted'];
+
+/** Fingerprints kept per row: enough to recognise any recent redelivery of an event applied to it. */
+export const MAX_FINGERPRINTS_PER_ROW = 20;
+
+/** Adds a fingerprint to a row's space-separated list, keeping the newest MAX_FINGERPRINTS_PER_ROW. */
+export function addFingerprint(list: string, fingerprint: string): string {
+  const all = list.split(/\s+/).filter(Boolean).filter((f) => f !== fingerprint);
+  all.push(fingerprint);
+  return all.slice(-MAX_FINGERPRINTS_PER_ROW).join(' ');
+}
+
+/** A short summary such as "2 appended, 1 duplicate". */
+export function summarize(outcomes: readonly Outcome[]): string {
+  const counts = new Map<Outcome, number>();
+  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+  return [...counts.entries()].map(([o, n]) => `${n} ${o}`).join(', ');
+}

@@ -1,0 +1,316 @@
+/** The app: each global entry point's behaviour, wiring Apps Script services to the pure core. */
+import { isValidToken, tokenAccepted, TOKEN_GRACE_MS } from '../core/auth';
+import { parseDelivery } from '../core/delivery';
+import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
+import { normalizeSettings, SettingsError, type Settings } from '../core/settings';
+import { APP_NAME, APP_VERSION } from '../core/version';
+import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
+import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
+import { enqueue, ensureQueueTrigger, queuedKeys, readQueued, removeQueued, removeQueueTrigger, type Delivery } from './queue';
+import { KEYS, ScriptStore } from './store';
+
+type TextOutput = GoogleAppsScript.Content.TextOutput;
+
+/** The JSON answer to a delivery. Apps Script cannot set an HTTP status, so success or failure is in the body. */
+export interface PostResponse {
+  ok: boolean;
+  results?: Array<Pick<EventResult, 'hook' | 'sheet' | 'action' | 'row'> & { message?: string }>;
+  error?: { code: string; message: string };
+}
+
+/** Queued deliveries a web-app execution writes after its own, so the queue drains without waiting for the trigger. */
+const DRAIN_PER_POST = 5;
+
+export function handlePost(e: GoogleAppsScript.Events.DoPost): TextOutput {
+  return json(receive(e));
+}
+
+/** Receives one delivery: authenticate, then write under the script lock, or queue it when the lock is busy. */
+export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
+  const receivedAt = new Date();
+  const parameter: Record<string, string> = { ...((e && e.parameter) || {}) };
+  let store: ScriptStore;
+  try {
+    store = new ScriptStore();
+  } catch (err) {
+    return failure('internal', `Could not read the script's settings: ${errorText(err)}. iClosed will retry.`);
+  }
+  const tokens = store.tokens();
+  if (!tokens.current) {
+    return failure('not_configured', 'The webhook is not set up yet: open the spreadsheet and choose iClosed → Settings.');
+  }
+  if (!tokenAccepted(parameter.token, tokens, receivedAt.getTime())) {
+    return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
+  }
+  delete parameter.token;
+  const delivery: Delivery = {
+    id: Utilities.getUuid(),
+    receivedAt: receivedAt.getTime(),
+    contents: (e.postData && e.postData.contents) || '',
+    contentType: (e.postData && e.postData.type) || '',
+    parameter,
+  };
+  const lock = LockService.getScriptLock();
+  if (!lock.tryLock(store.settings().lockWaitMs)) return queueDelivery(store, delivery, 'The spreadsheet is busy');
+  try {
+    store.refresh(); // another execution may have changed settings or columns while this one waited
+    const spreadsheet = openSpreadsheet(store);
+    if (!spreadsheet) return queueDelivery(store, delivery, 'The spreadsheet could not be opened');
+    const response = processDelivery(spreadsheet, store, delivery, null);
+    drainQueue(spreadsheet, store, DRAIN_PER_POST);
+    SpreadsheetApp.flush(); // flush before releasing, so the next execution sees these rows
+    return response;
+  } catch (err) {
+    return queueDelivery(store, delivery, `Writing failed (${errorText(err)})`);
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/** Keeps a delivery that cannot be written now; a later execution or the one-minute trigger writes it. */
+function queueDelivery(store: ScriptStore, delivery: Delivery, reason: string): PostResponse {
+  try {
+    enqueue(store, delivery);
+  } catch (err) {
+    // The property store is full: say so, so iClosed keeps the delivery and retries it.
+    return failure('busy', `${reason}, and the queue is full (${errorText(err)}). iClosed will retry.`);
+  }
+  try {
+    ensureQueueTrigger();
+  } catch (err) {
+    console.warn(`Could not create the queue trigger: ${errorText(err)}`);
+  }
+  return { ok: true, results: [{ hook: '', sheet: '', action: 'queued', row: null, message: `${reason}; the delivery is queued and will be written shortly.` }] };
+}
+
+function openSpreadsheet(store: ScriptStore): GoogleAppsScript.Spreadsheet.Spreadsheet | null {
+  const id = store.spreadsheetId();
+  if (!id) return null;
+  try {
+    return SpreadsheetApp.openById(id);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses, routes and writes one delivery and logs it. `replayOf` is the log row being replayed
+ * (updated in place instead of adding a log row). Runs under the script lock.
+ */
+export function processDelivery(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  delivery: Delivery,
+  replayOf: { row: number; hook: string } | null,
+  note = '',
+): PostResponse {
+  const settings: Settings = store.settings();
+  const receivedAt = new Date(delivery.receivedAt);
+  const parsed = parseDelivery({ contents: delivery.contents, contentType: delivery.contentType, parameter: delivery.parameter });
+  let results: EventResult[];
+  let response: PostResponse;
+  let outcome: Outcome;
+  let message: string;
+  if (!parsed.ok) {
+    results = [{ hook: delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: parsed.message }];
+    outcome = 'failed';
+    message = `${parsed.code}: ${parsed.message}`;
+    response = failure(parsed.code, `${parsed.message} The body is kept in the Webhook log and can be replayed.`);
+  } else {
+    const hookHint = delivery.parameter.hook || (replayOf ? replayOf.hook : '') || null;
+    results = writeEvents(spreadsheet, store, routeEvents(parsed.events, hookHint, settings), receivedAt);
+    const outcomes = results.map((r) => r.action);
+    outcome = deliveryOutcome(outcomes);
+    const failed = results.filter((r) => r.action === 'failed');
+    message = [summarize(outcomes), ...failed.map((r) => r.message ?? '')].filter(Boolean).join('; ');
+    response = { ok: failed.length === 0, results: results.map(publicResult) };
+    if (failed.length) {
+      response.error = {
+        code: failed.length === results.length ? 'write_failed' : 'partly_failed',
+        message: `${failed.length} of ${results.length} events could not be written: ${failed[0].message}. They are kept in the Webhook log and can be replayed.`,
+      };
+    }
+  }
+  if (note) message = `${note} ${message}`;
+  try {
+    const log = logSheet(spreadsheet);
+    const entry = entryFor(delivery.id, receivedAt, delivery.contents, outcome, results, message);
+    if (replayOf) markReplayed(log, replayOf.row, entry);
+    else appendLog(log, entry);
+  } catch (err) {
+    console.error(`Could not write the Webhook log: ${errorText(err)}`);
+  }
+  return response;
+}
+
+function publicResult(r: EventResult): NonNullable<PostResponse['results']>[number] {
+  return r.message ? { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row, message: r.message } : { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row };
+}
+
+/** Writes up to `limit` queued deliveries, oldest first. Runs under the script lock. */
+function drainQueue(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store: ScriptStore, limit: number): number {
+  let done = 0;
+  for (const key of queuedKeys(store).slice(0, limit)) {
+    const delivery = readQueued(store, key);
+    if (delivery) {
+      const waited = new Date(delivery.receivedAt).toISOString();
+      processDelivery(spreadsheet, store, delivery, null, `Queued at ${waited}, written later.`);
+    }
+    removeQueued(store, key);
+    done += 1;
+  }
+  return done;
+}
+
+/** The one-minute trigger: writes every queued delivery, trims the log, and removes itself when the queue is empty. */
+export function processQueue(): { written: number; remaining: number } {
+  const store = new ScriptStore();
+  const lock = LockService.getScriptLock();
+  if (!lock.tryLock(store.settings().lockWaitMs)) return { written: 0, remaining: queuedKeys(store).length };
+  try {
+    store.refresh();
+    const spreadsheet = openSpreadsheet(store);
+    if (!spreadsheet) return { written: 0, remaining: queuedKeys(store).length };
+    const written = drainQueue(spreadsheet, store, Number.MAX_SAFE_INTEGER);
+    trimLog(logSheet(spreadsheet), store.settings().logRetention);
+    SpreadsheetApp.flush();
+    const remaining = queuedKeys(store).length;
+    if (remaining === 0) removeQueueTrigger();
+    return { written, remaining };
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/** Reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings. */
+export function replayDeliveries(): { replayed: number; outcomes: Outcome[] } {
+  const store = new ScriptStore();
+  const lock = LockService.getScriptLock();
+  lock.waitLock(30000);
+  try {
+    store.refresh();
+    const spreadsheet = openSpreadsheet(store) ?? SpreadsheetApp.getActive();
+    const log = logSheet(spreadsheet);
+    const outcomes: Outcome[] = [];
+    for (const row of replayableRows(log)) {
+      const delivery: Delivery = { id: Utilities.getUuid(), receivedAt: Date.now(), contents: row.body, contentType: 'application/json', parameter: {} };
+      const response = processDelivery(spreadsheet, store, delivery, row, `Replayed at ${new Date().toISOString()}.`);
+      outcomes.push(response.results ? deliveryOutcome(response.results.map((r) => r.action)) : 'failed');
+    }
+    trimLog(log, store.settings().logRetention);
+    SpreadsheetApp.flush();
+    return { replayed: outcomes.length, outcomes };
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/** Health document. Without the token it says only what the app is and whether it is set up. */
+export function handleGet(e: GoogleAppsScript.Events.DoGet): TextOutput {
+  const store = new ScriptStore();
+  const tokens = store.tokens();
+  const body: Record<string, unknown> = { ok: true, app: APP_NAME, version: APP_VERSION, setUp: Boolean(tokens.current && store.spreadsheetId()) };
+  if (tokens.current && tokenAccepted(e && e.parameter && e.parameter.token, tokens, Date.now())) {
+    body.authorized = true;
+    body.queued = queuedKeys(store).length;
+  }
+  return json(body);
+}
+
+/** What setup and rotation return to the user. */
+export interface WebhookInfo {
+  token: string;
+  url: string | null;
+  spreadsheetId: string;
+  previousTokenExpiresAt: number | null;
+}
+
+/**
+ * First-run setup, from the menu, the sidebar or the local server: remembers this spreadsheet (a web app
+ * has no active spreadsheet) and creates the token, or takes `options.token` when it is a valid one.
+ */
+export function setupWebhook(options?: unknown): WebhookInfo {
+  const store = new ScriptStore();
+  const spreadsheet = SpreadsheetApp.getActive();
+  if (store.spreadsheetId() !== spreadsheet.getId()) store.set(KEYS.spreadsheetId, spreadsheet.getId());
+  const wanted = options && typeof options === 'object' ? (options as { token?: unknown }).token : undefined;
+  if (wanted !== undefined && wanted !== null && wanted !== '' && !isValidToken(wanted)) {
+    throw new Error('A webhook token must be 22 to 128 letters, digits, "-" or "_".');
+  }
+  if (isValidToken(wanted) && wanted !== store.get(KEYS.token)) store.set(KEYS.token, wanted);
+  if (!store.get(KEYS.token)) store.set(KEYS.token, newToken());
+  logSheet(spreadsheet);
+  return webhookInfo(store);
+}
+
+/** A new token; the previous one keeps working for 24 hours so no delivery is lost while iClosed is updated. */
+export function rotateToken(): WebhookInfo {
+  const store = new ScriptStore();
+  const current = store.get(KEYS.token);
+  if (current) {
+    store.set(KEYS.previousToken, current);
+    store.set(KEYS.previousTokenExpiresAt, String(Date.now() + TOKEN_GRACE_MS));
+  }
+  store.set(KEYS.token, newToken());
+  return webhookInfo(store);
+}
+
+function webhookInfo(store: ScriptStore): WebhookInfo {
+  const token = store.get(KEYS.token)!;
+  const base = ScriptApp.getService().getUrl();
+  const tokens = store.tokens();
+  return {
+    token,
+    url: base ? `${base}?token=${encodeURIComponent(token)}` : null,
+    spreadsheetId: store.spreadsheetId() ?? '',
+    previousTokenExpiresAt: tokens.previous && tokens.previousExpiresAt > Date.now() ? tokens.previousExpiresAt : null,
+  };
+}
+
+/** 256 random bits from two UUIDs (122 random bits each), as hex. */
+function newToken(): string {
+  return (Utilities.getUuid() + Utilities.getUuid()).replace(/-/g, '');
+}
+
+/** The "iClosed" menu. */
+export function addMenu(_e?: unknown): void {
+  SpreadsheetApp.getUi()
+    .createMenu('iClosed')
+    .addItem('Settings', 'showSidebar')
+    .addItem('Replay failed deliveries', 'replayDeliveries')
+    .addToUi();
+}
+
+/** Opens the sidebar; the first time, this also sets up the webhook. */
+export function showSidebar(): void {
+  setupWebhook();
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('iClosed → Sheets');
+  SpreadsheetApp.getUi().showSidebar(html);
+}
+
+/** What the sidebar shows. */
+export function getSidebarState(): { settings: Settings; webhook: WebhookInfo | null; queued: number } {
+  const store = new ScriptStore();
+  return { settings: store.settings(), webhook: store.get(KEYS.token) ? webhookInfo(store) : null, queued: queuedKeys(store).length };
+}
+
+/** Validates and saves settings; refuses invalid ones with a message that says what to change. */
+export function saveSettings(input: unknown): { ok: true; settings: Settings } | { ok: false; error: string } {
+  let settings: Settings;
+  try {
+    settings = normalizeSettings(input);
+  } catch (err) {
+    if (err instanceof SettingsError) return { ok: false, error: err.message };
+    throw err;
+  }
+  new ScriptStore().setJson(KEYS.settings, settings);
+  return { ok: true, settings };
+}
+
+function failure(code: string, message: string): PostResponse {
+  return { ok: false, error: { code, message } };
+}
+
+function json(body: unknown): TextOutput {
+  return ContentService.createTextOutput(JSON.stringify(body)).setMimeType(ContentService.MimeType.JSON);
+}

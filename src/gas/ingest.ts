@@ -1,0 +1,216 @@
+/** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
+import { META, planColumns, headerIndex } from '../core/columns';
+import { eventHookType } from '../core/delivery';
+import { flattenEvent, type Field } from '../core/flatten';
+import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
+import { canonicalJson, rowKey } from '../core/keys';
+import { addFingerprint, decideStep, type Outcome } from '../core/plan';
+import type { Settings } from '../core/settings';
+import { fitCellText, textCell, toCellValue, type CellValue } from '../core/values';
+import { appendHeaderLabels, findRow, openSheet, reserveRows, writeCells } from './sheets';
+import type { ScriptStore } from './store';
+
+/** What happened to one event. */
+export interface EventResult {
+  hook: string;
+  sheet: string;
+  action: Outcome;
+  row: number | null;
+  message?: string;
+}
+
+/** One event, routed. */
+interface RoutedEvent {
+  index: number;
+  hook: HookDefinition | null;
+  hookName: string;
+  sheet: string;
+  mode: WriteMode;
+  key: string[];
+  addNewFields: boolean;
+  fields: Field[];
+  fingerprint: string;
+}
+
+/** Fields every hook type's example carries, flattened once per execution. */
+const knownFieldsCache = new Map<string, string[]>();
+function knownFields(hook: HookDefinition): string[] {
+  let fields = knownFieldsCache.get(hook.id);
+  if (!fields) {
+    fields = flattenEvent(hook.example[0]).map((f) => f.path);
+    knownFieldsCache.set(hook.id, fields);
+  }
+  return fields;
+}
+
+/** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
+export function fingerprintOf(event: unknown): string {
+  const digest = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, canonicalJson(event), Utilities.Charset.UTF_8);
+  return Utilities.base64EncodeWebSafe(digest.slice(0, 16)).replace(/=+$/, '');
+}
+
+/** Decides where each event goes: the hook its `hookType` (or the `?hook=` parameter) names, else "Other hooks". */
+export function routeEvents(events: readonly unknown[], hookParameter: string | null, settings: Settings): RoutedEvent[] {
+  const paramHook = findHook(hookParameter);
+  return events.map((event, index) => {
+    const named = eventHookType(event);
+    const hook = findHook(named) ?? (named ? null : paramHook);
+    const fields = flattenEvent(event);
+    const fingerprint = fingerprintOf(event);
+    if (!hook) {
+      return {
+        index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
+        mode: 'append' as WriteMode, key: [], addNewFields: true, fields, fingerprint,
+      };
+    }
+    const s = settings.hooks[hook.id];
+    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, fields, fingerprint };
+  });
+}
+
+/**
+ * Writes routed events, sheet by sheet. Each sheet's header is read once and extended once;
+ * new rows go in with one write per run of columns; one bad event does not sink the others.
+ */
+export function writeEvents(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  routed: readonly RoutedEvent[],
+  receivedAt: Date,
+): EventResult[] {
+  const results: EventResult[] = new Array(routed.length);
+  const bySheet = new Map<string, RoutedEvent[]>();
+  for (const r of routed) {
+    const list = bySheet.get(r.sheet) ?? [];
+    list.push(r);
+    bySheet.set(r.sheet, list);
+  }
+  for (const [sheetName, events] of bySheet) {
+    try {
+      writeSheet(spreadsheet, store, sheetName, events, receivedAt, results);
+    } catch (err) {
+      for (const e of events) {
+        if (!results[e.index]) results[e.index] = { hook: e.hookName, sheet: sheetName, action: 'failed', row: null, message: errorText(err) };
+      }
+    }
+  }
+  return results;
+}
+
+function writeSheet(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  sheetName: string,
+  events: readonly RoutedEvent[],
+  receivedAt: Date,
+  results: EventResult[],
+): void {
+  const open = openSheet(spreadsheet, sheetName);
+  const layout = store.layout(sheetName);
+  const firstHook = events.find((e) => e.hook)?.hook ?? null;
+  const plan = planColumns(open.header, layout, events.map((e) => e.fields), {
+    addNewFields: events.some((e) => e.addNewFields),
+    knownFields: firstHook ? knownFields(firstHook) : [],
+  });
+  if (plan.newLabels.length) {
+    appendHeaderLabels(open, plan.newLabels);
+    store.setLayout(sheetName, plan.layout);
+  }
+  const columns = headerIndex(open.header);
+  const col = (label: string): number => columns.get(label)!;
+
+  const newRows: Array<Map<number, CellValue>> = [];
+  const newRowEvents: number[][] = []; // event indexes written by each new row
+  const pendingByKey = new Map<string, number>(); // key → index into newRows
+  const seenFingerprints = new Set<string>();
+
+  for (const e of events) {
+    try {
+      const key = e.mode === 'append' ? null : rowKey(e.fields, e.key);
+      const seen = seenFingerprints.has(e.fingerprint) || findRow(open, col(META.fingerprint), e.fingerprint, true) !== null;
+      const pendingIndex = key !== null ? pendingByKey.get(key) : undefined;
+      const keyRow = seen || key === null || pendingIndex !== undefined ? null : findRow(open, col(META.rowKey), key);
+      const step = pendingIndex !== undefined && !seen ? (e.mode === 'upsert' ? 'update' : 'skip') : decideStep(e.mode, seen, keyRow);
+      seenFingerprints.add(e.fingerprint);
+      const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
+      const unrouted = e.hook === null;
+      if (step === 'duplicate') {
+        results[e.index] = { ...base, action: 'duplicate', message: 'This event was already written (same content).' };
+        continue;
+      }
+      if (step === 'skip') {
+        const row = pendingIndex !== undefined ? null : keyRow;
+        results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
+        continue;
+      }
+      const cells = rowCells(e, plan.labelOf, col, receivedAt, key);
+      if (step === 'update' && pendingIndex !== undefined) {
+        const pending = newRows[pendingIndex];
+        const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
+        cells.set(col(META.fingerprint), addFingerprint(fingerprints, e.fingerprint));
+        for (const [c, v] of cells) pending.set(c, v);
+        results[e.index] = { ...base, row: null, action: 'updated', message: 'Merged into a row added by the same delivery.' };
+        newRowEvents[pendingIndex].push(e.index);
+        continue;
+      }
+      if (step === 'update' && keyRow !== null) {
+        const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
+        cells.set(col(META.fingerprint), addFingerprint(previous, e.fingerprint));
+        writeCells(open, keyRow, [cells]);
+        results[e.index] = { ...base, row: keyRow, action: 'updated' };
+        continue;
+      }
+      cells.set(col(META.fingerprint), e.fingerprint);
+      if (key !== null) pendingByKey.set(key, newRows.length);
+      newRows.push(cells);
+      newRowEvents.push([e.index]);
+      results[e.index] = { ...base, row: null, action: unrouted ? 'unrouted' : 'appended' };
+      if (unrouted) results[e.index].message = `Unknown hook type "${e.hookName}": kept in "${sheetName}" with all its fields.`;
+    } catch (err) {
+      results[e.index] = { hook: e.hookName, sheet: sheetName, action: 'failed', row: null, message: errorText(err) };
+    }
+  }
+  if (newRows.length === 0) return;
+  // Fingerprint cells hold space-separated lists; write them as exact text.
+  for (const row of newRows) row.set(col(META.fingerprint), textCell(String(row.get(col(META.fingerprint)))));
+  const first = reserveRows(open, newRows.length);
+  writeCells(open, first, newRows);
+  newRowEvents.forEach((indexes, i) => {
+    for (const index of indexes) results[index].row = first + i;
+  });
+}
+
+/** The cells one event writes: its fields by column, "Other fields" for what has no column, and the meta columns. */
+function rowCells(
+  e: RoutedEvent,
+  labelOf: ReadonlyMap<string, string>,
+  col: (label: string) => number,
+  receivedAt: Date,
+  key: string | null,
+): Map<number, CellValue> {
+  const cells = new Map<number, CellValue>();
+  const other: Record<string, unknown> = {};
+  let hasOther = false;
+  const rich = new Set(e.hook?.richTextFields ?? []);
+  for (const f of e.fields) {
+    const label = labelOf.get(f.path);
+    if (label === undefined) {
+      if (f.value !== null) {
+        Object.defineProperty(other, f.path, { value: f.value, enumerable: true, writable: true, configurable: true });
+        hasOther = true;
+      }
+      continue;
+    }
+    cells.set(col(label), toCellValue(f.value, 'auto', rich.has(f.path)));
+  }
+  if (hasOther) cells.set(col(META.otherFields), textCell(fitCellText(JSON.stringify(other))));
+  cells.set(col(META.receivedAt), receivedAt);
+  cells.set(col(META.rowKey), key === null ? '' : textCell(key));
+  return cells;
+}
+
+export function errorText(err: unknown): string {
+  const message = err instanceof Error || (err && typeof (err as Error).message === 'string') ? (err as Error).message : String(err);
+  return message.slice(0, 500);
+}
+

@@ -1,0 +1,130 @@
+/** The "Webhook log" sheet: one row per authenticated delivery, with its outcome and the raw body. */
+import { REPLAYABLE, type Outcome } from '../core/plan';
+import { textCell } from '../core/values';
+import type { EventResult } from './ingest';
+
+export const LOG_SHEET = 'Webhook log';
+export const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
+const COL = { hook: 3, outcome: 4, message: 7, body: 8 } as const;
+
+/** Body text per cell: under the 50,000-character cell limit, with room for the apostrophe. */
+const BODY_CHUNK = 45000;
+
+/** One log row. */
+export interface LogEntry {
+  receivedAt: Date;
+  deliveryId: string;
+  hook: string;
+  outcome: Outcome;
+  sheet: string;
+  row: string;
+  message: string;
+  body: string;
+}
+
+/** The log sheet, created with its header on first use. */
+export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
+  let sheet = spreadsheet.getSheetByName(LOG_SHEET);
+  if (!sheet) {
+    sheet = spreadsheet.insertSheet(LOG_SHEET);
+    const header = sheet.getRange(1, 1, 1, LOG_HEADER.length);
+    header.setValues([[...LOG_HEADER]]);
+    header.setFontWeight('bold');
+    sheet.setFrozenRows(1);
+  }
+  return sheet;
+}
+
+/** Splits a body over as many cells as it needs. */
+export function bodyCells(body: string): string[] {
+  const cells: string[] = [];
+  for (let i = 0; i < body.length; i += BODY_CHUNK) cells.push(textCell(body.slice(i, i + BODY_CHUNK)));
+  return cells.length ? cells : [''];
+}
+
+/** Appends one log row (one service call, plus grid growth for very large bodies). */
+export function appendLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, entry: LogEntry): void {
+  const values: Array<string | Date> = [
+    entry.receivedAt,
+    textCell(entry.deliveryId),
+    textCell(entry.hook),
+    entry.outcome,
+    textCell(entry.sheet),
+    textCell(entry.row),
+    textCell(entry.message.slice(0, 2000)),
+    ...bodyCells(entry.body),
+  ];
+  if (values.length > 26 && sheet.getMaxColumns() < values.length) {
+    sheet.insertColumnsAfter(sheet.getMaxColumns(), values.length - sheet.getMaxColumns());
+  }
+  sheet.appendRow(values);
+}
+
+/** A log entry for a processed delivery. */
+export function entryFor(deliveryId: string, receivedAt: Date, body: string, outcome: Outcome, results: readonly EventResult[], message: string): LogEntry {
+  const unique = (xs: string[]) => [...new Set(xs.filter(Boolean))].join(', ');
+  return {
+    receivedAt,
+    deliveryId,
+    hook: unique(results.map((r) => r.hook)),
+    outcome,
+    sheet: unique(results.map((r) => r.sheet)),
+    row: unique(results.map((r) => (r.row === null ? '' : String(r.row)))),
+    message,
+    body,
+  };
+}
+
+/** A log row that can be replayed. */
+export interface ReplayableRow {
+  row: number;
+  hook: string;
+  outcome: Outcome;
+  body: string;
+}
+
+/** Every failed, queued or unrouted row, oldest first. */
+export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): ReplayableRow[] {
+  const lastRow = sheet.getLastRow();
+  if (lastRow < 2) return [];
+  const width = Math.max(sheet.getLastColumn(), COL.body);
+  const values = sheet.getRange(2, 1, lastRow - 1, width).getValues();
+  const rows: ReplayableRow[] = [];
+  values.forEach((v, i) => {
+    const outcome = String(v[COL.outcome - 1]) as Outcome;
+    if (!REPLAYABLE.includes(outcome)) return;
+    rows.push({ row: i + 2, hook: String(v[COL.hook - 1]), outcome, body: v.slice(COL.body - 1).map(String).join('') });
+  });
+  return rows;
+}
+
+/** Records the result of a replay on its log row: outcome, sheet, row and message. */
+export function markReplayed(sheet: GoogleAppsScript.Spreadsheet.Sheet, row: number, entry: Pick<LogEntry, 'outcome' | 'sheet' | 'row' | 'message'>): void {
+  sheet
+    .getRange(row, COL.outcome, 1, COL.message - COL.outcome + 1)
+    .setValues([[entry.outcome, textCell(entry.sheet), textCell(entry.row), textCell(entry.message.slice(0, 2000))]]);
+}
+
+/** Deletes the oldest successful rows beyond `keep`; failed, queued and unrouted rows always stay. */
+export function trimLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, keep: number): number {
+  const lastRow = sheet.getLastRow();
+  if (lastRow < 2) return 0;
+  const outcomes = sheet.getRange(2, COL.outcome, lastRow - 1, 1).getValues().map((r) => String(r[0]) as Outcome);
+  const successful = outcomes.map((o, i) => (REPLAYABLE.includes(o) ? -1 : i + 2)).filter((r) => r > 0);
+  const excess = successful.length - keep;
+  if (excess <= 0) return 0;
+  const doomed = successful.slice(0, excess);
+  // Delete bottom-up in runs of adjacent rows, so row numbers above stay valid.
+  let i = doomed.length - 1;
+  while (i >= 0) {
+    let start = doomed[i];
+    let count = 1;
+    while (i - count >= 0 && doomed[i - count] === start - 1) {
+      start -= 1;
+      count += 1;
+    }
+    sheet.deleteRows(start, count);
+    i -= count;
+  }
+  return doomed.length;
+}

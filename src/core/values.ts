@@ -40,7 +40,7 @@ export function parseIsoTimestamp(text: string): Date | null {
  * True when Sheets could read the string as something other than plain text: a formula or formula
  * prefix (= + - @), an error literal (#N/A), a number, date, time, percentage or currency (anything
  * with a digit), a boolean, an existing apostrophe, or leading/trailing white space and control
- * characters (tab, carriage return; OWASP CSV injection and CWE-1236 list them).
+ * characters at the start (tab, carriage return, NUL; OWASP CSV injection and CWE-1236 list them).
  */
 export function needsTextGuard(text: string): boolean {
   if (text === '') return false;
@@ -48,7 +48,7 @@ export function needsTextGuard(text: string): boolean {
   if (/\s$/.test(text)) return true;
   if (/\d/.test(text)) return true;
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(text)) return true;
+  if (/^[\u0000-\u001f]/.test(text)) return true;
   return /^(true|false)$/i.test(text);
 }
 

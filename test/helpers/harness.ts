@@ -1,0 +1,63 @@
+/** A spreadsheet with the built app loaded in the local runtime, and helpers to post deliveries and read sheets back. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadApp, type AppHandle } from '../../local/load-app';
+import { LocalRuntime } from '../../local/runtime';
+import { invokeWebApp, type HttpResponse } from '../../local/webapp';
+
+export const DIST = path.resolve(__dirname, '../../dist');
+export const PAYLOADS = path.resolve(__dirname, '../../src/core/examples');
+
+/** The example payload for a file name such as "call-booked". */
+export function payload(name: string): any[] {
+  return JSON.parse(fs.readFileSync(path.join(PAYLOADS, `${name}.json`), 'utf8'));
+}
+
+export interface Harness {
+  runtime: LocalRuntime;
+  app: AppHandle;
+  token: string;
+  /** POSTs a body to /exec (with the token unless `token` is given) and parses the JSON answer. */
+  post(body: unknown, options?: { token?: string | null; query?: string; contentType?: string }): any;
+  postRaw(body: unknown, options?: { token?: string | null; query?: string; contentType?: string }): HttpResponse;
+  /** The sheet's rows as objects keyed by header label (row 2 onwards). */
+  rows(sheet: string): Array<Record<string, unknown>>;
+  header(sheet: string): string[];
+  sheetNames(): string[];
+  saveSettings(settings: unknown): any;
+}
+
+export function startApp(options: { virtualTime?: boolean } = {}): Harness {
+  if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
+  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
+  runtime.createSpreadsheet('iClosed leads');
+  const app = loadApp(runtime, DIST);
+  const info = app.call<{ token: string }>('editor', 'setupWebhook');
+  const postRaw: Harness['postRaw'] = (body, opts = {}) => {
+    const token = opts.token === undefined ? info.token : opts.token;
+    const query = [token === null ? '' : `token=${encodeURIComponent(token)}`, opts.query ?? ''].filter(Boolean).join('&');
+    return invokeWebApp(app, {
+      method: 'POST',
+      url: `/exec${query ? `?${query}` : ''}`,
+      contentType: opts.contentType ?? 'application/json',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  };
+  const header = (sheet: string) => (runtime.peek(sheet)?.values[0] ?? []).map(String);
+  return {
+    runtime,
+    app,
+    token: info.token,
+    postRaw,
+    post: (body, opts) => JSON.parse(postRaw(body, opts).body),
+    header,
+    rows(sheet) {
+      const snap = runtime.peek(sheet);
+      if (!snap) throw new Error(`No sheet "${sheet}"; sheets: ${runtime.sheetNames().join(', ')}`);
+      const [head, ...rest] = snap.values;
+      return rest.map((r) => Object.fromEntries(head.map((h, i) => [String(h), r[i]])));
+    },
+    sheetNames: () => runtime.sheetNames(),
+    saveSettings: (settings) => app.call('editor', 'saveSettings', settings),
+  };
+}

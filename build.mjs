@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+/**
+ * Build for Apps Script (clasp pushes dist/) and for the local server (`npm start`).
+ *
+ *   dist/Code.js          src/index.ts bundled as the IIFE global `app`, then one real top-level
+ *                         `function name(...a) { return app.name(...a); }` per ENTRY_POINTS name.
+ *                         Apps Script, triggers and google.script.run only see top-level function
+ *                         declarations (the V8 runtime has no ES modules).
+ *   dist/appsscript.json  copied from the repository root.
+ *   dist/Sidebar.html     src/ui/sidebar.html with sidebar.css and the bundled sidebar.ts inlined.
+ *   .build/start.cjs      local/start.ts bundled for Node, so `npm start` needs no ts-node.
+ *
+ * The build fails when ENTRY_POINTS and the exports of src/index.ts differ.
+ *
+ * `node build.mjs --outdir <dir>` writes the three Apps Script files to <dir> instead of dist/ and
+ * skips .build/start.cjs (tests build into a temporary folder so they never race on dist/).
+ */
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const BUILD = join(ROOT, '.build');
+
+/** The global functions Apps Script sees: exactly the exports of src/index.ts. */
+const ENTRY_POINTS = [
+  'doPost',
+  'doGet',
+  'onOpen',
+  'onInstall',
+  'showSidebar',
+  'setupWebhook',
+  'rotateToken',
+  'replayDeliveries',
+  'processQueue',
+  'getSidebarState',
+  'saveSettings',
+];
+
+const GLOBAL_NAME = 'app';
+const DIST_FILES = ['Code.js', 'appsscript.json', 'Sidebar.html'];
+
+class BuildError extends Error {}
+
+function parseArgs(argv) {
+  const args = { outdir: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--outdir' && i + 1 < argv.length) args.outdir = argv[++i];
+    else if (arg.startsWith('--outdir=')) args.outdir = arg.slice('--outdir='.length);
+    else throw new BuildError(`unknown argument ${arg} (usage: node build.mjs [--outdir <dir>])`);
+  }
+  return args;
+}
+
+const ARGS = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`build failed: ${err.message}`);
+    process.exit(2);
+  }
+})();
+const DIST = ARGS.outdir ? resolve(ARGS.outdir) : join(ROOT, 'dist');
+
+/** dist/ is always cleaned; a custom --outdir only when it holds nothing but earlier build output. */
+function cleanOutDir() {
+  if (ARGS.outdir) {
+    if (ROOT === DIST || ROOT.startsWith(DIST + sep)) throw new BuildError(`--outdir ${DIST} would delete the project`);
+    if (existsSync(DIST)) {
+      const foreign = readdirSync(DIST).filter((f) => !DIST_FILES.includes(f));
+      if (foreign.length) throw new BuildError(`--outdir ${DIST} holds other files (${foreign.join(', ')}); not deleting it`);
+    }
+  }
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+}
+
+function rel(p) {
+  return relative(ROOT, p) || '.';
+}
+
+/** Names exported by src/index.ts, read from esbuild's metafile of an ESM build (nothing is executed). */
+async function exportsOf(entry) {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    write: false,
+    metafile: true,
+    outfile: 'exports-probe.js',
+    logLevel: 'silent',
+  });
+  const outputs = Object.values(result.metafile.outputs).filter((o) => o.entryPoint);
+  if (outputs.length !== 1) throw new BuildError(`expected one output for ${entry}, got ${outputs.length}`);
+  return outputs[0].exports;
+}
+
+function checkEntryPoints(exported) {
+  const declared = new Set(ENTRY_POINTS);
+  const actual = new Set(exported);
+  const missing = ENTRY_POINTS.filter((n) => !actual.has(n));
+  const extra = exported.filter((n) => !declared.has(n));
+  const dupes = ENTRY_POINTS.filter((n, i) => ENTRY_POINTS.indexOf(n) !== i);
+  const problems = [];
+  if (missing.length) problems.push(`listed in ENTRY_POINTS but not exported by src/index.ts: ${missing.join(', ')}`);
+  if (extra.length) problems.push(`exported by src/index.ts but missing from ENTRY_POINTS in build.mjs: ${extra.join(', ')}`);
+  if (dupes.length) problems.push(`listed twice in ENTRY_POINTS: ${dupes.join(', ')}`);
+  if (exported.includes('default')) problems.push('src/index.ts has a default export; Apps Script cannot call it');
+  for (const name of ENTRY_POINTS) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) problems.push(`not a valid function name: ${name}`);
+  }
+  if (problems.length) {
+    throw new BuildError(`ENTRY_POINTS and the exports of src/index.ts differ:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+async function buildCode() {
+  const entry = 'src/index.ts';
+  checkEntryPoints(await exportsOf(entry));
+
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    globalName: GLOBAL_NAME,
+    target: 'es2020', // Apps Script V8
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    minify: false,
+    legalComments: 'inline',
+    charset: 'utf8',
+    write: false,
+    outfile: join(DIST, 'Code.js'),
+    logLevel: 'warning',
+  });
+  const bundle = result.outputFiles[0].text;
+
+  const wrappers = ENTRY_POINTS.map((name) => `function ${name}(...a) { return ${GLOBAL_NAME}.${name}(...a); }`);
+  const code =
+    bundle.replace(/\s*$/, '\n') +
+    '\n// Entry points: Apps Script, triggers and google.script.run call top-level function declarations only.\n' +
+    wrappers.join('\n') +
+    '\n';
+
+  for (const name of ENTRY_POINTS) {
+    if (!new RegExp(`^function ${name}\\(`, 'm').test(code)) {
+      throw new BuildError(`dist/Code.js lacks a top-level declaration of ${name}`);
+    }
+  }
+  writeFileSync(join(DIST, 'Code.js'), code);
+}
+
+function inline(html, marker, replacement, file) {
+  const token = `<!-- INLINE:${marker} -->`;
+  const count = html.split(token).length - 1;
+  if (count !== 1) throw new BuildError(`${file} must contain the marker ${token} exactly once (found ${count})`);
+  // A function replacement: `$&`, `$'` and friends in the bundle must stay literal.
+  return html.replace(token, () => replacement);
+}
+
+async function buildSidebar() {
+  const htmlFile = 'src/ui/sidebar.html';
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/ui/sidebar.ts'],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: false,
+    charset: 'utf8',
+    write: false,
+    outfile: 'sidebar.js',
+    logLevel: 'warning',
+  });
+  // Keep the inline script from closing its own <script> element.
+  const js = result.outputFiles[0].text.replace(/<\/(script)/gi, '<\\/$1');
+  const css = readFileSync(join(ROOT, 'src/ui/sidebar.css'), 'utf8').replace(/<\/(style)/gi, '<\\/$1');
+  let html = readFileSync(join(ROOT, htmlFile), 'utf8');
+  html = inline(html, 'CSS', `<style>\n${css.trimEnd()}\n</style>`, htmlFile);
+  html = inline(html, 'JS', `<script>\n${js.trimEnd()}\n</script>`, htmlFile);
+  const leftover = html.match(/<!-- INLINE:[^>]*-->/);
+  if (leftover) throw new BuildError(`${htmlFile} has an unknown marker ${leftover[0]}`);
+  writeFileSync(join(DIST, 'Sidebar.html'), html);
+}
+
+async function buildLocalServer() {
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['local/start.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['gas-local', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+    sourcemap: 'inline',
+    outfile: join(BUILD, 'start.cjs'),
+    logLevel: 'warning',
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  cleanOutDir();
+
+  await buildCode();
+  copyFileSync(join(ROOT, 'appsscript.json'), join(DIST, 'appsscript.json'));
+  await buildSidebar();
+  if (!ARGS.outdir) await buildLocalServer();
+
+  const files = readdirSync(DIST).sort();
+  if (files.join(',') !== [...DIST_FILES].sort().join(',')) {
+    throw new BuildError(`dist/ must hold exactly ${DIST_FILES.join(', ')}; it holds ${files.join(', ')}`);
+  }
+  const outputs = DIST_FILES.map((f) => rel(join(DIST, f)));
+  if (!ARGS.outdir) outputs.push(rel(join(BUILD, 'start.cjs')));
+  console.log(`build: ${outputs.join(', ')} (${ENTRY_POINTS.length} entry points, ${Date.now() - started} ms)`);
+}
+
+main().catch((err) => {
+  if (err instanceof BuildError) {
+    console.error(`build failed: ${err.message}`);
+  } else if (err && Array.isArray(err.errors)) {
+    console.error('build failed: esbuild reported errors (see above)');
+  } else {
+    console.error('build failed:', err);
+  }
+  process.exit(1);
+});

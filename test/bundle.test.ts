@@ -1,0 +1,171 @@
+/**
+ * The built bundle as Apps Script sees it: real top-level entry functions, nothing of Node in the
+ * global scope, no module syntax (apps-script-facts.md §8, §9). The build runs into a temporary
+ * folder (`node build.mjs --outdir`), so this suite never races other suites on dist/.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { loadApp } from '../local/load-app';
+import { LocalRuntime } from '../local/runtime';
+import { invokeWebApp } from '../local/webapp';
+
+const ROOT = path.resolve(__dirname, '..');
+const ENTRY_POINTS = [
+  'doPost',
+  'doGet',
+  'onOpen',
+  'onInstall',
+  'showSidebar',
+  'setupWebhook',
+  'rotateToken',
+  'replayDeliveries',
+  'processQueue',
+  'getSidebarState',
+  'saveSettings',
+];
+const NODE_GLOBALS = [
+  'require',
+  'module',
+  'exports',
+  'process',
+  'Buffer',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'clearTimeout',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'fetch',
+  'structuredClone',
+  'queueMicrotask',
+  'global',
+];
+
+const tmpDirs: string[] = [];
+function tmpDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+let outDir: string;
+let code: string;
+let runtime: LocalRuntime;
+let ctx: Record<string, any>;
+
+beforeAll(() => {
+  outDir = tmpDir('iclosed-build-');
+  execFileSync(process.execPath, ['build.mjs', '--outdir', outDir], { cwd: ROOT, stdio: 'pipe' });
+  code = fs.readFileSync(path.join(outDir, 'Code.js'), 'utf8');
+
+  // A folder holding only Code.js: gas-local runs every .js file it finds.
+  const codeDir = tmpDir('iclosed-code-');
+  fs.copyFileSync(path.join(outDir, 'Code.js'), path.join(codeDir, 'Code.js'));
+  runtime = new LocalRuntime();
+  runtime.createSpreadsheet('iClosed leads');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ctx = require('gas-local').require(codeDir, runtime.globals());
+});
+
+afterAll(() => {
+  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('build output', () => {
+  test('holds exactly Code.js, appsscript.json and Sidebar.html', () => {
+    expect(fs.readdirSync(outDir).sort()).toEqual(['Code.js', 'Sidebar.html', 'appsscript.json']);
+  });
+
+  test('copies the manifest unchanged', () => {
+    expect(fs.readFileSync(path.join(outDir, 'appsscript.json'), 'utf8')).toBe(
+      fs.readFileSync(path.join(ROOT, 'appsscript.json'), 'utf8'),
+    );
+  });
+
+  test('Sidebar.html is one self-contained page with the script and styles inlined', () => {
+    const html = fs.readFileSync(path.join(outDir, 'Sidebar.html'), 'utf8');
+    expect(html).toContain('iClosed → Sheets');
+    expect(html).toMatch(/<style>[\s\S]+<\/style>/);
+    expect(html).toMatch(/<script>[\s\S]+<\/script>/);
+    expect(html).not.toMatch(/INLINE:/);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet/i);
+  });
+});
+
+describe('dist/Code.js', () => {
+  test.each(ENTRY_POINTS)('%s is a top-level function declaration and a callable global', (name) => {
+    expect(code).toMatch(new RegExp(`^function ${name}\\(`, 'm'));
+    expect(typeof ctx[name]).toBe('function');
+    expect(vm.runInContext(`typeof ${name}`, ctx as vm.Context)).toBe('function');
+  });
+
+  test('declares no other top-level functions than the entry points', () => {
+    const declared = [...code.matchAll(/^function ([\w$]+)\(/gm)].map((m) => m[1]);
+    expect(declared.sort()).toEqual([...ENTRY_POINTS].sort());
+  });
+
+  test.each(NODE_GLOBALS)('%s is undefined inside the script context', (name) => {
+    expect(vm.runInContext(`typeof ${name}`, ctx as vm.Context)).toBe('undefined');
+  });
+
+  test('has no require( call and no import statement', () => {
+    expect(code).not.toMatch(/\brequire\s*\(/);
+    expect(code).not.toMatch(/^\s*import[\s{*]/m);
+    expect(code).not.toMatch(/\bimport\s*\(/);
+    expect(code).not.toMatch(/^\s*export\s/m);
+  });
+
+  test('doGet through the runtime returns a TextOutput with JSON content', () => {
+    const event = { queryString: '', parameter: {}, parameters: {}, contextPath: '', contentLength: -1 };
+    const output = runtime.execute('webapp', () => ctx.doGet(event));
+    expect(typeof output.getContent).toBe('function');
+    expect(() => JSON.parse(output.getContent())).not.toThrow();
+    expect(output.getMimeType()).toBe(ctx.ContentService.MimeType.JSON);
+  });
+
+  test('GET /exec through loadApp and invokeWebApp answers 200 JSON', () => {
+    const app = loadApp(new LocalRuntime(), outDir);
+    const res = invokeWebApp(app, { method: 'GET', url: '/exec' });
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/^application\/json/);
+    expect(() => JSON.parse(res.body)).not.toThrow();
+  });
+});
+
+describe('ENTRY_POINTS check', () => {
+  /** A copy of the project's build inputs, with node_modules linked, for builds of an edited src/. */
+  function scratchProject(editIndex: (src: string) => string): string {
+    const dir = tmpDir('iclosed-scratch-');
+    fs.copyFileSync(path.join(ROOT, 'build.mjs'), path.join(dir, 'build.mjs'));
+    fs.copyFileSync(path.join(ROOT, 'appsscript.json'), path.join(dir, 'appsscript.json'));
+    fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    const index = path.join(dir, 'src', 'index.ts');
+    fs.writeFileSync(index, editIndex(fs.readFileSync(index, 'utf8')));
+    return dir;
+  }
+
+  test('the build fails, naming the function, when src/index.ts exports one ENTRY_POINTS lacks', () => {
+    const dir = scratchProject((src) => `${src}\nexport const notListedAnywhere = () => 1;\n`);
+    const run = spawnSync(process.execPath, ['build.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/ENTRY_POINTS/);
+    expect(run.stderr).toMatch(/notListedAnywhere/);
+  });
+
+  test('the build fails, naming the function, when an ENTRY_POINTS name is not exported', () => {
+    const dir = scratchProject((src) => {
+      const edited = src.replace(/^export (const|function) saveSettings\b/m, '$1 saveSettingsGone');
+      expect(edited).not.toBe(src);
+      return edited;
+    });
+    const run = spawnSync(process.execPath, ['build.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/saveSettings/);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The `npm start` server: started on a free port with a temporary DATA_DIR, against a bundle
+ * built into a temporary folder.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_BODY_BYTES, startServer, type RunningServer } from '../local/server';
+
+const ROOT = path.resolve(__dirname, '..');
+const TOKEN = 'test-token-0123456789abcdef';
+
+const tmpDirs: string[] = [];
+function tmpDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+let distDir: string;
+let dataDir: string;
+let server: RunningServer | null = null;
+
+beforeAll(() => {
+  distDir = tmpDir('iclosed-dist-');
+  execFileSync(process.execPath, ['build.mjs', '--outdir', distDir], { cwd: ROOT, stdio: 'pipe' });
+  dataDir = tmpDir('iclosed-data-');
+});
+
+afterEach(async () => {
+  if (server) await server.close();
+  server = null;
+});
+
+afterAll(() => {
+  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const start = async () => {
+  server = await startServer({ port: 0, dataDir, token: TOKEN, distDir });
+  return server;
+};
+
+describe('local server', () => {
+  test('serves the workbook viewer, the sheet API and /exec; persists state; keeps it across a restart', async () => {
+    const s = await start();
+    expect(s.url).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(s.execUrl).toBe(`${s.url}/exec`);
+    if (s.token !== null) {
+      // Once ingestion stores the secret: the one given, and a webhook URL that carries it.
+      expect(s.token).toBe(TOKEN);
+      expect(s.webhookUrl).toBe(`${s.url}/exec?token=${encodeURIComponent(TOKEN)}`);
+    } else {
+      expect(s.setupPending).toBe(true);
+      expect(s.webhookUrl).toBeNull();
+    }
+
+    // GET / : a self-contained page.
+    const page = await fetch(`${s.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('/api/sheets');
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/innerHTML/);
+
+    // GET /api/sheets
+    const sheetsRes = await fetch(`${s.url}/api/sheets`);
+    expect(sheetsRes.status).toBe(200);
+    const { sheets } = (await sheetsRes.json()) as { sheets: string[] };
+    expect(Array.isArray(sheets)).toBe(true);
+    expect(sheets.length).toBeGreaterThan(0);
+
+    // GET /api/sheets/<name>
+    const valuesRes = await fetch(`${s.url}/api/sheets/${encodeURIComponent(sheets[0])}`);
+    expect(valuesRes.status).toBe(200);
+    const { values } = (await valuesRes.json()) as { values: unknown[][] };
+    expect(Array.isArray(values)).toBe(true);
+
+    const missing = await fetch(`${s.url}/api/sheets/${encodeURIComponent('No such sheet ✗')}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await missing.json()).toHaveProperty('error');
+
+    // GET /exec: doGet's JSON, status 200.
+    const get = await fetch(`${s.url}/exec`);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-type')).toMatch(/^application\/json/);
+    const getBody = await get.text();
+    expect(() => JSON.parse(getBody)).not.toThrow();
+
+    // POST /exec: always 200 (the app's answer, or Google's error page).
+    const post = await fetch(`${s.url}/exec?token=${encodeURIComponent(TOKEN)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ event: 'call_booked', email: 'lead@example.com' }),
+    });
+    expect(post.status).toBe(200);
+    await post.text();
+
+    // state.json: present, valid JSON, no temp file left behind.
+    const stateFile = path.join(dataDir, 'state.json');
+    expect(fs.existsSync(stateFile)).toBe(true);
+    expect(() => JSON.parse(fs.readFileSync(stateFile, 'utf8'))).not.toThrow();
+    expect(fs.existsSync(`${stateFile}.tmp`)).toBe(false);
+
+    const before = {
+      token: s.token,
+      sheets: s.runtime.sheetNames(),
+      values: Object.fromEntries(s.runtime.sheetNames().map((n) => [n, JSON.stringify(s.runtime.peek(n)?.values)])),
+    };
+    await s.close();
+    server = null;
+
+    // Restart on the same DATA_DIR: same sheets, same contents, same stored token.
+    const again = await startServer({ port: 0, dataDir, distDir });
+    server = again;
+    expect(again.token).toBe(before.token);
+    expect(again.runtime.sheetNames()).toEqual(before.sheets);
+    for (const name of before.sheets) {
+      expect(JSON.stringify(again.runtime.peek(name)?.values)).toBe(before.values[name]);
+    }
+    const res = await fetch(`${again.url}/api/sheets`);
+    expect(((await res.json()) as { sheets: string[] }).sheets).toEqual(before.sheets);
+  });
+
+  test('answers concurrent webhook deliveries, one at a time, all with 200', async () => {
+    const s = await start();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetch(`${s.execUrl}?token=${encodeURIComponent(TOKEN)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ n: i }),
+        }).then(async (r) => ({ status: r.status, body: await r.text() })),
+      ),
+    );
+    for (const a of answers) expect(a.status).toBe(200);
+  });
+
+  test('a form-encoded POST, a path after /exec and other methods', async () => {
+    const s = await start();
+    const form = await fetch(`${s.execUrl}?a=1`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'b=2',
+    });
+    expect(form.status).toBe(200);
+    await form.text();
+    const put = await fetch(s.execUrl, { method: 'PUT', body: 'x' });
+    expect(put.status).toBe(405);
+    await put.text();
+    const unknown = await fetch(`${s.url}/nope`);
+    expect(unknown.status).toBe(404);
+    await unknown.text();
+  });
+
+  test('a body over the cap gets 413', async () => {
+    const s = await start();
+    const res = await fetch(s.execUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+    });
+    expect(res.status).toBe(413);
+    await res.text();
+  });
+});

@@ -120,7 +120,7 @@ describe('exactly once', () => {
     const h = startApp();
     expect(h.saveSettings({ hooks: { callBooked: { mode } } })).toMatchObject({ ok: true });
     expect(h.post(payload('call-booked')).results[0].action).toBe('appended');
-    for (let i = 0; i < 3; i += 1) expect(h.post(payload('call-booked')).results[0].action).toBe('duplicate');
+    for (let i = 0; i < 3; i += 1) expect(h.post(payload('call-booked')).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
     expect(h.rows('Call booked')).toHaveLength(1);
   });
   it('insert-if-new skips a changed event with a known key; append adds it', () => {

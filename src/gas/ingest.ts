@@ -127,7 +127,8 @@ function writeSheet(
   for (const e of events) {
     try {
       const key = e.mode === 'append' ? null : rowKey(e.fields, e.key);
-      const seen = seenFingerprints.has(e.fingerprint) || findRow(open, col(META.fingerprint), e.fingerprint, true) !== null;
+      const fingerprintRow = seenFingerprints.has(e.fingerprint) ? null : findRow(open, col(META.fingerprint), e.fingerprint, true);
+      const seen = seenFingerprints.has(e.fingerprint) || fingerprintRow !== null;
       const pendingIndex = key !== null ? pendingByKey.get(key) : undefined;
       const keyRow = seen || key === null || pendingIndex !== undefined ? null : findRow(open, col(META.rowKey), key);
       const step = pendingIndex !== undefined && !seen ? (e.mode === 'upsert' ? 'update' : 'skip') : decideStep(e.mode, seen, keyRow);
@@ -135,7 +136,7 @@ function writeSheet(
       const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
       const unrouted = e.hook === null;
       if (step === 'duplicate') {
-        results[e.index] = { ...base, action: 'duplicate', message: 'This event was already written (same content).' };
+        results[e.index] = { ...base, row: fingerprintRow, action: 'duplicate', message: 'This event was already written (same content).' };
         continue;
       }
       if (step === 'skip') {

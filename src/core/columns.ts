@@ -4,7 +4,7 @@
  * columns for new fields at the right, and never writes a column it did not create.
  */
 import type { Field } from './flatten';
-import { MAX_AUTO_COLUMNS } from './settings';
+import { MAX_AUTO_COLUMNS, type ColumnSetting } from './settings';
 
 /** The app's own bookkeeping columns, present on every sheet it writes. */
 export const META = {
@@ -49,25 +49,30 @@ export interface ColumnPlan {
   newLabels: string[];
   /** The layout after the new labels. */
   layout: SheetLayout;
-  /** label for each field path the events carry, or undefined when it goes to "Other fields". */
+  /** Label of each field path that has a column; fields without one go to "Other fields". */
   labelOf: Map<string, string>;
+  /** Fields the settings exclude: written nowhere (the raw body stays in the webhook log). */
+  excluded: Set<string>;
 }
 
 /**
  * Plans the columns a batch of events needs on one sheet. Fields that already have a column keep it;
- * new fields get a column labelled with their dot path (suffixed when a user column has that label),
- * up to MAX_AUTO_COLUMNS; the rest travel as JSON in "Other fields". Meta columns are added when missing.
+ * a field the settings list gets a column with its configured label; other new fields get a column
+ * labelled with their dot path when `addNewFields` is on, up to MAX_AUTO_COLUMNS, and otherwise travel
+ * as JSON in "Other fields". A label a user column already has gets a " (iClosed)" suffix. On a new
+ * sheet every included column of the settings is laid out first, in their order.
  */
 export function planColumns(
   header: readonly unknown[],
   layout: SheetLayout,
   eventsFields: ReadonlyArray<readonly Field[]>,
-  options: { addNewFields: boolean; knownFields?: readonly string[]; maxAutoColumns?: number },
+  options: { addNewFields: boolean; spec: readonly ColumnSetting[]; maxAutoColumns?: number },
 ): ColumnPlan {
   const index = headerIndex(header);
   const fields: Record<string, string> = Object.assign(Object.create(null), layout.fields);
   const labelByPath = new Map<string, string>();
   for (const label of Object.keys(fields)) labelByPath.set(fields[label], label);
+  const specByField = new Map(options.spec.map((c) => [c.field, c]));
   const newLabels: string[] = [];
   const taken = new Set<string>(index.keys());
   const cap = options.maxAutoColumns ?? MAX_AUTO_COLUMNS;
@@ -80,22 +85,27 @@ export function planColumns(
     }
   };
 
-  // The first write to a sheet lays out every known field of its hook, in the documented order.
   const isNewSheet = index.size === 0;
   if (isNewSheet) ensure(META.receivedAt);
 
   const labelOf = new Map<string, string>();
-  const wanted = [...(isNewSheet ? options.knownFields ?? [] : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
+  const excluded = new Set<string>();
+  const wanted = [...(isNewSheet ? options.spec.filter((c) => c.include).map((c) => c.field) : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
   for (const path of wanted) {
-    if (labelOf.has(path)) continue;
+    if (labelOf.has(path) || excluded.has(path)) continue;
+    const spec = specByField.get(path);
     const existing = labelByPath.get(path);
+    if (spec && !spec.include) {
+      excluded.add(path);
+      continue;
+    }
     if (existing !== undefined) {
       labelOf.set(path, existing);
       ensure(existing); // a column the user deleted comes back, so nothing is lost
       continue;
     }
-    if (!(options.addNewFields || isNewSheet) || owned >= cap) continue;
-    const label = freeLabel(path, taken);
+    if (!spec && (!options.addNewFields || owned >= cap)) continue;
+    const label = freeLabel(spec ? spec.label : path, taken);
     fields[label] = path;
     labelByPath.set(path, label);
     labelOf.set(path, label);
@@ -105,17 +115,36 @@ export function planColumns(
   ensure(META.rowKey);
   ensure(META.fingerprint);
   if (!isNewSheet) ensure(META.receivedAt);
-  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && f.value !== null));
+  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && !excluded.has(f.path) && f.value !== null));
   if (overflows || index.has(META.otherFields)) ensure(META.otherFields);
-  return { newLabels, layout: { fields }, labelOf };
+  return { newLabels, layout: { fields }, labelOf, excluded };
 }
 
-/** A label for a new field: its path, or the path with " (iClosed)" when a user column already has that label. */
-function freeLabel(path: string, taken: ReadonlySet<string>): string {
-  const isMeta = META_LABELS.includes(path);
-  if (!taken.has(path) && !isMeta) return path;
-  let label = `${path} (iClosed)`;
-  for (let n = 2; taken.has(label); n += 1) label = `${path} (iClosed ${n})`;
+/** The default columns of a hook: every known field, labelled by its dot path, typed as sent. */
+export function defaultColumns(knownFields: readonly string[]): ColumnSetting[] {
+  return knownFields.map((field) => ({ field, include: true, label: field, typing: 'auto' }));
+}
+
+/** The columns of several hooks sharing one sheet: the first hook's setting of a field wins. */
+export function mergeColumns(specs: ReadonlyArray<readonly ColumnSetting[]>): ColumnSetting[] {
+  const seen = new Set<string>();
+  const merged: ColumnSetting[] = [];
+  for (const spec of specs) {
+    for (const c of spec) {
+      if (seen.has(c.field)) continue;
+      seen.add(c.field);
+      merged.push(c);
+    }
+  }
+  return merged;
+}
+
+/** A label for a new column: the wanted one, or with " (iClosed)" when a user column already has it. */
+function freeLabel(wanted: string, taken: ReadonlySet<string>): string {
+  const isMeta = META_LABELS.includes(wanted);
+  if (!taken.has(wanted) && !isMeta) return wanted;
+  let label = `${wanted} (iClosed)`;
+  for (let n = 2; taken.has(label); n += 1) label = `${wanted} (iClosed ${n})`;
   return label;
 }
 

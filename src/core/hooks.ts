@@ -6,6 +6,7 @@ import contactByStatus from './examples/contact-by-status.json';
 import contactCreated from './examples/contact-created.json';
 import contactUpdated from './examples/contact-updated.json';
 import outcomeAdded from './examples/outcome-added.json';
+import { flattenEvent } from './flatten';
 
 /** Identifier of a known hook type, or `other` for deliveries no hook type matches. */
 export type HookId =
@@ -147,4 +148,16 @@ export function hookById(id: HookId): HookDefinition {
 
 export function isHookId(value: unknown): value is HookId {
   return typeof value === 'string' && HOOKS.some((h) => h.id === value);
+}
+
+const exampleFieldsCache = new Map<HookId, string[]>();
+
+/** The field paths of a hook's example delivery, in the documented order: the hook's known fields. */
+export function exampleFields(hook: HookDefinition): string[] {
+  let fields = exampleFieldsCache.get(hook.id);
+  if (!fields) {
+    fields = flattenEvent(hook.example[0]).map((f) => f.path);
+    exampleFieldsCache.set(hook.id, fields);
+  }
+  return fields;
 }

@@ -1,7 +1,19 @@
 /** Settings: where each hook type writes, how, and with which key; defaults, validation and migration. */
 import { HOOKS, WRITE_MODES, isHookId, type HookId, type WriteMode } from './hooks';
+import type { Typing } from './values';
 
-export const SETTINGS_VERSION = 1;
+/** Version 1 had no per-column settings; version 2 adds them (null means "the defaults"). */
+export const SETTINGS_VERSION = 2;
+
+export const TYPINGS: readonly Typing[] = ['auto', 'text', 'number', 'date'];
+
+/** One field's column: whether it is written, its header label and how its values are typed. */
+export interface ColumnSetting {
+  field: string;
+  include: boolean;
+  label: string;
+  typing: Typing;
+}
 
 /** How one hook type is written. */
 export interface HookSettings {
@@ -9,8 +21,10 @@ export interface HookSettings {
   mode: WriteMode;
   /** Dot paths of the key fields (upsert and insert-if-new). */
   key: string[];
-  /** Add a column when a delivery brings a field the sheet does not have yet. */
+  /** Add a column when a delivery brings a field the sheet does not have yet (else it goes to "Other fields"). */
   addNewFields: boolean;
+  /** Columns in order, or null for the defaults: every known field, labelled by its dot path, typed as sent. */
+  columns: ColumnSetting[] | null;
 }
 
 export interface Settings {
@@ -27,7 +41,7 @@ export const MAX_AUTO_COLUMNS = 200;
 
 export function defaultHookSettings(id: HookId): HookSettings {
   const hook = HOOKS.find((h) => h.id === id)!;
-  return { sheet: hook.name, mode: hook.defaultMode, key: [...hook.defaultKey], addNewFields: true };
+  return { sheet: hook.name, mode: hook.defaultMode, key: [...hook.defaultKey], addNewFields: true, columns: null };
 }
 
 export function defaultSettings(): Settings {
@@ -52,15 +66,18 @@ const RESERVED_SHEETS = new Set(['webhook log']);
  * Missing parts take their defaults, so settings saved by an older version keep working.
  * Throws SettingsError with a message that says what to change.
  */
-export function normalizeSettings(input: unknown): Settings {
+export function normalizeSettings(input: unknown, knownFields?: Partial<Record<HookId, readonly string[]>>): Settings {
   const base = defaultSettings();
   if (input === null || input === undefined) return base;
   if (!isRecord(input)) throw new SettingsError('Settings must be an object.');
+  if (input.version !== undefined && (typeof input.version !== 'number' || input.version > SETTINGS_VERSION)) {
+    throw new SettingsError(`These settings are from a newer version (${String(input.version)}); update the script.`);
+  }
   const hooksIn = input.hooks === undefined ? {} : input.hooks;
   if (!isRecord(hooksIn)) throw new SettingsError('Settings "hooks" must be an object keyed by hook id.');
   for (const id of Object.keys(hooksIn)) {
     if (!isHookId(id)) throw new SettingsError(`Unknown hook id "${id}". Known: ${HOOKS.map((h) => h.id).join(', ')}.`);
-    base.hooks[id] = normalizeHook(id, hooksIn[id], base.hooks[id]);
+    base.hooks[id] = normalizeHook(id, hooksIn[id], base.hooks[id], knownFields?.[id]);
   }
   if (input.logRetention !== undefined) base.logRetention = boundedInt(input.logRetention, 'logRetention', 0, 1_000_000);
   if (input.lockWaitMs !== undefined) base.lockWaitMs = boundedInt(input.lockWaitMs, 'lockWaitMs', 0, 300_000);
@@ -68,9 +85,10 @@ export function normalizeSettings(input: unknown): Settings {
   return base;
 }
 
-function normalizeHook(id: HookId, input: unknown, fallback: HookSettings): HookSettings {
+function normalizeHook(id: HookId, input: unknown, fallback: HookSettings, known: readonly string[] | undefined): HookSettings {
   if (!isRecord(input)) throw new SettingsError(`Settings for ${id} must be an object.`);
   const out: HookSettings = { ...fallback, key: [...fallback.key] };
+  const name = HOOKS.find((h) => h.id === id)!.name;
   if (input.sheet !== undefined) out.sheet = sheetName(input.sheet, id);
   if (input.mode !== undefined) {
     if (!WRITE_MODES.includes(input.mode as WriteMode)) {
@@ -86,9 +104,46 @@ function normalizeHook(id: HookId, input: unknown, fallback: HookSettings): Hook
   }
   if (input.addNewFields !== undefined) out.addNewFields = input.addNewFields === true;
   if (out.mode !== 'append' && out.key.length === 0) {
-    throw new SettingsError(`${id} uses ${out.mode}, which needs a key: choose at least one key field or use append.`);
+    throw new SettingsError(`${name} uses ${out.mode}, which needs a key: choose at least one key field or use append.`);
+  }
+  if (new Set(out.key).size !== out.key.length) throw new SettingsError(`The key for ${name} names a field twice.`);
+  if (input.columns !== undefined) out.columns = input.columns === null ? null : normalizeColumns(name, input.columns);
+  if (known) {
+    const knownSet = new Set(known);
+    for (const field of out.key) {
+      if (!knownSet.has(field)) throw new SettingsError(`${name}: the key field "${field}" is not a field of this hook. Choose one of its fields.`);
+    }
+    for (const c of out.columns ?? []) {
+      if (!knownSet.has(c.field)) throw new SettingsError(`${name}: "${c.field}" is not a field of this hook; remove it from the columns.`);
+    }
   }
   return out;
+}
+
+/** Labels the app keeps for its own columns. */
+const RESERVED_LABELS = new Set(['received at', 'row key', 'fingerprint', 'other fields']);
+
+function normalizeColumns(name: string, input: unknown): ColumnSetting[] {
+  if (!Array.isArray(input)) throw new SettingsError(`${name}: columns must be a list.`);
+  if (input.length > 1000) throw new SettingsError(`${name}: at most 1000 columns.`);
+  const fields = new Set<string>();
+  const labels = new Map<string, string>();
+  return input.map((c): ColumnSetting => {
+    if (!isRecord(c) || typeof c.field !== 'string' || c.field.trim() === '') throw new SettingsError(`${name}: every column needs a field.`);
+    const field = c.field;
+    if (fields.has(field)) throw new SettingsError(`${name}: the field "${field}" is listed twice in the columns.`);
+    fields.add(field);
+    const label = c.label === undefined ? field : typeof c.label === 'string' ? c.label.trim() : '';
+    if (label === '') throw new SettingsError(`${name}: the column for "${field}" needs a header label.`);
+    if (label.length > 200) throw new SettingsError(`${name}: the header label for "${field}" is longer than 200 characters.`);
+    if (RESERVED_LABELS.has(label.toLowerCase())) throw new SettingsError(`${name}: "${label}" is the label of one of the app's own columns; choose another label for "${field}".`);
+    const other = labels.get(label.toLowerCase());
+    if (other !== undefined) throw new SettingsError(`${name}: the header label "${label}" is used for both "${other}" and "${field}"; give each column its own label.`);
+    labels.set(label.toLowerCase(), field);
+    const typing = c.typing === undefined ? 'auto' : c.typing;
+    if (!TYPINGS.includes(typing as Typing)) throw new SettingsError(`${name}: typing for "${field}" must be one of ${TYPINGS.join(', ')}.`);
+    return { field, include: c.include !== false, label, typing: typing as Typing };
+  });
 }
 
 function sheetName(value: unknown, id: string): string {
@@ -102,21 +157,40 @@ function sheetName(value: unknown, id: string): string {
 
 /** Hooks that share a sheet must agree on its write mode and key, or rows would be matched two ways. */
 function checkSharedSheets(settings: Settings): void {
-  const bySheet = new Map<string, { id: HookId; hook: HookSettings }>();
+  const bySheet = new Map<string, Array<{ id: HookId; hook: HookSettings }>>();
   for (const id of Object.keys(settings.hooks) as HookId[]) {
     const hook = settings.hooks[id];
-    const key = hook.sheet.toLowerCase();
-    const other = bySheet.get(key);
-    if (!other) {
-      bySheet.set(key, { id, hook });
-      continue;
+    const sharing = bySheet.get(hook.sheet.toLowerCase()) ?? [];
+    for (const other of sharing) checkPair(other, { id, hook });
+    sharing.push({ id, hook });
+    bySheet.set(hook.sheet.toLowerCase(), sharing);
+  }
+}
+
+function checkPair(other: { id: HookId; hook: HookSettings }, mine: { id: HookId; hook: HookSettings }): void {
+  const { hook } = mine;
+  const [a, b] = [hookName(other.id), hookName(mine.id)];
+  if (other.hook.mode !== hook.mode || other.hook.key.join('\u0000') !== hook.key.join('\u0000')) {
+    throw new SettingsError(
+      `${a} and ${b} both write to "${hook.sheet}" but with different write modes or keys; give them the same mode and key, or separate sheets.`,
+    );
+  }
+  const labelOf = new Map((other.hook.columns ?? []).map((c) => [c.field, c.label]));
+  const fieldOf = new Map((other.hook.columns ?? []).map((c) => [c.label.toLowerCase(), c.field]));
+  for (const c of hook.columns ?? []) {
+    const label = labelOf.get(c.field);
+    if (label !== undefined && label !== c.label) {
+      throw new SettingsError(`${a} and ${b} share "${hook.sheet}" but label "${c.field}" differently ("${label}" and "${c.label}"); use one label.`);
     }
-    if (other.hook.mode !== hook.mode || other.hook.key.join('\u0000') !== hook.key.join('\u0000')) {
-      throw new SettingsError(
-        `${other.id} and ${id} both write to "${hook.sheet}" but with different write modes or keys; give them the same mode and key, or separate sheets.`,
-      );
+    const field = fieldOf.get(c.label.toLowerCase());
+    if (field !== undefined && field !== c.field) {
+      throw new SettingsError(`${a} and ${b} share "${hook.sheet}" and both use the header label "${c.label}", for "${field}" and "${c.field}"; give each column its own label.`);
     }
   }
+}
+
+function hookName(id: HookId): string {
+  return HOOKS.find((h) => h.id === id)!.name;
 }
 
 function boundedInt(value: unknown, name: string, min: number, max: number): number {

@@ -1,12 +1,12 @@
 /** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
-import { META, planColumns, headerIndex } from '../core/columns';
+import { defaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
 import { eventHookType } from '../core/delivery';
 import { flattenEvent, type Field } from '../core/flatten';
-import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
+import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey } from '../core/keys';
 import { addFingerprint, decideStep, type Outcome } from '../core/plan';
-import type { Settings } from '../core/settings';
-import { fitCellText, textCell, toCellValue, type CellValue } from '../core/values';
+import type { ColumnSetting, Settings } from '../core/settings';
+import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
 import { appendHeaderLabels, findRow, openSheet, reserveRows, writeCells } from './sheets';
 import type { ScriptStore } from './store';
 
@@ -28,19 +28,10 @@ interface RoutedEvent {
   mode: WriteMode;
   key: string[];
   addNewFields: boolean;
+  /** The columns this event's hook asks for, in order. */
+  columns: ColumnSetting[];
   fields: Field[];
   fingerprint: string;
-}
-
-/** Fields every hook type's example carries, flattened once per execution. */
-const knownFieldsCache = new Map<string, string[]>();
-function knownFields(hook: HookDefinition): string[] {
-  let fields = knownFieldsCache.get(hook.id);
-  if (!fields) {
-    fields = flattenEvent(hook.example[0]).map((f) => f.path);
-    knownFieldsCache.set(hook.id, fields);
-  }
-  return fields;
 }
 
 /** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
@@ -60,11 +51,12 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
     if (!hook) {
       return {
         index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
-        mode: 'append' as WriteMode, key: [], addNewFields: true, fields, fingerprint,
+        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint,
       };
     }
     const s = settings.hooks[hook.id];
-    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, fields, fingerprint };
+    const columns = s.columns ?? defaultColumns(exampleFields(hook));
+    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint };
   });
 }
 
@@ -107,11 +99,9 @@ function writeSheet(
 ): void {
   const open = openSheet(spreadsheet, sheetName);
   const layout = store.layout(sheetName);
-  const firstHook = events.find((e) => e.hook)?.hook ?? null;
-  const plan = planColumns(open.header, layout, events.map((e) => e.fields), {
-    addNewFields: events.some((e) => e.addNewFields),
-    knownFields: firstHook ? knownFields(firstHook) : [],
-  });
+  const spec = mergeColumns(events.map((e) => e.columns));
+  const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });
+  const typingOf = new Map(spec.map((c) => [c.field, c.typing]));
   if (plan.newLabels.length) {
     appendHeaderLabels(open, plan.newLabels);
     store.setLayout(sheetName, plan.layout);
@@ -144,7 +134,7 @@ function writeSheet(
         results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
         continue;
       }
-      const cells = rowCells(e, plan.labelOf, col, receivedAt, key);
+      const cells = rowCells(e, plan.labelOf, plan.excluded, typingOf, col, receivedAt, key);
       if (step === 'update' && pendingIndex !== undefined) {
         const pending = newRows[pendingIndex];
         const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
@@ -185,6 +175,8 @@ function writeSheet(
 function rowCells(
   e: RoutedEvent,
   labelOf: ReadonlyMap<string, string>,
+  excluded: ReadonlySet<string>,
+  typingOf: ReadonlyMap<string, Typing>,
   col: (label: string) => number,
   receivedAt: Date,
   key: string | null,
@@ -194,6 +186,7 @@ function rowCells(
   let hasOther = false;
   const rich = new Set(e.hook?.richTextFields ?? []);
   for (const f of e.fields) {
+    if (excluded.has(f.path)) continue;
     const label = labelOf.get(f.path);
     if (label === undefined) {
       if (f.value !== null) {
@@ -202,7 +195,7 @@ function rowCells(
       }
       continue;
     }
-    cells.set(col(label), toCellValue(f.value, 'auto', rich.has(f.path)));
+    cells.set(col(label), toCellValue(f.value, typingOf.get(f.path) ?? 'auto', rich.has(f.path)));
   }
   if (hasOther) cells.set(col(META.otherFields), textCell(fitCellText(JSON.stringify(other))));
   cells.set(col(META.receivedAt), receivedAt);

@@ -1,6 +1,6 @@
 /** Unit tests of the pure core: registry, parsing, flattening, typing, keys, settings, columns, plan, auth. */
 import { constantTimeEqual, isValidToken, tokenAccepted } from '../../src/core/auth';
-import { META, planColumns, columnRuns, emptyLayout } from '../../src/core/columns';
+import { META, planColumns, columnRuns, defaultColumns, emptyLayout } from '../../src/core/columns';
 import { parseDelivery, eventHookType } from '../../src/core/delivery';
 import { flattenEvent, fieldValue } from '../../src/core/flatten';
 import { findHook, HOOKS } from '../../src/core/hooks';
@@ -136,7 +136,7 @@ describe('keys', () => {
 describe('settings', () => {
   it('fills defaults from the registry', () => {
     const s = normalizeSettings(null);
-    expect(s.hooks.callBooked).toEqual({ sheet: 'Call booked', mode: 'upsert', key: ['event.uuid'], addNewFields: true });
+    expect(s.hooks.callBooked).toEqual({ sheet: 'Call booked', mode: 'upsert', key: ['event.uuid'], addNewFields: true, columns: null });
     expect(s.hooks.callOutcome.key).toEqual(['uuid']);
   });
   it('refuses unknown hooks, empty keys in keyed modes and conflicting shared sheets', () => {
@@ -145,22 +145,53 @@ describe('settings', () => {
     expect(() => normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, callBooked: { sheet: 'Contacts' } } })).toThrow(/both write to "Contacts"/);
     expect(normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, contactUpdated: { sheet: 'Contacts' } } }).hooks.contactUpdated.sheet).toBe('Contacts');
   });
+  it('refuses unknown fields, repeated labels, reserved labels, bad typing and newer versions', () => {
+    const known = { callBooked: ['event.uuid', 'invitee.email'] };
+    const cols = (columns: unknown) => ({ hooks: { callBooked: { columns } } });
+    expect(() => normalizeSettings({ hooks: { callBooked: { key: ['nope'] } } }, known)).toThrow(/"nope" is not a field/);
+    expect(() => normalizeSettings(cols([{ field: 'nope' }]), known)).toThrow(/"nope" is not a field/);
+    expect(() => normalizeSettings(cols([{ field: 'event.uuid', label: 'X' }, { field: 'invitee.email', label: 'x' }]), known)).toThrow(/used for both/);
+    expect(() => normalizeSettings(cols([{ field: 'event.uuid', label: 'Row key' }]), known)).toThrow(/app's own columns/);
+    expect(() => normalizeSettings(cols([{ field: 'event.uuid', typing: 'money' }]), known)).toThrow(/typing/);
+    expect(() => normalizeSettings({ version: 99 })).toThrow(/newer version/);
+    const ok = normalizeSettings(cols([{ field: 'invitee.email', label: 'Email', typing: 'text' }, { field: 'event.uuid', include: false }]), known);
+    expect(ok.hooks.callBooked.columns).toEqual([
+      { field: 'invitee.email', include: true, label: 'Email', typing: 'text' },
+      { field: 'event.uuid', include: false, label: 'event.uuid', typing: 'auto' },
+    ]);
+  });
+  it('refuses hooks sharing a sheet with one label for two fields', () => {
+    const a = { sheet: 'Contacts', columns: [{ field: 'email', label: 'Mail' }] };
+    const b = { sheet: 'Contacts', columns: [{ field: 'phoneNumber', label: 'Mail' }] };
+    expect(() => normalizeSettings({ hooks: { contactCreated: a, contactUpdated: b } })).toThrow(/both use the header label "Mail"/);
+  });
 });
 
 describe('column plan', () => {
   it('adds meta columns and known fields on a new sheet, new fields at the right later', () => {
-    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], { addNewFields: true, knownFields: ['id', 'name', 'email'] });
+    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], { addNewFields: true, spec: defaultColumns(['id', 'name', 'email']) });
     expect(first.newLabels).toEqual([META.receivedAt, 'id', 'name', 'email', META.rowKey, META.fingerprint]);
     const header = first.newLabels;
-    const second = planColumns(header, first.layout, [flattenEvent({ id: 2, phone: '+1' })], { addNewFields: true });
+    const second = planColumns(header, first.layout, [flattenEvent({ id: 2, phone: '+1' })], { addNewFields: true, spec: [] });
     expect(second.newLabels).toEqual(['phone']);
   });
   it('never claims a user column and overflows past the cap into Other fields', () => {
     const header = [META.receivedAt, 'Notes', META.rowKey, META.fingerprint];
-    const plan = planColumns(header, emptyLayout(), [flattenEvent({ Notes: 'x', a: 1, b: 2 })], { addNewFields: true, maxAutoColumns: 2 });
+    const plan = planColumns(header, emptyLayout(), [flattenEvent({ Notes: 'x', a: 1, b: 2 })], { addNewFields: true, spec: [], maxAutoColumns: 2 });
     expect(plan.labelOf.get('Notes')).toBe('Notes (iClosed)');
     expect(plan.labelOf.has('b')).toBe(false);
     expect(plan.newLabels).toContain(META.otherFields);
+  });
+  it('follows configured columns: order, labels, exclusions, and no new columns when switched off', () => {
+    const spec = [
+      { field: 'email', include: true, label: 'Email', typing: 'text' as const },
+      { field: 'id', include: true, label: 'Contact id', typing: 'auto' as const },
+      { field: 'ip', include: false, label: 'ip', typing: 'auto' as const },
+    ];
+    const plan = planColumns([], emptyLayout(), [flattenEvent({ id: 1, email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: false, spec });
+    expect(plan.newLabels).toEqual([META.receivedAt, 'Email', 'Contact id', META.rowKey, META.fingerprint, META.otherFields]);
+    expect(plan.excluded.has('ip')).toBe(true);
+    expect(plan.labelOf.has('extra')).toBe(false);
   });
   it('groups adjacent columns into runs', () => {
     expect(columnRuns([5, 1, 2, 3, 7, 6])).toEqual([{ start: 1, columns: [1, 2, 3] }, { start: 5, columns: [5, 6, 7] }]);

@@ -30,13 +30,17 @@ const ENTRY_POINTS = [
   'doGet',
   'onOpen',
   'onInstall',
-  'showSidebar',
-  'setupWebhook',
-  'rotateToken',
-  'replayDeliveries',
   'processQueue',
+  'showSidebar',
+  'sendTestDeliveries',
+  'showSelfTest',
+  'setupWebhook',
   'getSidebarState',
   'saveSettings',
+  'rotateToken',
+  'sendTestDelivery',
+  'replayDeliveries',
+  'runSelfTest',
 ];
 
 const GLOBAL_NAME = 'app';

@@ -13,18 +13,23 @@ import { LocalRuntime } from '../local/runtime';
 import { invokeWebApp } from '../local/webapp';
 
 const ROOT = path.resolve(__dirname, '..');
+/** What Apps Script must see: the web app, triggers, menu items and every SidebarApi function. */
 const ENTRY_POINTS = [
   'doPost',
   'doGet',
   'onOpen',
   'onInstall',
-  'showSidebar',
-  'setupWebhook',
-  'rotateToken',
-  'replayDeliveries',
   'processQueue',
+  'showSidebar',
+  'sendTestDeliveries',
+  'showSelfTest',
+  'setupWebhook',
   'getSidebarState',
   'saveSettings',
+  'rotateToken',
+  'sendTestDelivery',
+  'replayDeliveries',
+  'runSelfTest',
 ];
 const NODE_GLOBALS = [
   'require',

@@ -189,7 +189,7 @@ describe('auth', () => {
     const rotated = h.app.call<any>('editor', 'rotateToken');
     expect(rotated.token).not.toBe(h.token);
     expect(rotated.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${rotated.token}`);
-    expect(rotated.previousTokenExpiresAt).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+    expect(Date.parse(rotated.previousTokenExpiresAt)).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
     expect(h.post(payload('call-booked')).ok).toBe(true);
     expect(h.post(payload('call-cancelled'), { token: rotated.token }).ok).toBe(true);
     expect(h.token).toMatch(/^[0-9a-f]{64}$/);
@@ -275,8 +275,8 @@ describe('lock timeouts and replay', () => {
   it('replays failed deliveries with the current settings', () => {
     const h = startApp();
     h.post('{"broken": ');
-    const replay = h.app.call<any>('editor', 'replayDeliveries');
-    expect(replay.outcomes).toEqual(['failed']);
+    const replay = h.app.call<any>('editor', 'replayDeliveries', { limit: 10 });
+    expect(replay).toEqual({ replayed: 1, remaining: 0, lastRow: 2, outcomes: ['failed'] });
     expect(h.rows('Webhook log')[0].Outcome).toBe('failed');
   });
 });

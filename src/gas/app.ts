@@ -2,11 +2,14 @@
 import { isValidToken, tokenAccepted, TOKEN_GRACE_MS } from '../core/auth';
 import { parseDelivery } from '../core/delivery';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
-import { normalizeSettings, SettingsError, type Settings } from '../core/settings';
+import type { Settings } from '../core/settings';
+import type { ReplayResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult, WebhookState } from '../core/sidebar-api';
+import { HOOKS } from '../core/hooks';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
 import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
 import { enqueue, ensureQueueTrigger, queuedKeys, readQueued, removeQueued, removeQueueTrigger, type Delivery } from './queue';
+import { countRefusal, saveAndApply, selfTest, sidebarState, testDelivery } from './sidebar';
 import { KEYS, ScriptStore } from './store';
 
 type TextOutput = GoogleAppsScript.Content.TextOutput;
@@ -40,6 +43,7 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
     return failure('not_configured', 'The webhook is not set up yet: open the spreadsheet and choose iClosed → Settings.');
   }
   if (!tokenAccepted(parameter.token, tokens, receivedAt.getTime())) {
+    countRefusal();
     return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
   }
   delete parameter.token;
@@ -182,26 +186,60 @@ export function processQueue(): { written: number; remaining: number } {
   }
 }
 
-/** Reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings. */
-export function replayDeliveries(): { replayed: number; outcomes: Outcome[] } {
+/** Replays stop before Apps Script's 6-minute execution limit; the rest waits for the next call. */
+const REPLAY_BUDGET_MS = 4.5 * 60 * 1000;
+
+/**
+ * Reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings,
+ * oldest first, at most `options.limit` of them (the sidebar replays in batches to show progress).
+ * From the menu (no options) it replays all it can and reports in a toast.
+ */
+export function replayDeliveries(options?: unknown): ReplayResult {
+  const opts = options && typeof options === 'object' ? (options as { limit?: unknown; after?: unknown }) : {};
+  const limit = boundedNumber(opts.limit, 'limit', 1, 1000, Number.MAX_SAFE_INTEGER);
+  const after = boundedNumber(opts.after, 'after', 0, 10_000_000, 0);
+  const started = Date.now();
   const store = new ScriptStore();
   const lock = LockService.getScriptLock();
   lock.waitLock(30000);
+  let result: ReplayResult;
   try {
     store.refresh();
     const spreadsheet = openSpreadsheet(store) ?? SpreadsheetApp.getActive();
     const log = logSheet(spreadsheet);
+    const rows = replayableRows(log).filter((r) => r.row > after);
     const outcomes: Outcome[] = [];
-    for (const row of replayableRows(log)) {
+    let lastRow = after;
+    for (const row of rows) {
+      if (outcomes.length >= limit || Date.now() - started > REPLAY_BUDGET_MS) break;
       const delivery: Delivery = { id: Utilities.getUuid(), receivedAt: Date.now(), contents: row.body, contentType: 'application/json', parameter: {} };
       const response = processDelivery(spreadsheet, store, delivery, row, `Replayed at ${new Date().toISOString()}.`);
       outcomes.push(response.results ? deliveryOutcome(response.results.map((r) => r.action)) : 'failed');
+      lastRow = row.row;
     }
-    trimLog(log, store.settings().logRetention);
+    // Trimming renumbers log rows, so it waits until a replay pass has reached the end.
+    const remaining = rows.length - outcomes.length;
+    if (remaining === 0) trimLog(log, store.settings().logRetention);
     SpreadsheetApp.flush();
-    return { replayed: outcomes.length, outcomes };
+    result = { replayed: outcomes.length, remaining, lastRow, outcomes };
   } finally {
     lock.releaseLock();
+  }
+  if (options === undefined) toast(`Replayed ${result.replayed} deliveries: ${summarize(result.outcomes) || 'nothing to replay'}.`);
+  return result;
+}
+
+function boundedNumber(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+function toast(message: string): void {
+  try {
+    SpreadsheetApp.getActive().toast(message, 'iClosed', 8);
+  } catch {
+    // No spreadsheet UI in this execution (a trigger or the web app): nothing to show.
   }
 }
 
@@ -244,7 +282,7 @@ export function setupWebhook(options?: unknown): WebhookInfo {
 }
 
 /** A new token; the previous one keeps working for 24 hours so no delivery is lost while iClosed is updated. */
-export function rotateToken(): WebhookInfo {
+export function rotateToken(): WebhookState {
   const store = new ScriptStore();
   const current = store.get(KEYS.token);
   if (current) {
@@ -252,7 +290,12 @@ export function rotateToken(): WebhookInfo {
     store.set(KEYS.previousTokenExpiresAt, String(Date.now() + TOKEN_GRACE_MS));
   }
   store.set(KEYS.token, newToken());
-  return webhookInfo(store);
+  return webhookState(store);
+}
+
+function webhookState(store: ScriptStore): WebhookState {
+  const info = webhookInfo(store);
+  return { url: info.url, token: info.token, previousTokenExpiresAt: info.previousTokenExpiresAt ? new Date(info.previousTokenExpiresAt).toISOString() : null };
 }
 
 function webhookInfo(store: ScriptStore): WebhookInfo {
@@ -277,7 +320,10 @@ export function addMenu(_e?: unknown): void {
   SpreadsheetApp.getUi()
     .createMenu('iClosed')
     .addItem('Settings', 'showSidebar')
+    .addItem('Send test deliveries', 'sendTestDeliveries')
     .addItem('Replay failed deliveries', 'replayDeliveries')
+    .addSeparator()
+    .addItem('Run self-test', 'showSelfTest')
     .addToUi();
 }
 
@@ -289,22 +335,50 @@ export function showSidebar(): void {
 }
 
 /** What the sidebar shows. */
-export function getSidebarState(): { settings: Settings; webhook: WebhookInfo | null; queued: number } {
+export function getSidebarState(): SidebarState {
   const store = new ScriptStore();
-  return { settings: store.settings(), webhook: store.get(KEYS.token) ? webhookInfo(store) : null, queued: queuedKeys(store).length };
+  return sidebarState(store, store.get(KEYS.token) ? webhookState(store) : null);
 }
 
-/** Validates and saves settings; refuses invalid ones with a message that says what to change. */
-export function saveSettings(input: unknown): { ok: true; settings: Settings } | { ok: false; error: string } {
-  let settings: Settings;
-  try {
-    settings = normalizeSettings(input);
-  } catch (err) {
-    if (err instanceof SettingsError) return { ok: false, error: err.message };
-    throw err;
-  }
-  new ScriptStore().setJson(KEYS.settings, settings);
-  return { ok: true, settings };
+/** Validates settings on the server, saves and applies them; refuses invalid ones with a message that says what to change. */
+export function saveSettings(input: unknown): SaveResult {
+  return saveAndApply(new ScriptStore(), input, getSidebarState);
+}
+
+/** Posts one hook's example delivery through doPost's own path. */
+export function sendTestDelivery(hookId: unknown): TestDeliveryResult {
+  const token = setupWebhook().token;
+  return testDelivery(hookId, token, receive);
+}
+
+/** Menu: one example delivery per hook type, reported in a toast. */
+export function sendTestDeliveries(): TestDeliveryResult[] {
+  const token = setupWebhook().token;
+  const results = HOOKS.map((hook) => testDelivery(hook.id, token, receive));
+  toast(results.map((r) => `${r.hook}: ${r.action}`).join('; '));
+  return results;
+}
+
+/** The fidelity checks, run in this spreadsheet on scratch sheets that are removed afterwards. */
+export function runSelfTest(): SelfTestReport {
+  return selfTest();
+}
+
+/** Menu: runs the self-test and shows its report. */
+export function showSelfTest(): SelfTestReport {
+  const report = selfTest();
+  const rows = report.cases
+    .map((c) => `<tr><td>${c.ok ? '✅' : '❌'}</td><td>${escapeHtml(c.name)}${c.ok ? '' : `<br><small>${escapeHtml(c.message)}</small>`}</td></tr>`)
+    .join('');
+  const html = HtmlService.createHtmlOutput(
+    `<p><b>${report.passed} passed, ${report.failed} failed.</b></p><table style="font:13px sans-serif">${rows}</table>`,
+  ).setWidth(520).setHeight(480);
+  SpreadsheetApp.getUi().showModalDialog(html, 'iClosed self-test');
+  return report;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function failure(code: string, message: string): PostResponse {

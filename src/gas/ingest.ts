@@ -8,6 +8,7 @@ import { addFingerprint, decideStep, type Outcome } from '../core/plan';
 import type { ColumnSetting, Settings } from '../core/settings';
 import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
 import { appendHeaderLabels, findRow, openSheet, reserveRows, writeCells } from './sheets';
+import { rememberSeenFields } from './sidebar';
 import type { ScriptStore } from './store';
 
 /** What happened to one event. */
@@ -102,6 +103,7 @@ function writeSheet(
   const spec = mergeColumns(events.map((e) => e.columns));
   const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });
   const typingOf = new Map(spec.map((c) => [c.field, c.typing]));
+  for (const e of events) if (e.hook) rememberSeenFields(store, e.hook, e.fields.map((f) => f.path));
   if (plan.newLabels.length) {
     appendHeaderLabels(open, plan.newLabels);
     store.setLayout(sheetName, plan.layout);

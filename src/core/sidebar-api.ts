@@ -1,0 +1,100 @@
+/**
+ * The sidebar's server API: one type shared by the server (src/index.ts implements it) and the
+ * browser (src/ui/rpc.ts wraps google.script.run with it). Everything that crosses is plain JSON:
+ * google.script.run refuses Dates and functions, so times travel as ISO strings.
+ */
+import type { HookId } from './hooks';
+import type { Outcome } from './plan';
+import type { HookSettings, Settings } from './settings';
+
+/** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
+export interface FieldInfo {
+  path: string;
+  example: string;
+  /** True when the field came from a real delivery rather than the hook's documentation. */
+  seen: boolean;
+}
+
+export interface HookState {
+  id: HookId;
+  name: string;
+  settings: HookSettings;
+  /** What "reset to defaults" restores, with the default columns spelt out. */
+  defaults: HookSettings;
+  fields: FieldInfo[];
+  lastDeliveryAt: string | null;
+  deliveriesToday: number;
+}
+
+export interface WebhookState {
+  /** The URL to paste into iClosed, or null when the script is not deployed as a web app yet. */
+  url: string | null;
+  token: string;
+  previousTokenExpiresAt: string | null;
+}
+
+export interface ActivityEntry {
+  /** Row of the Webhook log, for replays. */
+  logRow: number;
+  receivedAt: string;
+  hook: string;
+  outcome: Outcome | string;
+  sheet: string;
+  row: string;
+  message: string;
+  replayable: boolean;
+}
+
+export interface SidebarState {
+  version: string;
+  webhook: WebhookState | null;
+  settings: Settings;
+  hooks: HookState[];
+  activity: ActivityEntry[];
+  queued: number;
+  /** Requests refused for a missing or wrong token today. */
+  refusedToday: number;
+}
+
+export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };
+
+export interface ReplayResult {
+  replayed: number;
+  /** Replayable deliveries after `lastRow` not reached yet: call again with `{ after: lastRow }`. */
+  remaining: number;
+  /** The last Webhook log row this call replayed. */
+  lastRow: number;
+  outcomes: Outcome[];
+}
+
+export interface TestDeliveryResult {
+  ok: boolean;
+  hook: string;
+  action: string;
+  sheet: string;
+  row: number | null;
+  message: string;
+}
+
+export interface SelfTestCaseResult {
+  name: string;
+  source: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface SelfTestReport {
+  passed: number;
+  failed: number;
+  cases: SelfTestCaseResult[];
+}
+
+/** Functions the sidebar calls through google.script.run. */
+export interface SidebarApi {
+  getSidebarState(): SidebarState;
+  saveSettings(settings: unknown): SaveResult;
+  rotateToken(): WebhookState;
+  sendTestDelivery(hookId: unknown): TestDeliveryResult;
+  replayDeliveries(options?: unknown): ReplayResult;
+  runSelfTest(): SelfTestReport;
+}

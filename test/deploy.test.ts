@@ -1,0 +1,322 @@
+/**
+ * The npm scripts setup, push, deploy and open (scripts/clasp-tasks.mjs; a few calls through `npm run` itself)
+ * in a temporary copy of the project, with a fake clasp (test/fake-clasp/clasp) first on PATH. Nothing reaches Google.
+ * SKIP_CHECKS=1 skips the push step's `npm test`; build.mjs is a stand-in that writes dist/ quickly.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+const REPO = join(__dirname, '..');
+const PLACEHOLDER = { scriptId: 'PLACEHOLDER_RUN_CLASP_CREATE_SCRIPT_SEE_README', rootDir: 'dist' };
+const PLACEHOLDER_TEXT = `${JSON.stringify(PLACEHOLDER, null, 2)}\n`;
+/** Each test spawns a few dozen short Node processes; allow for a busy machine. */
+const SLOW = 90_000;
+const SPREADSHEET_ID = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
+
+/** Writes the three files clasp pushes, replacing what create-script pulled into dist/ (as the real build does). */
+const STUB_BUILD = `// Test stand-in for build.mjs: the three Apps Script files, written fresh into dist/.
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist');
+writeFileSync('dist/Code.js', 'function doPost(e) { return app.doPost(e); }\\n');
+copyFileSync('appsscript.json', 'dist/appsscript.json');
+writeFileSync('dist/Sidebar.html', '<!doctype html><p>sidebar</p>\\n');
+`;
+
+// Set up at load time, not in beforeAll: the tests run concurrently (each in its own project) to stay fast,
+// and concurrent tests do not wait for beforeAll hooks.
+const base = mkdtempSync(join(tmpdir(), 'iclosed-deploy-'));
+const bin = join(base, 'bin');
+mkdirSync(bin);
+copyFileSync(join(REPO, 'test', 'fake-clasp', 'clasp'), join(bin, 'clasp'));
+chmodSync(join(bin, 'clasp'), 0o755);
+
+afterAll(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+interface Result {
+  status: number | null;
+  out: string;
+}
+
+interface Project {
+  dir: string;
+  /** The script behind `npm run <task>` (node scripts/clasp-tasks.mjs <task> <args>): fast. */
+  run(task: string, args?: string[]): Promise<Result>;
+  /** `npm run <task> -- <args>` itself: a second slower, so used for a few calls only. */
+  npmRun(task: string, args?: string[]): Promise<Result>;
+  /** The fake clasp directly, as the user would run `npx clasp …` (to change the fake Google). */
+  clasp(args: string[]): Promise<Result>;
+  /** Every clasp call so far, as argv arrays. */
+  calls(): string[][];
+  setState(patch: Record<string, unknown>): void;
+  json(file: string): Record<string, unknown> | null;
+}
+
+let projects = 0;
+
+function makeProject(): Project {
+  const dir = join(base, `project-${++projects}`);
+  const state = join(base, `state-${projects}`);
+  const home = join(base, `home-${projects}`);
+  for (const d of [dir, join(dir, 'scripts'), state, home]) mkdirSync(d, { recursive: true });
+  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  copyFileSync(join(REPO, 'scripts', 'clasp-tasks.mjs'), join(dir, 'scripts', 'clasp-tasks.mjs'));
+  copyFileSync(join(REPO, 'appsscript.json'), join(dir, 'appsscript.json'));
+  writeFileSync(join(dir, 'build.mjs'), STUB_BUILD);
+  writeFileSync(join(dir, '.clasp.json'), PLACEHOLDER_TEXT);
+  writeFileSync(join(state, 'state.json'), JSON.stringify({ loggedIn: true, apiEnabled: true }));
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+    FAKE_CLASP_STATE: state,
+    SKIP_CHECKS: '1',
+    HOME: home, // no real clasp credentials, whatever happens
+  };
+  delete env.CLASP_BIN;
+  const exec = (command: string, args: string[]): Promise<Result> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd: dir, env, timeout: 20_000 });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.stderr.on('data', (chunk) => (out += chunk));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, out }));
+    });
+  return {
+    dir,
+    run: (task, args = []) => exec(process.execPath, ['scripts/clasp-tasks.mjs', task, ...args]),
+    npmRun: (task, args = []) => exec('npm', ['run', '--silent', task, '--', ...args]),
+    clasp: (args) => exec(join(bin, 'clasp'), args),
+    calls: () => {
+      const file = join(state, 'log.jsonl');
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { argv: string[] }).argv);
+    },
+    setState: (patch) => {
+      const file = join(state, 'state.json');
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
+    },
+    json: (file) => (existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : null),
+  };
+}
+
+const named = (calls: string[][], command: string) => calls.filter((argv) => argv[0] === command);
+const urlOf = (id: string) => `https://script.google.com/macros/s/${id}/exec`;
+
+/** A project after a successful `npm run setup`. */
+async function setUpProject(): Promise<Project> {
+  const p = makeProject();
+  const r = await p.run('setup');
+  if (r.status !== 0) throw new Error(`setup failed:\n${r.out}`);
+  return p;
+}
+
+describe('npm run setup', () => {
+  test.concurrent('creates a new spreadsheet with its bound script, moving the placeholder .clasp.json aside; rootDir stays dist', async () => {
+    const p = makeProject();
+    const r = await p.run('setup', ['--title', 'Leads']);
+    expect(r.status).toBe(0);
+    expect(p.calls()).toEqual([['create-script', '--type', 'sheets', '--title', 'Leads', '--rootDir', 'dist']]);
+    const config = p.json('.clasp.json')!;
+    expect(config.scriptId).toMatch(/^1FakeScript/);
+    expect(config.rootDir).toBe('dist');
+    expect(config.parentId).toMatch(/^1FakeSpreadsheet/);
+    expect(existsSync(join(p.dir, '.clasp.json.placeholder'))).toBe(false);
+    expect(r.out).toContain(`https://docs.google.com/spreadsheets/d/${config.parentId}/edit`);
+    expect(r.out).toContain('npm run deploy');
+  }, SLOW);
+
+  test.concurrent('--parent-id binds to an existing spreadsheet (no --type sheets, which would ignore --parentId)', async () => {
+    const p = makeProject();
+    const r = await p.run('setup', ['--parent-id', `https://docs.google.com/spreadsheets/d/${SPREADSHEET_ID}/edit#gid=0`]);
+    expect(r.status).toBe(0);
+    expect(p.calls()).toEqual([['create-script', '--title', 'iClosed webhooks', '--parentId', SPREADSHEET_ID, '--rootDir', 'dist']]);
+    const config = p.json('.clasp.json')!;
+    expect(config.parentId).toBe(SPREADSHEET_ID);
+    expect(config.rootDir).toBe('dist');
+    expect(r.out).toContain(`https://docs.google.com/spreadsheets/d/${SPREADSHEET_ID}/edit`);
+  }, SLOW);
+
+  test.concurrent('refuses to run twice, without calling clasp', async () => {
+    const p = await setUpProject();
+    const before = p.json('.clasp.json');
+    const r = await p.run('setup');
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain('already set up');
+    expect(named(p.calls(), 'create-script')).toHaveLength(1);
+    expect(p.json('.clasp.json')).toEqual(before);
+  }, SLOW);
+});
+
+describe('npm run deploy', () => {
+  test.concurrent('creates one deployment the first time, then always updates that same id (same URL)', async () => {
+    const p = await setUpProject();
+
+    const first = await p.npmRun('deploy');
+    expect(first.status).toBe(0);
+    const record = p.json('deployment.json')!;
+    const id = record.deploymentId as string;
+    expect(id).toMatch(/^AKfycbFAKE/);
+    expect(record).toMatchObject({ scriptId: p.json('.clasp.json')!.scriptId, url: urlOf(id), accessConfirmed: false });
+    expect(first.out).toContain(`Web app URL: ${urlOf(id)}`);
+    expect(first.out).toContain('Who has access: Anyone'); // the one-time step clasp cannot do (google/clasp#1115)
+    expect(first.out).toContain('npm run deploy -- --confirm-access');
+    expect(first.out).toMatch(/Pushed 3 files/);
+    expect(readdirSync(join(p.dir, 'dist')).sort()).toEqual(['Code.js', 'Sidebar.html', 'appsscript.json']);
+
+    const second = await p.run('deploy');
+    expect(second.status).toBe(0);
+    expect(second.out).toContain(`URL (unchanged): ${urlOf(id)}`);
+    expect(second.out).toContain('Reminder'); // access not confirmed yet
+
+    const calls = p.calls();
+    expect(named(calls, 'create-deployment')).toHaveLength(1);
+    const updates = named(calls, 'update-deployment');
+    expect(updates).toHaveLength(1);
+    expect(updates[0][1]).toBe(id);
+    expect(named(calls, 'push').every((argv) => argv.includes('-f'))).toBe(true);
+    expect(p.json('deployment.json')!.deploymentId).toBe(id);
+
+    const confirm = await p.run('deploy', ['--confirm-access']);
+    expect(confirm.status).toBe(0);
+    expect(p.json('deployment.json')!.accessConfirmed).toBe(true);
+    expect(p.calls()).toHaveLength(calls.length); // recording the confirmation needs no clasp
+
+    const third = await p.run('deploy');
+    expect(third.status).toBe(0);
+    expect(third.out).not.toContain('Reminder');
+    const all = p.calls();
+    expect(named(all, 'create-deployment')).toHaveLength(1);
+    expect(named(all, 'update-deployment').map((argv) => argv[1])).toEqual([id, id]);
+  }, SLOW);
+
+  test.concurrent('without deployment.json, an existing deployment is adopted by --deployment-id, never duplicated', async () => {
+    const p = await setUpProject();
+    expect((await p.run('deploy')).status).toBe(0);
+    const id = p.json('deployment.json')!.deploymentId as string;
+    rmSync(join(p.dir, 'deployment.json'));
+
+    const lost = await p.run('deploy');
+    expect(lost.status).not.toBe(0);
+    expect(lost.out).toContain(id);
+    expect(lost.out).toContain('npm run deploy -- --deployment-id');
+    expect(named(p.calls(), 'create-deployment')).toHaveLength(1);
+
+    const adopt = await p.run('deploy', ['--deployment-id', id]);
+    expect(adopt.status).toBe(0);
+    expect(adopt.out).toContain(urlOf(id));
+    expect(named(p.calls(), 'update-deployment').map((argv) => argv[1])).toEqual([id]);
+    expect(named(p.calls(), 'create-deployment')).toHaveLength(1);
+  }, SLOW);
+});
+
+describe('traps', () => {
+  test.concurrent('not logged in: setup and deploy say to run npm run login; the placeholder .clasp.json is restored', async () => {
+    const p = makeProject();
+    p.setState({ loggedIn: false });
+    const setup = await p.run('setup');
+    expect(setup.status).not.toBe(0);
+    expect(setup.out).toContain('No credentials found.'); // clasp's own text, passed through
+    expect(setup.out).toContain('You are not logged in to Google. Run npm run login');
+    expect(readFileSync(join(p.dir, '.clasp.json'), 'utf8')).toBe(PLACEHOLDER_TEXT);
+    expect(existsSync(join(p.dir, '.clasp.json.placeholder'))).toBe(false);
+
+    const q = await setUpProject();
+    q.setState({ loggedIn: false });
+    const deploy = await q.run('deploy');
+    expect(deploy.status).not.toBe(0);
+    expect(deploy.out).toContain('You are not logged in to Google. Run npm run login');
+    expect(q.json('deployment.json')).toBeNull();
+  }, SLOW);
+
+  test.concurrent('Apps Script API turned off: the message points to the user settings page', async () => {
+    const p = makeProject();
+    p.setState({ apiEnabled: false });
+    const setup = await p.run('setup');
+    expect(setup.status).not.toBe(0);
+    expect(setup.out).toContain('User has not enabled the Apps Script API');
+    expect(setup.out).toContain('The Apps Script API is turned off for your Google account. Open https://script.google.com/home/usersettings');
+    expect(setup.out).toContain('empty spreadsheet named "iClosed webhooks"'); // clasp makes the sheet before the script
+    expect(readFileSync(join(p.dir, '.clasp.json'), 'utf8')).toBe(PLACEHOLDER_TEXT);
+
+    const q = await setUpProject();
+    q.setState({ apiEnabled: false });
+    const deploy = await q.run('deploy');
+    expect(deploy.status).not.toBe(0);
+    expect(deploy.out).toContain('https://script.google.com/home/usersettings');
+    expect(named(q.calls(), 'create-deployment')).toHaveLength(0);
+  }, SLOW);
+
+  test.concurrent('no .clasp.json, or the placeholder still there: "run npm run setup first", before any clasp call', async () => {
+    const p = makeProject();
+    for (const task of ['deploy', 'push', 'open']) {
+      const r = await p.run(task);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('placeholder');
+      expect(r.out).toContain('npm run setup first');
+    }
+    rmSync(join(p.dir, '.clasp.json'));
+    for (const task of ['deploy', 'push']) {
+      const r = await p.run(task);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('No .clasp.json');
+      expect(r.out).toContain('npm run setup first');
+    }
+    expect(p.calls()).toEqual([]);
+  }, SLOW);
+
+  test.concurrent('a deployment id that no longer exists: explained, nothing created; removing the id makes a new one', async () => {
+    const p = await setUpProject();
+    expect((await p.run('deploy')).status).toBe(0);
+    const id = p.json('deployment.json')!.deploymentId as string;
+    expect((await p.clasp(['delete-deployment', id])).status).toBe(0); // as if deleted in the Apps Script editor
+
+    const r = await p.run('deploy');
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain(`The deployment ${id} recorded in deployment.json no longer exists`);
+    expect(r.out).toContain('delete the "deploymentId" from deployment.json');
+    expect(r.out).toContain('NEW URL');
+    let calls = p.calls();
+    expect(named(calls, 'update-deployment')).toHaveLength(0);
+    expect(named(calls, 'create-deployment')).toHaveLength(1);
+    expect(p.json('deployment.json')!.deploymentId).toBe(id);
+
+    const record = p.json('deployment.json')!;
+    delete record.deploymentId;
+    writeFileSync(join(p.dir, 'deployment.json'), JSON.stringify(record));
+    const again = await p.run('deploy');
+    expect(again.status).toBe(0);
+    const newId = p.json('deployment.json')!.deploymentId as string;
+    expect(newId).not.toBe(id);
+    calls = p.calls();
+    expect(named(calls, 'create-deployment')).toHaveLength(2);
+  }, SLOW);
+});
+
+describe('npm run open', () => {
+  test.concurrent('prints the spreadsheet URL and runs clasp open-container', async () => {
+    const p = await setUpProject();
+    const parentId = p.json('.clasp.json')!.parentId as string;
+    const r = await p.run('open');
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`https://docs.google.com/spreadsheets/d/${parentId}/edit`);
+    expect(r.out).toContain(`Open https://drive.google.com/open?id=${parentId} in your browser to continue.`);
+    expect(named(p.calls(), 'open-container')).toHaveLength(1);
+  }, SLOW);
+});
+
+test.concurrent('package.json runs these scripts, and deployment.json is not ignored by git', async () => {
+  const scripts = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  for (const task of ['login', 'setup', 'push', 'deploy', 'open']) expect(scripts[task]).toBe(`node scripts/clasp-tasks.mjs ${task}`);
+  expect(scripts.docs).toBe('node scripts/docs.mjs');
+  const ignored = spawnSync('git', ['check-ignore', '-q', 'deployment.json'], { cwd: REPO });
+  expect(ignored.status).toBe(1); // 1: not ignored (0 would mean ignored)
+}, SLOW);

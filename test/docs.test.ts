@@ -1,0 +1,52 @@
+/** The committed field reference (docs/fields.md) must be what `npm run docs` generates from the hook registry. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderFieldReference } from '../scripts/field-reference';
+import { HOOKS } from '../src/core/hooks';
+import { flattenEvent } from '../src/core/flatten';
+
+const FIELDS_MD = join(__dirname, '..', 'docs', 'fields.md');
+
+/** The first line where two texts differ, for a short failure message instead of a 500-line diff. */
+function firstDifference(a: string, b: string): string | null {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return `line ${i + 1}:\n  committed: ${JSON.stringify(la[i] ?? '(end of file)')}\n  generated: ${JSON.stringify(lb[i] ?? '(end of file)')}`;
+  }
+  return null;
+}
+
+describe('docs/fields.md', () => {
+  const generated = renderFieldReference();
+
+  test('is up to date with src/core/hooks.ts and the example payloads (run npm run docs)', () => {
+    let committed = '';
+    try {
+      committed = readFileSync(FIELDS_MD, 'utf8');
+    } catch {
+      throw new Error('docs/fields.md is missing: run npm run docs');
+    }
+    const difference = firstDifference(committed, generated);
+    if (difference) throw new Error(`docs/fields.md is stale: run npm run docs\nFirst difference at ${difference}`);
+  });
+
+  test('has a section for each of the seven hooks, listing every flattened field of its example', () => {
+    expect(HOOKS).toHaveLength(7);
+    const sections = generated.split(/^## /m).slice(1);
+    expect(sections.map((s) => s.split('\n')[0])).toEqual(HOOKS.map((h) => h.name));
+    HOOKS.forEach((hook, i) => {
+      const section = sections[i];
+      expect(section).toContain(`Id: \`${hook.id}\``);
+      for (const alias of hook.aliases) expect(section).toContain(`\`${alias}\``);
+      const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+      const paths = flattenEvent(hook.example[0]).map((f) => f.path);
+      expect(rows).toHaveLength(paths.length);
+      paths.forEach((path, j) => expect(rows[j].startsWith(`| \`${path}\` |`)).toBe(true));
+    });
+  });
+
+  test('is deterministic', () => {
+    expect(renderFieldReference()).toBe(generated);
+  });
+});

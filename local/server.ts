@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { loadApp, type AppHandle } from './load-app';
 import { LocalRuntime } from './runtime';
+import { runScriptFunction, ScriptRunError, SHIM } from './script-run';
 import { invokeWebApp } from './webapp';
 
 /** The script property that holds the webhook secret once setupWebhook has run (src/gas/store.ts KEYS.token). */
@@ -17,6 +18,8 @@ export const WEBHOOK_TOKEN_PROPERTY = 'webhook.token';
 export const SPREADSHEET_NAME = 'iClosed leads';
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const STATE_FILE = 'state.json';
+/** Functions the sidebar may call through google.script.run (the SidebarApi in src/core/sidebar-api.ts). */
+export const SIDEBAR_FUNCTIONS: ReadonlySet<string> = new Set(['getSidebarState', 'saveSettings', 'rotateToken', 'sendTestDelivery', 'replayDeliveries', 'runSelfTest']);
 
 export interface ServerOptions {
   /** 0 picks a free port. Default 8787. */
@@ -260,8 +263,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return;
       }
 
+      if (pathname.startsWith('/api/run/') && method === 'POST') {
+        const name = decodeURIComponent(pathname.slice('/api/run/'.length));
+        const body = await readBody(req);
+        const answer = await serial(() => {
+          try {
+            return { ok: true, value: runScriptFunction(app, SIDEBAR_FUNCTIONS, name, JSON.parse(body || '[]')) };
+          } catch (err) {
+            // The page's failure handler gets the message, as google.script.run passes the server's Error.
+            return { ok: false, error: err instanceof ScriptRunError || err instanceof Error ? err.message : String(err) };
+          } finally {
+            persist();
+          }
+        });
+        sendJson(res, 200, answer);
+        return;
+      }
       if (method !== 'GET' && method !== 'HEAD') {
         sendJson(res, 405, { error: 'method not allowed' });
+        return;
+      }
+      if (pathname === '/sidebar') {
+        // The built sidebar as Apps Script serves it, with google.script.run routed to /api/run.
+        const html = fs.readFileSync(path.join(distDir, 'Sidebar.html'), 'utf8').replace('<head>', `<head><script>${SHIM}</script>`);
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+        res.end(method === 'HEAD' ? undefined : html);
         return;
       }
       if (pathname === '/') {
@@ -340,6 +366,7 @@ export function banner(s: RunningServer, dataDir: string): string {
     '  iClosed → Sheets (local Apps Script runtime)',
     '',
     `  Workbook:     ${s.url}/`,
+    `  Sidebar:      ${s.url}/sidebar   (iClosed → Settings, as in the spreadsheet)`,
     s.webhookUrl
       ? `  Webhook URL:  ${s.webhookUrl}`
       : '  Webhook URL:  setup pending — setupWebhook returned no token yet (ingestion not built).',

@@ -1,0 +1,167 @@
+/** Every SidebarApi function and menu item through the built bundle, including each refusal. */
+import { payload, startApp, type Harness } from './helpers/harness';
+
+const SpreadsheetAppOf = (h: Harness) => h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
+const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) =>
+  h.runtime.execute('editor', () => fn(SpreadsheetAppOf(h).getActive().getSheetByName(name)!));
+
+describe('menu', () => {
+  it('onOpen adds the iClosed menu with its four items', () => {
+    const h = startApp();
+    h.app.call('editor', 'onOpen', {});
+    const menu = h.runtime.ui.menus.find((m) => m.name === 'iClosed')!;
+    expect(menu.items.filter((i: any) => i.functionName).map((i: any) => [i.caption, i.functionName])).toEqual([
+      ['Settings', 'showSidebar'],
+      ['Send test deliveries', 'sendTestDeliveries'],
+      ['Replay failed deliveries', 'replayDeliveries'],
+      ['Run self-test', 'showSelfTest'],
+    ]);
+    for (const item of menu.items as any[]) if (item.functionName) expect(typeof h.app.context[item.functionName]).toBe('function');
+  });
+  it('Settings opens the sidebar; Send test deliveries writes every hook; Run self-test shows a report', () => {
+    const h = startApp();
+    h.app.call('editor', 'showSidebar');
+    expect(h.runtime.ui.sidebars[0].html).toContain('iClosed → Sheets');
+    const sent = h.app.call<any[]>('editor', 'sendTestDeliveries');
+    expect(sent.map((r) => r.action)).toEqual(Array(7).fill('appended'));
+    expect(h.runtime.ui.toasts.at(-1)!.message).toMatch(/Call booked: appended/);
+    const report = h.app.call<any>('editor', 'showSelfTest');
+    expect(report.failed).toBe(0);
+    expect(h.runtime.ui.dialogs.at(-1)!.html).toContain(`${report.passed} passed, 0 failed`);
+  });
+});
+
+describe('getSidebarState', () => {
+  it('reports the URL, fields, defaults, per-hook counts, activity and refusals', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    h.post({ ...payload('call-booked')[0], brandNewField: 'x' });
+    h.post('{oops');
+    h.post(payload('call-booked'), { token: 'wrong'.repeat(6) });
+    const s = h.app.call<any>('editor', 'getSidebarState');
+    expect(s.webhook.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${h.token}`);
+    const booked = s.hooks.find((x: any) => x.id === 'callBooked');
+    expect(booked.deliveriesToday).toBe(2);
+    expect(Date.parse(booked.lastDeliveryAt)).toBeGreaterThan(Date.now() - 60000);
+    expect(booked.fields.find((f: any) => f.path === 'event.uuid')).toEqual({ path: 'event.uuid', example: '45526', seen: false });
+    expect(booked.fields.find((f: any) => f.path === 'brandNewField')).toEqual({ path: 'brandNewField', example: '', seen: true });
+    expect(booked.defaults.columns[0]).toEqual({ field: 'event_type.uuid', include: true, label: 'event_type.uuid', typing: 'auto' });
+    expect(s.activity.map((a: any) => a.outcome)).toEqual(['failed', 'updated', 'appended']);
+    expect(s.activity[0].replayable).toBe(true);
+    expect(s.refusedToday).toBe(1);
+    expect(JSON.stringify(s)).not.toMatch(/"\d{4}-\d\d-\d\dT[^"]*"\s*:/); // times are values, never Dates
+  });
+});
+
+describe('saveSettings', () => {
+  const refusals: Array<[string, unknown, RegExp]> = [
+    ['not an object', 'nope', /must be an object/],
+    ['an unknown hook', { hooks: { invoicePaid: {} } }, /Unknown hook id "invoicePaid"/],
+    ['an unknown field in the key', { hooks: { callBooked: { key: ['event.nope'] } } }, /"event.nope" is not a field/],
+    ['an unknown column field', { hooks: { callBooked: { columns: [{ field: 'x.y' }] } } }, /"x.y" is not a field/],
+    ['an empty key in upsert', { hooks: { callBooked: { key: [] } } }, /needs a key/],
+    ['shared sheet, conflicting keys', { hooks: { callBooked: { sheet: 'Calls' }, callOutcome: { sheet: 'Calls' } } }, /both write to "Calls"/],
+    ['a label used twice', { hooks: { callBooked: { columns: [{ field: 'event.uuid', label: 'Id' }, { field: 'invitee.uuid', label: 'Id' }] } } }, /used for both/],
+    ['the log sheet as a target', { hooks: { callBooked: { sheet: 'Webhook log' } } }, /app's own sheet/],
+  ];
+  it.each(refusals)('refuses %s with a message', (_what, input, pattern) => {
+    const h = startApp();
+    const before = h.app.call<any>('editor', 'getSidebarState').settings;
+    const res = h.saveSettings(input);
+    expect(res.ok).toBe(false);
+    expect(res.error).toMatch(pattern);
+    expect(h.app.call<any>('editor', 'getSidebarState').settings).toEqual(before);
+  });
+
+  it('refuses a label that a user column already has', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    editSheet(h, 'Call booked', (sheet) => {
+      sheet.insertColumnsBefore(2, 1);
+      sheet.getRange(1, 2).setValue('Notes');
+    });
+    const res = h.saveSettings({ hooks: { callBooked: { columns: [{ field: 'event.uuid', label: 'Notes' }] } } });
+    expect(res).toEqual({ ok: false, error: expect.stringMatching(/already has a column "Notes" \(one of your own columns\)/) });
+  });
+
+  it('relabels header cells in place, adds columns, never deletes one, and leaves user columns alone', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    editSheet(h, 'Call booked', (sheet) => {
+      sheet.insertColumnsBefore(2, 1);
+      sheet.getRange(1, 2, 2, 1).setValues([['Notes'], ['my note']]);
+    });
+    const headerBefore = h.header('Call booked');
+    const res = h.saveSettings({
+      hooks: {
+        callBooked: {
+          columns: [
+            { field: 'event.uuid', label: 'Call id' },
+            { field: 'invitee.email', label: 'Email', typing: 'text' },
+            { field: 'event_type.uuid', include: false },
+          ],
+        },
+      },
+    });
+    expect(res.ok).toBe(true);
+    expect(res.changes.join('\n')).toMatch(/is now "Call id"/);
+    const header = h.header('Call booked');
+    expect(header).toHaveLength(headerBefore.length);
+    expect(header[headerBefore.indexOf('event.uuid')]).toBe('Call id');
+    expect(header[headerBefore.indexOf('invitee.email')]).toBe('Email');
+    expect(header).toContain('event_type.uuid'); // excluded, but its column and data stay
+    expect(h.rows('Call booked')[0].Notes).toBe('my note');
+    const changed = payload('call-booked');
+    changed[0].invitee.email = 'other@example.com';
+    changed[0].event_type.uuid = 'changed';
+    expect(h.post(changed).results[0]).toMatchObject({ action: 'updated', row: 2 });
+    const row = h.rows('Call booked')[0];
+    expect(row).toMatchObject({ 'Call id': '45526', Email: 'other@example.com', 'event_type.uuid': '123', Notes: 'my note' });
+  });
+
+  it('stores versioned settings that a later load reads back', () => {
+    const h = startApp();
+    expect(h.saveSettings({ hooks: { contactCreated: { sheet: 'Contacts', addNewFields: false } } }).ok).toBe(true);
+    const stored = h.runtime.execute('editor', () => (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty('settings'));
+    expect(JSON.parse(stored!).version).toBe(2);
+    const s = h.app.call<any>('editor', 'getSidebarState').settings;
+    expect(s.hooks.contactCreated).toMatchObject({ sheet: 'Contacts', addNewFields: false });
+  });
+});
+
+describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
+  it('rotateToken answers the new URL and the old token expiry as text', () => {
+    const h = startApp();
+    const w = h.app.call<any>('editor', 'rotateToken');
+    expect(w.url).toContain(w.token);
+    expect(w.token).not.toBe(h.token);
+    expect(typeof w.previousTokenExpiresAt).toBe('string');
+  });
+  it('sendTestDelivery writes the example and refuses an unknown hook id', () => {
+    const h = startApp();
+    expect(h.app.call<any>('editor', 'sendTestDelivery', 'callCancelled')).toMatchObject({ ok: true, action: 'appended', sheet: 'Call cancelled', row: 2 });
+    expect(h.app.call<any>('editor', 'sendTestDelivery', 'callCancelled')).toMatchObject({ ok: true, action: 'duplicate', row: 2 });
+    expect(() => h.app.call('editor', 'sendTestDelivery', '__proto__')).toThrow(/Unknown hook id/);
+    expect(() => h.app.call('editor', 'sendTestDelivery', { id: 'callBooked' })).toThrow(/Unknown hook id/);
+  });
+  it('replayDeliveries works in batches with a cursor and refuses bad limits', () => {
+    const h = startApp();
+    for (let i = 0; i < 5; i += 1) h.post(`{"broken": ${i}`);
+    const first = h.app.call<any>('editor', 'replayDeliveries', { limit: 2 });
+    expect(first).toMatchObject({ replayed: 2, remaining: 3, lastRow: 3 });
+    const second = h.app.call<any>('editor', 'replayDeliveries', { limit: 2, after: first.lastRow });
+    expect(second).toMatchObject({ replayed: 2, remaining: 1, lastRow: 5 });
+    const third = h.app.call<any>('editor', 'replayDeliveries', { limit: 2, after: second.lastRow });
+    expect(third).toMatchObject({ replayed: 1, remaining: 0, lastRow: 6 });
+    expect(() => h.app.call('editor', 'replayDeliveries', { limit: 0 })).toThrow(/limit/);
+    expect(() => h.app.call('editor', 'replayDeliveries', { limit: 'all' })).toThrow(/limit/);
+  });
+  it('runSelfTest passes every fidelity case on the local runtime and removes its scratch sheets', () => {
+    const h = startApp();
+    const before = h.sheetNames();
+    const report = h.app.call<any>('editor', 'runSelfTest');
+    expect(report.failed).toBe(0);
+    expect(report.passed).toBeGreaterThan(20);
+    expect(h.sheetNames()).toEqual(before);
+  });
+});

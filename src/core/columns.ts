@@ -23,6 +23,8 @@ export const META_LABELS: readonly string[] = [META.receivedAt, META.rowKey, MET
 export interface SheetLayout {
   /** label → field path, in the order the columns were created. */
   fields: Record<string, string>;
+  /** The header row as the app last saw or wrote it, so a delivery can check it instead of reading it all. */
+  header?: string[];
 }
 
 export function emptyLayout(): SheetLayout {

@@ -57,7 +57,8 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
   const lock = LockService.getScriptLock();
   if (!lock.tryLock(store.settings().lockWaitMs)) return queueDelivery(store, delivery, 'The spreadsheet is busy');
   try {
-    store.refresh(); // another execution may have changed settings or columns while this one waited
+    // No re-read of the settings here: a sheet whose header changed while this execution waited is
+    // noticed by the header check in openSheet, which reads the layout again.
     const spreadsheet = openSpreadsheet(store);
     if (!spreadsheet) return queueDelivery(store, delivery, 'The spreadsheet could not be opened');
     const response = processDelivery(spreadsheet, store, delivery, null);

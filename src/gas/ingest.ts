@@ -7,7 +7,7 @@ import { canonicalJson, rowKey } from '../core/keys';
 import { addFingerprint, decideStep, type Outcome } from '../core/plan';
 import type { ColumnSetting, Settings } from '../core/settings';
 import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
-import { appendHeaderLabels, findRow, openSheet, reserveRows, writeCells } from './sheets';
+import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells } from './sheets';
 import { rememberSeenFields } from './sidebar';
 import type { ScriptStore } from './store';
 
@@ -98,16 +98,17 @@ function writeSheet(
   receivedAt: Date,
   results: EventResult[],
 ): void {
-  const open = openSheet(spreadsheet, sheetName);
+  const cached = store.layout(sheetName).header ?? null;
+  const open = openSheet(spreadsheet, sheetName, cached);
+  // The header is not what this execution last knew: another execution or a user changed the sheet, so read the layout again.
+  if (open.headerChanged && cached) store.refresh();
   const layout = store.layout(sheetName);
   const spec = mergeColumns(events.map((e) => e.columns));
   const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });
   const typingOf = new Map(spec.map((c) => [c.field, c.typing]));
   for (const e of events) if (e.hook) rememberSeenFields(store, e.hook, e.fields.map((f) => f.path));
-  if (plan.newLabels.length) {
-    appendHeaderLabels(open, plan.newLabels);
-    store.setLayout(sheetName, plan.layout);
-  }
+  appendHeaderLabels(open, plan.newLabels);
+  if (open.headerChanged) store.setLayout(sheetName, { fields: plan.layout.fields, header: open.header });
   const columns = headerIndex(open.header);
   const col = (label: string): number => columns.get(label)!;
 
@@ -115,14 +116,21 @@ function writeSheet(
   const newRowEvents: number[][] = []; // event indexes written by each new row
   const pendingByKey = new Map<string, number>(); // key → index into newRows
   const seenFingerprints = new Set<string>();
+  // Several events: one search tells whether any of them is on the sheet already; if none is, skip the per-event searches.
+  const keyOf = (e: RoutedEvent) => (e.mode === 'append' ? null : rowKey(e.fields, e.key));
+  const searchEach =
+    events.length === 1 ||
+    anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
 
   for (const e of events) {
     try {
-      const key = e.mode === 'append' ? null : rowKey(e.fields, e.key);
-      const fingerprintRow = seenFingerprints.has(e.fingerprint) ? null : findRow(open, col(META.fingerprint), e.fingerprint, true);
-      const seen = seenFingerprints.has(e.fingerprint) || fingerprintRow !== null;
+      const key = keyOf(e);
       const pendingIndex = key !== null ? pendingByKey.get(key) : undefined;
-      const keyRow = seen || key === null || pendingIndex !== undefined ? null : findRow(open, col(META.rowKey), key);
+      const inBatch = seenFingerprints.has(e.fingerprint);
+      const found = inBatch || !searchEach ? { keyRow: null, fingerprintRow: null } : lookup(open, col(META.rowKey), col(META.fingerprint), pendingIndex === undefined ? key : null, e.fingerprint);
+      const fingerprintRow = found.fingerprintRow;
+      const seen = inBatch || fingerprintRow !== null;
+      const keyRow = seen ? null : found.keyRow;
       const step = pendingIndex !== undefined && !seen ? (e.mode === 'upsert' ? 'update' : 'skip') : decideStep(e.mode, seen, keyRow);
       seenFingerprints.add(e.fingerprint);
       const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
@@ -148,7 +156,7 @@ function writeSheet(
       }
       if (step === 'update' && keyRow !== null) {
         const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
-        cells.set(col(META.fingerprint), addFingerprint(previous, e.fingerprint));
+        cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint)));
         writeCells(open, keyRow, [cells]);
         results[e.index] = { ...base, row: keyRow, action: 'updated' };
         continue;
@@ -166,7 +174,7 @@ function writeSheet(
   if (newRows.length === 0) return;
   // Fingerprint cells hold space-separated lists; write them as exact text.
   for (const row of newRows) row.set(col(META.fingerprint), textCell(String(row.get(col(META.fingerprint)))));
-  const first = reserveRows(open, newRows.length);
+  const first = nextRow(open);
   writeCells(open, first, newRows);
   newRowEvents.forEach((indexes, i) => {
     for (const index of indexes) results[index].row = first + i;

@@ -96,7 +96,10 @@ export class ScriptStore {
 
   layout(sheetName: string): SheetLayout {
     const stored = this.getJson<SheetLayout>(KEYS.layoutPrefix + sheetName);
-    return stored && stored.fields ? { fields: Object.assign(emptyLayout().fields, stored.fields) } : emptyLayout();
+    if (!stored || !stored.fields) return emptyLayout();
+    const layout: SheetLayout = { fields: Object.assign(emptyLayout().fields, stored.fields) };
+    if (Array.isArray(stored.header)) layout.header = stored.header.map(String);
+    return layout;
   }
 
   setLayout(sheetName: string, layout: SheetLayout): void {

@@ -1,7 +1,7 @@
 /**
  * The `npm start` server: the web app endpoint (/exec, answered as Google would) plus a browsable
  * local workbook. Node http only. Requests run one at a time; state persists to DATA_DIR/state.json
- * after every request that ran the app.
+ * shortly after the last request that ran the app (and on close), written atomically.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,6 +18,8 @@ export const WEBHOOK_TOKEN_PROPERTY = 'webhook.token';
 export const SPREADSHEET_NAME = 'iClosed leads';
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const STATE_FILE = 'state.json';
+/** How long after the last request the workbook is saved. */
+const PERSIST_DELAY_MS = 200;
 /** Functions the sidebar may call through google.script.run (the SidebarApi in src/core/sidebar-api.ts). */
 export const SIDEBAR_FUNCTIONS: ReadonlySet<string> = new Set(['getSidebarState', 'saveSettings', 'rotateToken', 'sendTestDelivery', 'replayDeliveries', 'runSelfTest']);
 
@@ -202,7 +204,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       runtime.createSpreadsheet(SPREADSHEET_NAME);
     }
     const app = loadApp(runtime, distDir);
-    const persist = () => writeFileAtomic(stateFile, JSON.stringify(runtime.toJSON()));
+    const save = () => writeFileAtomic(stateFile, JSON.stringify(runtime.toJSON()));
+    // Saving rewrites the whole workbook, so a burst of requests is saved once, PERSIST_DELAY_MS after
+    // the last one (and on close), instead of once per request: the cost per delivery stays flat.
+    let pending: NodeJS.Timeout | null = null;
+    const persist = () => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
+        save();
+      }, PERSIST_DELAY_MS);
+    };
+    const flushState = () => {
+      if (!pending) return;
+      clearTimeout(pending);
+      pending = null;
+      save();
+    };
 
     const storedToken = (): string | null =>
       runtime.execute('editor', () => {
@@ -223,7 +241,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } else if (options.token && options.token !== token) {
       log(`WEBHOOK_TOKEN differs from the token stored in ${stateFile}; keeping the stored one (rotate it from the sidebar).`);
     }
-    persist();
+    save();
 
     // One request at a time: Apps Script would interleave executions, the local server serialises them.
     let queue: Promise<unknown> = Promise.resolve();
@@ -350,6 +368,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       app,
       close: async () => {
         await queue;
+        flushState();
         await closeServer();
       },
     };

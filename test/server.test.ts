@@ -104,6 +104,10 @@ describe('local server', () => {
     expect(fs.existsSync(stateFile)).toBe(true);
     expect(() => JSON.parse(fs.readFileSync(stateFile, 'utf8'))).not.toThrow();
     expect(fs.existsSync(`${stateFile}.tmp`)).toBe(false);
+    // Saved shortly after the last request, without waiting for a shutdown.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    expect(saved.spreadsheets[0].sheets.map((sh: { name: string }) => sh.name)).toContain('Other hooks');
 
     const before = {
       token: s.token,

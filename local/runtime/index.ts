@@ -1,0 +1,296 @@
+// LocalRuntime: a faithful local Apps Script runtime (interface: docs/local-runtime.md).
+import { CacheServiceImpl, type CacheData, type Entry } from './cache';
+import type { CallCounter } from './calls';
+import { ContentServiceImpl } from './content';
+import { Core, type ExecutionKind, type LogEntry, type RuntimeOptions, type TriggerRecord, type UiRecord } from './core';
+import { fail } from './errors';
+import { HtmlServiceImpl } from './html';
+import { FOREIGN_OWNER, LockServiceImpl, LockTable } from './lock';
+import { LoggerImpl, makeConsole } from './logger';
+import { PropertiesServiceImpl, type Store } from './properties';
+import { ScriptAppImpl } from './script';
+import { SessionImpl } from './session';
+import { createWorkbook, SheetModel, SpreadsheetAppImpl, Workbook, wrapWorkbook, type CellStyle } from './spreadsheet';
+import { UtilitiesImpl } from './utilities';
+import type { CellValue } from './number-format';
+
+export type { ExecutionKind, RuntimeOptions, CallCounter, UiRecord, LogEntry, TriggerRecord };
+export { GasException } from './errors';
+
+/** Uncounted look at a sheet (docs/local-runtime.md). */
+export interface SheetSnapshot {
+  name: string;
+  values: Array<Array<string | number | boolean | Date>>;
+  displayValues: string[][];
+  formulas: string[][];
+  frozenRows: number;
+  maxRows: number;
+  maxColumns: number;
+}
+
+/** A cell in saved state: Dates become {d: epoch ms}. */
+export type SavedCell = string | number | boolean | null | { d: number };
+
+/** One sheet in saved state. */
+export interface SheetState {
+  name: string;
+  sheetId: number;
+  maxRows: number;
+  maxColumns: number;
+  frozenRows: number;
+  rows: Array<SavedCell[] | null>;
+  formulas: Array<[number, number, string]>;
+  formats: Array<[number, number, string]>;
+  styles: Array<[number, number, CellStyle]>;
+  hiddenColumns: number[];
+  columnWidths: Array<[number, number]>;
+}
+
+/** One spreadsheet in saved state. */
+export interface SpreadsheetState {
+  id: string;
+  name: string;
+  timeZone: string;
+  active: number;
+  sheets: SheetState[];
+}
+
+/** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
+export interface RuntimeState {
+  version: 1;
+  scriptId: string;
+  boundSpreadsheetId: string | null;
+  spreadsheets: SpreadsheetState[];
+  properties: { script: Record<string, string>; user: Record<string, Record<string, string>>; document: Record<string, Record<string, string>> };
+  cache: { script: Record<string, Entry>; user: Record<string, Record<string, Entry>>; document: Record<string, Record<string, Entry>> };
+  triggers: TriggerRecord[];
+  clockOffset: number;
+}
+
+/** Core plus the stores of the stateful services. */
+class Host extends Core {
+  locks = new LockTable();
+  stores = { script: new Map() as Store, user: new Map<string, Store>(), document: new Map<string, Store>() };
+  caches = { script: new Map() as CacheData, user: new Map<string, CacheData>(), document: new Map<string, CacheData>() };
+}
+
+const KEY = 32768;
+
+function encodeCell(v: CellValue | undefined): SavedCell {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object') return { d: v.getTime() };
+  return v;
+}
+
+function decodeCell(v: SavedCell): CellValue {
+  if (v !== null && typeof v === 'object') return new Date(v.d);
+  return v;
+}
+
+function mapToRecord<V>(m: Map<string, V>): Record<string, V> {
+  return Object.fromEntries(m);
+}
+
+function nested<V>(m: Map<string, Map<string, V>>): Record<string, Record<string, V>> {
+  return Object.fromEntries([...m].map(([k, v]) => [k, mapToRecord(v)]));
+}
+
+function unnested<V>(r: Record<string, Record<string, V>> | undefined): Map<string, Map<string, V>> {
+  return new Map(Object.entries(r ?? {}).map(([k, v]) => [k, new Map(Object.entries(v))]));
+}
+
+/** A local Apps Script runtime: spreadsheets, services and executions. */
+export class LocalRuntime {
+  private readonly host: Host;
+
+  constructor(opts: RuntimeOptions = {}) {
+    this.host = new Host(opts);
+  }
+
+  /** A new spreadsheet ("Sheet1", 1000 x 26). The first one created is the container the script is bound to. */
+  createSpreadsheet(name: string): GoogleAppsScript.Spreadsheet.Spreadsheet {
+    const wb = createWorkbook(this.host, name);
+    if (this.host.boundId === null) this.host.boundId = wb.id;
+    return wrapWorkbook(this.host, wb);
+  }
+
+  /** Id of the spreadsheet the script is bound to. */
+  get boundSpreadsheetId(): string | null {
+    return this.host.boundId;
+  }
+
+  /** Every call into a service, counted. */
+  get calls(): CallCounter {
+    return this.host.calls;
+  }
+
+  /** Menus, sidebars, dialogs, alerts and toasts shown. */
+  get ui(): UiRecord {
+    return this.host.ui;
+  }
+
+  /** Logger.log and console output. */
+  get logs(): LogEntry[] {
+    return this.host.logs;
+  }
+
+  /** Time-based triggers the script created. */
+  get triggers(): ReadonlyArray<{ id: string; handler: string; everyMinutes: number }> {
+    return this.host.triggers;
+  }
+
+  /** The runtime clock's current time (virtual time included). */
+  now(): number {
+    return this.host.clock.now();
+  }
+
+  /** Move the virtual clock forward (virtualTime runtimes only), e.g. to expire cache entries. */
+  advanceTime(ms: number): void {
+    if (!this.host.clock.virtual) throw new Error('advanceTime needs a runtime created with virtualTime: true');
+    this.host.clock.offset += Math.max(0, ms);
+  }
+
+  /** The lock table's shared buffer (for a worker-thread harness sharing the locks). */
+  get lockBuffer(): SharedArrayBuffer {
+    return this.host.locks.cells.buffer as SharedArrayBuffer;
+  }
+
+  /**
+   * Apps Script globals for a gas-local context. Each call makes a fresh object; the runtime remembers the
+   * last one, and once gas-local turns it into a vm context, values are returned in that realm and
+   * HtmlService templates are evaluated there (so globals the app defines, like include(), are visible).
+   */
+  globals(): Record<string, unknown> {
+    const rt = this.host;
+    const g: Record<string, unknown> = {
+      SpreadsheetApp: new SpreadsheetAppImpl(rt),
+      LockService: new LockServiceImpl(rt),
+      PropertiesService: new PropertiesServiceImpl(rt),
+      CacheService: new CacheServiceImpl(rt),
+      ContentService: new ContentServiceImpl(rt),
+      HtmlService: new HtmlServiceImpl(rt),
+      Utilities: new UtilitiesImpl(rt),
+      ScriptApp: new ScriptAppImpl(rt),
+      Session: new SessionImpl(rt),
+      Logger: new LoggerImpl(rt),
+      console: makeConsole(rt),
+    };
+    rt.setGlobals(g);
+    return g;
+  }
+
+  /**
+   * One execution: services behave per kind (webapp: getActiveSpreadsheet()/getUi() unavailable,
+   * getDocumentLock() null). Locks the execution holds are released when fn returns or throws
+   * (https://developers.google.com/apps-script/reference/lock/lock: released when the script ends).
+   */
+  execute<T>(kind: ExecutionKind, fn: () => T): T {
+    const id = this.host.beginExecution(kind);
+    try {
+      return fn();
+    } finally {
+      this.host.locks.releaseAll(id);
+      this.host.endExecution(id);
+    }
+  }
+
+  /** Files HtmlService reads (createHtmlOutputFromFile('Sidebar') reads Sidebar.html from here). */
+  setProjectDir(dir: string): void {
+    this.host.projectDir = dir;
+  }
+
+  private workbook(spreadsheetId?: string): Workbook | null {
+    const id = spreadsheetId ?? this.host.boundId;
+    return id ? this.host.workbooks.get(id) ?? null : null;
+  }
+
+  /** Uncounted look at a sheet, for tests and the local workbook viewer. null when no such sheet. */
+  peek(sheetName: string, spreadsheetId?: string): SheetSnapshot | null {
+    const wb = this.workbook(spreadsheetId);
+    const sh = wb?.sheets.find((s) => s.name === sheetName);
+    if (!wb || !sh) return null;
+    const nr = Math.max(1, sh.lastRow());
+    const nc = Math.max(1, sh.lastColumn());
+    const grid = <T>(f: (r: number, c: number) => T): T[][] => Array.from({ length: nr }, (_, r) => Array.from({ length: nc }, (_x, c) => f(r, c)));
+    return {
+      name: sh.name,
+      values: grid((r, c) => { const v = sh.get(r, c); return v === null ? '' : typeof v === 'object' ? new Date(v.getTime()) : v; }),
+      displayValues: grid((r, c) => sh.display(r, c, wb.timeZone)),
+      formulas: grid((r, c) => sh.formula(r, c)),
+      frozenRows: sh.frozenRows,
+      maxRows: sh.maxRows,
+      maxColumns: sh.maxCols,
+    };
+  }
+
+  /** Sheet names in order (uncounted). */
+  sheetNames(spreadsheetId?: string): string[] {
+    return this.workbook(spreadsheetId)?.sheets.map((s) => s.name) ?? [];
+  }
+
+  /** Another execution holding the script lock (tests of lock timeouts). Returns the release function. */
+  holdScriptLock(): () => void {
+    const locks = this.host.locks;
+    if (!locks.tryTake(0, FOREIGN_OWNER)) fail('holdScriptLock: the script lock is already held');
+    return () => locks.release(0, FOREIGN_OWNER);
+  }
+
+  /** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
+  toJSON(): RuntimeState {
+    const h = this.host;
+    const sheetState = (sh: SheetModel): SheetState => {
+      let end = sh.rows.length;
+      while (end > 0 && !sh.rows[end - 1]) end--;
+      const split = <V>(m: Map<number, V>): Array<[number, number, V]> => [...m].map(([k, v]) => [Math.floor(k / KEY), k % KEY, v]);
+      return {
+        name: sh.name, sheetId: sh.sheetId, maxRows: sh.maxRows, maxColumns: sh.maxCols, frozenRows: sh.frozenRows,
+        rows: sh.rows.slice(0, end).map((row) => (row ? Array.from(row, encodeCell) : null)),
+        formulas: split(sh.formulas), formats: split(sh.formats), styles: split(sh.styles),
+        hiddenColumns: [...sh.hiddenColumns], columnWidths: [...sh.columnWidths],
+      };
+    };
+    return {
+      version: 1,
+      scriptId: h.scriptId,
+      boundSpreadsheetId: h.boundId,
+      spreadsheets: [...h.workbooks.values()].map((wb) => ({ id: wb.id, name: wb.name, timeZone: wb.timeZone, active: wb.active, sheets: wb.sheets.map(sheetState) })),
+      properties: { script: mapToRecord(h.stores.script), user: nested(h.stores.user), document: nested(h.stores.document) },
+      cache: { script: mapToRecord(h.caches.script), user: nested(h.caches.user), document: nested(h.caches.document) },
+      triggers: h.triggers.map((t) => ({ ...t })),
+      clockOffset: h.clock.offset,
+    };
+  }
+
+  /** A runtime restored from toJSON() output (a JSON round trip is fine). */
+  static fromJSON(state: RuntimeState, opts?: RuntimeOptions): LocalRuntime {
+    const rt = new LocalRuntime(opts);
+    const h = rt.host;
+    h.scriptId = state.scriptId ?? h.scriptId;
+    h.boundId = state.boundSpreadsheetId;
+    for (const s of state.spreadsheets) {
+      const wb = new Workbook(s.id, s.name, s.timeZone);
+      wb.active = s.active ?? 0;
+      for (const st of s.sheets) {
+        const sh = new SheetModel(st.name, st.sheetId, st.maxRows, st.maxColumns);
+        sh.frozenRows = st.frozenRows;
+        sh.rows = st.rows.map((row) => (row ? row.map(decodeCell) : undefined));
+        for (const [r, c, f] of st.formulas) sh.formulas.set(r * KEY + c, f);
+        for (const [r, c, f] of st.formats) sh.formats.set(r * KEY + c, f);
+        for (const [r, c, f] of st.styles ?? []) sh.styles.set(r * KEY + c, f);
+        sh.hiddenColumns = new Set(st.hiddenColumns ?? []);
+        sh.columnWidths = new Map(st.columnWidths ?? []);
+        wb.sheets.push(sh);
+      }
+      h.workbooks.set(wb.id, wb);
+    }
+    h.stores.script = new Map(Object.entries(state.properties?.script ?? {}));
+    h.stores.user = unnested(state.properties?.user);
+    h.stores.document = unnested(state.properties?.document);
+    h.caches.script = new Map(Object.entries(state.cache?.script ?? {}));
+    h.caches.user = unnested(state.cache?.user);
+    h.caches.document = unnested(state.cache?.document);
+    h.triggers = (state.triggers ?? []).map((t) => ({ ...t }));
+    if (h.clock.virtual) h.clock.offset = state.clockOffset ?? 0;
+    return rt;
+  }
+}

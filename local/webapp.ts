@@ -5,6 +5,7 @@
  * tanaikech/taking-advantage-of-Web-Apps-with-google-apps-script ("Event object of Web Apps").
  */
 import type { AppHandle } from './load-app';
+import { MimeType } from './runtime/content';
 
 export interface HttpRequest {
   method: string;
@@ -136,18 +137,8 @@ function describeError(err: unknown): string {
   return String(err);
 }
 
-/** ContentService.MimeType names and the Content-Type Google serves for each. */
-const MIME_TYPES: Record<string, string> = {
-  ATOM: 'application/atom+xml',
-  CSV: 'text/csv',
-  ICAL: 'text/calendar',
-  JAVASCRIPT: 'application/javascript',
-  JSON: 'application/json',
-  RSS: 'application/rss+xml',
-  TEXT: 'text/plain',
-  VCARD: 'text/vcard',
-  XML: 'application/xml',
-};
+/** ContentService.MimeType names and the Content-Type Google serves for each: the runtime's own table. */
+const MIME_TYPES: Record<string, string> = MimeType;
 
 function contentTypeOf(output: { getMimeType?: () => unknown }): string {
   // HtmlOutput has no getMimeType: it is served as HTML.

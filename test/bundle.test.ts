@@ -3,6 +3,7 @@
  * global scope, no module syntax (apps-script-facts.md §8, §9). The build runs into a temporary
  * folder (`node build.mjs --outdir`), so this suite never races other suites on dist/.
  */
+import { SIDEBAR_FUNCTIONS } from '../local/server';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,24 +14,11 @@ import { LocalRuntime } from '../local/runtime';
 import { invokeWebApp } from '../local/webapp';
 
 const ROOT = path.resolve(__dirname, '..');
-/** What Apps Script must see: the web app, triggers, menu items and every SidebarApi function. */
-const ENTRY_POINTS = [
-  'doPost',
-  'doGet',
-  'onOpen',
-  'onInstall',
-  'processQueue',
-  'showSidebar',
-  'sendTestDeliveries',
-  'showSelfTest',
-  'setupWebhook',
-  'getSidebarState',
-  'saveSettings',
-  'rotateToken',
-  'sendTestDelivery',
-  'replayDeliveries',
-  'runSelfTest',
-];
+/**
+ * What Apps Script must see: the web app, the triggers, the menu items and every function the sidebar
+ * calls (the local server's allowlist of google.script.run names is that SidebarApi list).
+ */
+const ENTRY_POINTS = ['doPost', 'doGet', 'onOpen', 'onInstall', 'processQueue', 'showSidebar', 'sendTestDeliveries', 'showSelfTest', 'setupWebhook', ...SIDEBAR_FUNCTIONS];
 const NODE_GLOBALS = [
   'require',
   'module',

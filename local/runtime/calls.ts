@@ -17,6 +17,10 @@ export class Calls implements CallCounter {
   cellsWritten = 0;
   /** >0 while a service method runs: calls it makes internally are the implementation, not the script. */
   depth = 0;
+  /** Test switch: the execution dies once this many calls have run (see LocalRuntime.crashAfterCalls). */
+  crashAt: number | null = null;
+  /** True once the simulated crash happened: every further call fails until the execution ends. */
+  dead = false;
   reset(): void {
     this.total = 0;
     this.byMethod = {};
@@ -65,6 +69,13 @@ export function instrument(
     const wrapped = function (this: Counted, ...args: unknown[]): unknown {
       const calls = this.__calls;
       if (calls.depth > 0) return orig.apply(this, args);
+      // A killed execution (timeout, quota, lost connection) makes no further service calls: its catch
+      // blocks cannot write anything either, which is what a real crash between two calls looks like.
+      if (calls.dead) throw new Error('Simulated crash: this execution has stopped.');
+      if (calls.crashAt !== null && calls.total >= calls.crashAt) {
+        calls.dead = true;
+        throw new Error('Simulated crash: this execution has stopped.');
+      }
       calls.total++;
       calls.byMethod[key] = (calls.byMethod[key] ?? 0) + 1;
       calls.depth++;

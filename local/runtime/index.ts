@@ -191,7 +191,19 @@ export class LocalRuntime {
     } finally {
       this.host.locks.releaseAll(id);
       this.host.endExecution(id);
+      this.host.calls.dead = false;
+      this.host.calls.crashAt = null;
     }
+  }
+
+  /**
+   * Test switch: the next execution dies after `n` more service calls (counted from now), as an
+   * execution killed by a timeout or a lost connection would: no call after that succeeds, and its
+   * locks are released when it ends (developers.google.com/apps-script/reference/lock/lock: locks are
+   * released when the script ends).
+   */
+  crashAfterCalls(n: number): void {
+    this.host.calls.crashAt = this.host.calls.total + n;
   }
 
   /** Files HtmlService reads (createHtmlOutputFromFile('Sidebar') reads Sidebar.html from here). */

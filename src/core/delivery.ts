@@ -68,3 +68,21 @@ export function eventHookType(event: unknown): string | null {
   const value = (event as Record<string, unknown>).hookType ?? (event as Record<string, unknown>).hook_type;
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
+
+/** Events nested deeper than this are refused: flattening stops at MAX_FLATTEN_DEPTH anyway, and far deeper JSON would exhaust the stack. */
+export const MAX_NESTING = 64;
+
+/** How deeply a parsed JSON value nests (0 for a scalar), counted without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit: number = MAX_NESTING): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, level]);
+  }
+  return deepest;
+}

@@ -54,6 +54,8 @@ export interface SidebarState {
   queued: number;
   /** Requests refused for a missing or wrong token today. */
   refusedToday: number;
+  /** Cells the spreadsheet's grids use, and a warning when they near Google's 10 million limit. */
+  cells: { used: number; limit: number; warning: string | null };
 }
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };

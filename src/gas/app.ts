@@ -1,6 +1,6 @@
 /** The app: each global entry point's behaviour, wiring Apps Script services to the pure core. */
 import { isValidToken, tokenAccepted, TOKEN_GRACE_MS } from '../core/auth';
-import { parseDelivery } from '../core/delivery';
+import { MAX_BODY_CHARS, parseDelivery } from '../core/delivery';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import type { Settings } from '../core/settings';
 import type { ReplayResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult, WebhookState } from '../core/sidebar-api';
@@ -8,6 +8,7 @@ import { HOOKS } from '../core/hooks';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
 import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
+import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
 import { enqueue, ensureQueueTrigger, queuedKeys, readQueued, removeQueued, removeQueueTrigger, type Delivery } from './queue';
 import { countRefusal, saveAndApply, selfTest, sidebarState, testDelivery } from './sidebar';
 import { KEYS, ScriptStore } from './store';
@@ -20,6 +21,9 @@ export interface PostResponse {
   results?: Array<Pick<EventResult, 'hook' | 'sheet' | 'action' | 'row'> & { message?: string }>;
   error?: { code: string; message: string };
 }
+
+/** Successful log rows kept when the spreadsheet nears the cell limit. */
+const NEAR_LIMIT_LOG_ROWS = 500;
 
 /** Queued deliveries a web-app execution writes after its own, so the queue drains without waiting for the trigger. */
 const DRAIN_PER_POST = 5;
@@ -139,7 +143,16 @@ export function processDelivery(
   if (note) message = `${note} ${message}`;
   try {
     const log = logSheet(spreadsheet);
-    const entry = entryFor(delivery.id, receivedAt, delivery.contents, outcome, results, message);
+    if (takeGridGrowth()) {
+      // Near the cell limit: make room by trimming the log's successful rows first, and say so.
+      if (cellWarning(cellsUsed(spreadsheet))) trimLog(log, Math.min(settings.logRetention, NEAR_LIMIT_LOG_ROWS));
+      const warning = cellWarning(cellsUsed(spreadsheet));
+      if (warning) message = `${message} ${warning}`;
+    }
+    // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
+    const body = delivery.contents.length > MAX_BODY_CHARS ? delivery.contents.slice(0, MAX_BODY_CHARS) : delivery.contents;
+    if (body !== delivery.contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${delivery.contents.length} characters.`;
+    const entry = entryFor(delivery.id, receivedAt, body, outcome, results, message);
     if (replayOf) markReplayed(log, replayOf.row, entry);
     else appendLog(log, entry);
   } catch (err) {

@@ -1,6 +1,6 @@
 /** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
 import { defaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
-import { eventHookType } from '../core/delivery';
+import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
 import { flattenEvent, type Field } from '../core/flatten';
 import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey } from '../core/keys';
@@ -33,6 +33,8 @@ interface RoutedEvent {
   columns: ColumnSetting[];
   fields: Field[];
   fingerprint: string;
+  /** Why this event cannot be written at all, or null. */
+  refusal: string | null;
 }
 
 /** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
@@ -47,17 +49,19 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
   return events.map((event, index) => {
     const named = eventHookType(event);
     const hook = findHook(named) ?? (named ? null : paramHook);
-    const fields = flattenEvent(event);
-    const fingerprint = fingerprintOf(event);
+    const tooDeep = nestingDepth(event) > MAX_NESTING;
+    const fields = tooDeep ? [] : flattenEvent(event);
+    const fingerprint = tooDeep ? '' : fingerprintOf(event);
+    const refusal = tooDeep ? `The event nests deeper than ${MAX_NESTING} levels; it is kept in the Webhook log only.` : null;
     if (!hook) {
       return {
         index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
-        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint,
+        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint, refusal,
       };
     }
     const s = settings.hooks[hook.id];
     const columns = s.columns ?? defaultColumns(exampleFields(hook));
-    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint };
+    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal };
   });
 }
 
@@ -74,6 +78,10 @@ export function writeEvents(
   const results: EventResult[] = new Array(routed.length);
   const bySheet = new Map<string, RoutedEvent[]>();
   for (const r of routed) {
+    if (r.refusal) {
+      results[r.index] = { hook: r.hookName, sheet: '', action: 'failed', row: null, message: r.refusal };
+      continue;
+    }
     const list = bySheet.get(r.sheet) ?? [];
     list.push(r);
     bySheet.set(r.sheet, list);
@@ -107,8 +115,11 @@ function writeSheet(
   const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });
   const typingOf = new Map(spec.map((c) => [c.field, c.typing]));
   for (const e of events) if (e.hook) rememberSeenFields(store, e.hook, e.fields.map((f) => f.path));
+  // The layout is saved before the header cells are written: if the execution dies in between, the next
+  // one finds columns it owns missing from the header and adds them, instead of mistaking its own
+  // columns for a user's.
+  if (open.headerChanged || plan.newLabels.length) store.setLayout(sheetName, { fields: plan.layout.fields, header: [...open.header, ...plan.newLabels] });
   appendHeaderLabels(open, plan.newLabels);
-  if (open.headerChanged) store.setLayout(sheetName, { fields: plan.layout.fields, header: open.header });
   const columns = headerIndex(open.header);
   const col = (label: string): number => columns.get(label)!;
 
@@ -157,7 +168,7 @@ function writeSheet(
       if (step === 'update' && keyRow !== null) {
         const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
         cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint)));
-        writeCells(open, keyRow, [cells]);
+        writeCells(open, keyRow, [cells], col(META.fingerprint));
         results[e.index] = { ...base, row: keyRow, action: 'updated' };
         continue;
       }
@@ -174,8 +185,15 @@ function writeSheet(
   if (newRows.length === 0) return;
   // Fingerprint cells hold space-separated lists; write them as exact text.
   for (const row of newRows) row.set(col(META.fingerprint), textCell(String(row.get(col(META.fingerprint)))));
-  const first = nextRow(open);
-  writeCells(open, first, newRows);
+  let first: number;
+  try {
+    first = nextRow(open);
+    writeCells(open, first, newRows, col(META.fingerprint));
+  } catch (err) {
+    // The new rows were not written: every event that was to add or merge into one of them failed.
+    for (const indexes of newRowEvents) for (const index of indexes) results[index] = { ...results[index], action: 'failed', row: null, message: errorText(err) };
+    return;
+  }
   newRowEvents.forEach((indexes, i) => {
     for (const index of indexes) results[index].row = first + i;
   });

@@ -2,6 +2,7 @@
 import { REPLAYABLE, type Outcome } from '../core/plan';
 import { textCell } from '../core/values';
 import type { EventResult } from './ingest';
+import { noteGridGrowth } from './limits';
 
 export const LOG_SHEET = 'Webhook log';
 export const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
@@ -27,6 +28,7 @@ export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet):
   let sheet = spreadsheet.getSheetByName(LOG_SHEET);
   if (!sheet) {
     sheet = spreadsheet.insertSheet(LOG_SHEET);
+    noteGridGrowth();
     const header = sheet.getRange(1, 1, 1, LOG_HEADER.length);
     header.setValues([[...LOG_HEADER]]);
     header.setFontWeight('bold');

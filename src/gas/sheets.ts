@@ -6,6 +6,7 @@
  */
 import { columnRuns } from '../core/columns';
 import type { CellValue } from '../core/values';
+import { noteGridGrowth } from './limits';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -30,6 +31,7 @@ export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   let sheet = spreadsheet.getSheetByName(name);
   if (!sheet) {
     sheet = spreadsheet.insertSheet(name);
+    noteGridGrowth();
     sheet.setFrozenRows(1);
     return { sheet, header: [], headerChanged: true, lastRow: 1 };
   }
@@ -56,7 +58,10 @@ export function appendHeaderLabels(open: OpenSheet, labels: readonly string[]): 
   const needed = start + labels.length - 1;
   const maxColumns = open.sheet.getMaxColumns();
   // A few spare columns, so the header check in openSheet can look one cell past the last label.
-  if (needed >= maxColumns) open.sheet.insertColumnsAfter(maxColumns, needed - maxColumns + SPARE_COLUMNS);
+  if (needed >= maxColumns) {
+    open.sheet.insertColumnsAfter(maxColumns, needed - maxColumns + SPARE_COLUMNS);
+    noteGridGrowth();
+  }
   const range = open.sheet.getRange(1, start, 1, labels.length);
   range.setValues([labels.map((l) => textForHeader(l))]);
   range.setFontWeight('bold');
@@ -140,12 +145,16 @@ export function nextRow(open: OpenSheet): number {
  * Writes cells of `rows` consecutive rows starting at `firstRow`: `cells[i]` maps column → value.
  * Only the given columns are written, one setValues per run of adjacent columns, so user columns between
  * the app's are never touched. Rows past the end of the grid are added first, only when the write needs them.
+ * `lastColumn`, when given, is written last.
  */
-export function writeCells(open: OpenSheet, firstRow: number, cells: ReadonlyArray<ReadonlyMap<number, CellValue>>): void {
+export function writeCells(open: OpenSheet, firstRow: number, cells: ReadonlyArray<ReadonlyMap<number, CellValue>>, lastColumn?: number): void {
   if (cells.length === 0) return;
   const columns = new Set<number>();
   for (const row of cells) for (const col of row.keys()) columns.add(col);
-  const runs = columnRuns([...columns]);
+  // The run holding `lastColumn` (the fingerprint) goes last: if the execution dies between two runs,
+  // the row is not yet marked as written, and a retry writes it again instead of calling it a duplicate.
+  const holdsLast = (run: { columns: number[] }) => Number(lastColumn !== undefined && run.columns.includes(lastColumn));
+  const runs = columnRuns([...columns]).sort((a, b) => holdsLast(a) - holdsLast(b));
   const lastNeeded = firstRow + cells.length - 1;
   for (let i = 0; i < runs.length; i += 1) {
     const run = runs[i];
@@ -157,6 +166,7 @@ export function writeCells(open: OpenSheet, firstRow: number, cells: ReadonlyArr
       const maxRows = open.sheet.getMaxRows();
       if (i > 0 || lastNeeded <= maxRows) throw err;
       // Spare rows, so the next appends write straight away instead of growing the grid each time.
+      noteGridGrowth();
       open.sheet.insertRowsAfter(maxRows, lastNeeded - maxRows + SPARE_ROWS);
       open.sheet.getRange(firstRow, run.start, cells.length, run.columns.length).setValues(values);
     }

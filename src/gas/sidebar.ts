@@ -8,6 +8,7 @@ import type { ActivityEntry, FieldInfo, HookState, SaveResult, SelfTestReport, S
 import { textCell } from '../core/values';
 import { APP_VERSION } from '../core/version';
 import { FIDELITY_CASES } from '../selftest/fidelity-cases';
+import { CELL_LIMIT, cellsUsed, cellWarning } from './limits';
 import { LOG_SHEET } from './log';
 import { queuedKeys } from './queue';
 import { KEYS, ScriptStore } from './store';
@@ -94,7 +95,9 @@ export function sidebarState(store: ScriptStore, webhook: SidebarState['webhook'
       replayable: (REPLAYABLE as readonly string[]).includes(String(row[3])),
     }))
     .reverse();
-  return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday() };
+  const used = cellsUsed(spreadsheet);
+  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used) };
+  return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday(), cells };
 }
 
 /** Known fields per hook, for validating a save: documented, seen, and those with a column already. */
@@ -178,6 +181,10 @@ function plannedHeaderChanges(store: ScriptStore, spreadsheet: GoogleAppsScript.
     const header = sheet.getRange(1, 1, 1, lastColumn).getValues()[0];
     const index = headerIndex(header);
     const layout = store.layout(name);
+    if (Object.keys(layout.fields).length === 0) {
+      // A sheet with content the app did not create is the user's: never write into it.
+      return `"${name}" is one of your own sheets, not one this app created; choose another sheet name for ${ids.map((id) => hookById(id).name).join(', ')}, or an empty or new sheet.`;
+    }
     const fields: Record<string, string> = Object.assign(Object.create(null), layout.fields);
     const labelOfField = new Map(Object.keys(fields).map((label) => [fields[label], label]));
     const plan: HeaderPlan = { name, sheet, lastColumn, relabel: [], add: [], layout: { fields } };

@@ -110,6 +110,7 @@ function renderConnection(): void {
     byId('hook-stats'),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last delivery'), h('th', {}, 'Today'))), h('tbody', {}, ...rows)),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
+    s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
   );
 }
 

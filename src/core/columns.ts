@@ -78,7 +78,7 @@ export function planColumns(
   const newLabels: string[] = [];
   const taken = new Set<string>(index.keys());
   const cap = options.maxAutoColumns ?? MAX_AUTO_COLUMNS;
-  let owned = Object.keys(fields).length;
+  let autoOwned = Object.keys(fields).filter((label) => !specByField.has(fields[label])).length;
 
   const ensure = (label: string): void => {
     if (!index.has(label) && !newLabels.includes(label)) {
@@ -106,12 +106,13 @@ export function planColumns(
       ensure(existing); // a column the user deleted comes back, so nothing is lost
       continue;
     }
-    if (!spec && (!options.addNewFields || owned >= cap)) continue;
+    // The cap counts columns added automatically; the columns the settings list are always laid out.
+    if (!spec && (!options.addNewFields || autoOwned >= cap)) continue;
     const label = freeLabel(spec ? spec.label : path, taken);
     fields[label] = path;
     labelByPath.set(path, label);
     labelOf.set(path, label);
-    owned += 1;
+    if (!spec) autoOwned += 1;
     ensure(label);
   }
   ensure(META.rowKey);
@@ -142,7 +143,9 @@ export function mergeColumns(specs: ReadonlyArray<readonly ColumnSetting[]>): Co
 }
 
 /** A label for a new column: the wanted one, or with " (iClosed)" when a user column already has it. */
-function freeLabel(wanted: string, taken: ReadonlySet<string>): string {
+function freeLabel(raw: string, taken: ReadonlySet<string>): string {
+  // Header cells are compared trimmed, so a label must read back as itself: collapse and trim white space.
+  const wanted = raw.replace(/\s+/g, ' ').trim().slice(0, 500) || '(blank)';
   const isMeta = META_LABELS.includes(wanted);
   if (!taken.has(wanted) && !isMeta) return wanted;
   let label = `${wanted} (iClosed)`;

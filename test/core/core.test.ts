@@ -193,6 +193,13 @@ describe('column plan', () => {
     expect(plan.excluded.has('ip')).toBe(true);
     expect(plan.labelOf.has('extra')).toBe(false);
   });
+  it('labels new columns so they read back as themselves: white space collapsed, blank named', () => {
+    const plan = planColumns([], emptyLayout(), [flattenEvent({ ' ': 1, 'a  b ': 2 })], { addNewFields: true, spec: [] });
+    expect(plan.labelOf.get(' ')).toBe('(blank)');
+    expect(plan.labelOf.get('a  b ')).toBe('a b');
+    const again = planColumns(plan.newLabels, plan.layout, [flattenEvent({ ' ': 3 })], { addNewFields: true, spec: [] });
+    expect(again.newLabels).toEqual([]);
+  });
   it('groups adjacent columns into runs', () => {
     expect(columnRuns([5, 1, 2, 3, 7, 6])).toEqual([{ start: 1, columns: [1, 2, 3] }, { start: 5, columns: [5, 6, 7] }]);
   });

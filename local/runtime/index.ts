@@ -206,6 +206,39 @@ export class LocalRuntime {
     this.host.calls.crashAt = this.host.calls.total + n;
   }
 
+  /** Executions opened with openExecution (the worker-thread harness in local/concurrency/), by id. */
+  private readonly openExecutions = new Map<number, ExecutionKind>();
+
+  /**
+   * Opens an execution that stays open across calls, for executions running at the same time (the
+   * harness in local/concurrency/): unlike execute(), it is not entered; runInExecution enters it per call.
+   */
+  openExecution(kind: ExecutionKind): number {
+    // Core hands out ids only on entry: take one and leave at once, so the stack stays as it was.
+    const id = this.host.beginExecution(kind);
+    this.host.endExecution(id);
+    this.openExecutions.set(id, kind);
+    return id;
+  }
+
+  /** Runs `fn` (one service call) as the open execution `id`: its kind and its lock ownership apply. */
+  runInExecution<T>(id: number, fn: () => T): T {
+    const kind = this.openExecutions.get(id);
+    if (kind === undefined) throw new Error(`runInExecution: execution ${id} is not open`);
+    this.host.executions.push({ id, kind });
+    try {
+      return fn();
+    } finally {
+      this.host.endExecution(id);
+    }
+  }
+
+  /** Ends an execution opened with openExecution; the locks it holds are released, as when a script ends. */
+  closeExecution(id: number): void {
+    this.openExecutions.delete(id);
+    this.host.locks.releaseAll(id);
+  }
+
   /** Files HtmlService reads (createHtmlOutputFromFile('Sidebar') reads Sidebar.html from here). */
   setProjectDir(dir: string): void {
     this.host.projectDir = dir;

@@ -109,7 +109,8 @@ function writeSheet(
   const cached = store.layout(sheetName).header ?? null;
   const open = openSheet(spreadsheet, sheetName, cached);
   // The header is not what this execution last knew: another execution or a user changed the sheet, so read the layout again.
-  if (open.headerChanged && cached) store.refresh();
+  // That includes a sheet another execution created while this one waited for the lock (no cached header, yet a header).
+  if (open.headerChanged && (cached || open.header.length > 0)) store.refresh();
   const layout = store.layout(sheetName);
   const spec = mergeColumns(events.map((e) => e.columns));
   const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });

@@ -15,8 +15,13 @@ export const QUEUE_HANDLER = 'processQueue';
 
 /** Stores a delivery for later. Throws when the property store is full. */
 export function enqueue(store: ScriptStore, delivery: Delivery): void {
-  store.setJson(`${KEYS.queuePrefix}${String(delivery.receivedAt).padStart(15, '0')}-${delivery.id}`, delivery);
+  // Keys sort in arrival order: the time, then a counter for deliveries within one millisecond.
+  enqueued += 1;
+  const order = `${String(delivery.receivedAt).padStart(15, '0')}-${String(enqueued).padStart(6, '0')}`;
+  store.setJson(`${KEYS.queuePrefix}${order}-${delivery.id}`, delivery);
 }
+
+let enqueued = 0;
 
 /** Queue keys, oldest first. */
 export function queuedKeys(store: ScriptStore): string[] {

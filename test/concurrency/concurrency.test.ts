@@ -142,3 +142,20 @@ describe('the harness can fail', () => {
     expect(seen.some((s) => s.rows !== 30 || s.distinct !== 30)).toBe(true);
   }, 60000);
 });
+
+describe('retries at once', () => {
+  it.each(['append', 'upsert', 'insert-if-new'])('the same delivery sent 100 times concurrently adds one row in %s mode', async (mode) => {
+    const same = callBooked('retried-45526');
+    const r = await runConcurrent({
+      workers: WORKERS,
+      deliveries: Array.from({ length: 100 }, () => same),
+      distDir,
+      setup: ({ app }) => expect(app.call<{ ok: boolean }>('editor', 'saveSettings', { hooks: { callBooked: { mode } } }).ok).toBe(true),
+    });
+    if (actions(r).includes('queued')) r.app.call('trigger', 'processQueue');
+    const counts = actions(r).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a]: (acc[a] ?? 0) + 1 }), {});
+    expect(counts.appended ?? 0).toBeLessThanOrEqual(1);
+    expect((counts.appended ?? 0) + (counts.duplicate ?? 0) + (counts.queued ?? 0)).toBe(100);
+    expect(rows(r.runtime, 'Call booked').map((row) => row['event.uuid'])).toEqual(['retried-45526']);
+  }, 90000);
+});

@@ -41,6 +41,7 @@ const ENTRY_POINTS = [
   'sendTestDelivery',
   'replayDeliveries',
   'runSelfTest',
+  'rebuildPipeline',
 ];
 
 const GLOBAL_NAME = 'app';

@@ -10,6 +10,10 @@ import { loadApp, type AppHandle } from '../local/load-app';
 import { LocalRuntime } from '../local/runtime';
 import { invokeWebApp } from '../local/webapp';
 import callBookedExample from '../src/core/examples/call-booked.json';
+import contactCreatedExample from '../src/core/examples/contact-created.json';
+import { flattenEvent } from '../src/core/flatten';
+import { emptyState, eventState, mergeStates, PIPELINE_COLUMNS } from '../src/core/pipeline';
+import { toCellValue } from '../src/core/values';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -112,7 +116,8 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
 }
 
 function setMode(app: AppHandle, mode: string): void {
-  const res = app.call<{ ok: boolean; error?: string }>('editor', 'saveSettings', { hooks: { callBooked: { mode } } });
+  // The rows above measure ingestion alone; the pipeline's own cost is its own line (pipelineCost).
+  const res = app.call<{ ok: boolean; error?: string }>('editor', 'saveSettings', { hooks: { callBooked: { mode } }, pipeline: { enabled: false } });
   if (!res.ok) throw new Error(`saveSettings: ${res.error}`);
 }
 
@@ -237,12 +242,50 @@ function pad(s: string | number, n: number, right = false): string {
   return right ? t.padStart(n) : t.padEnd(n);
 }
 
+/**
+ * The pipeline's cost per delivery at `leads` leads: a "Contact updated" delivery with the pipeline on,
+ * minus the same kind of delivery with it off. The Pipeline is filled by writing the rows the pipeline
+ * itself would write, so setting up 10,000 leads does not take 10,000 deliveries.
+ */
+function pipelineCost(leads: number): { leads: number; calls: number; roundTrips: number; cellsRead: number; cellsWritten: number; on: Row; off: Row } {
+  const runtime = new LocalRuntime({ virtualTime: true, scriptUrl: 'https://script.google.com/macros/s/BENCH/exec' });
+  runtime.createSpreadsheet('Bench pipeline');
+  const app = loadApp(runtime, DIST);
+  const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
+  const contact = (id: number, extra: Record<string, unknown> = {}) => ({ ...contactCreatedExample[0], id, email: `lead${id}@example.com`, phoneNumber: `+1555${String(id).padStart(7, '0')}`, ...extra });
+  post(runtime, app, token, [contact(1)], 'appended');
+  const SpreadsheetApp = runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
+  runtime.execute('editor', () => {
+    const sheet = SpreadsheetApp.getActive().getSheetByName('Pipeline')!;
+    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+    const columns = header.map((label) => PIPELINE_COLUMNS.find((c) => c.label === label));
+    const rows = Array.from({ length: leads - 1 }, (_, i) => {
+      const s = mergeStates(emptyState(), eventState('contactCreated', flattenEvent(contact(i + 2)), `fp${i}`, 0)!);
+      return columns.map((c) => (c ? toCellValue(c.value(s), c.typing) : ''));
+    });
+    sheet.insertRowsAfter(sheet.getMaxRows(), leads);
+    sheet.getRange(3, 1, rows.length, header.length).setValues(rows);
+  });
+  let n = 0;
+  const update = () => {
+    n += 1;
+    return [contact(Math.floor(leads / 2) + n, { status: 'QUALIFIED', hookType: 'Contact updated', updatedAt: new Date(Date.UTC(2025, 5, 1) + n * 1000).toISOString() })];
+  };
+  const reps = (): Sample[] => Array.from({ length: Math.min(REPS, 9) }, () => post(runtime, app, token, update(), 'appended'));
+  const on = summarize('contact update, pipeline on', leads, reps());
+  app.call('editor', 'saveSettings', { pipeline: { enabled: false } });
+  const off = summarize('contact update, pipeline off', leads, reps());
+  const d = (k: 'calls' | 'roundTrips' | 'cellsRead' | 'cellsWritten') => on[k] - off[k];
+  return { leads, calls: d('calls'), roundTrips: d('roundTrips'), cellsRead: d('cellsRead'), cellsWritten: d('cellsWritten'), on, off };
+}
+
 function main(): void {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run npm run build');
   const rows: Row[] = [];
   for (const size of SIZES) rows.push(...measure(size));
   const cold = coldStart();
-  const result = { sizes: SIZES, reps: REPS, rows, targets: targets(rows), coldStart: cold };
+  const pipeline = pipelineCost(10000);
+  const result = { sizes: SIZES, reps: REPS, rows, targets: targets(rows), coldStart: cold, pipeline };
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -263,6 +306,7 @@ function main(): void {
   lines.push('targets:');
   for (const t of result.targets) lines.push(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.target} (${t.detail})`);
   lines.push('');
+  lines.push(`pipeline at ${pipeline.leads} leads, per delivery (contact update, on minus off): +${pipeline.calls} calls, +${pipeline.roundTrips} round trips, +${pipeline.cellsRead} cells read, +${pipeline.cellsWritten} cells written (${Object.keys(pipeline.on.byMethod).filter((m) => !(m in pipeline.off.byMethod) || pipeline.on.byMethod[m] !== pipeline.off.byMethod[m]).join(', ')})`);
   lines.push(`cold start: dist/Code.js ${cold.bytes} bytes, loaded into a fresh context in ${cold.loadMsMedian} ms (median of 21)`);
   const up = rows.find((r) => r.operation === 'upsert (update)' && r.rows === SIZES[SIZES.length - 1])!;
   lines.push('');

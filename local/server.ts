@@ -21,7 +21,7 @@ const STATE_FILE = 'state.json';
 /** How long after the last request the workbook is saved. */
 const PERSIST_DELAY_MS = 200;
 /** Functions the sidebar may call through google.script.run (the SidebarApi in src/core/sidebar-api.ts). */
-export const SIDEBAR_FUNCTIONS: ReadonlySet<string> = new Set(['getSidebarState', 'saveSettings', 'rotateToken', 'sendTestDelivery', 'replayDeliveries', 'runSelfTest']);
+export const SIDEBAR_FUNCTIONS: ReadonlySet<string> = new Set(['getSidebarState', 'saveSettings', 'rotateToken', 'sendTestDelivery', 'replayDeliveries', 'runSelfTest', 'rebuildPipeline']);
 
 export interface ServerOptions {
   /** 0 picks a free port. Default 8787. */

@@ -27,3 +27,4 @@ export const rotateToken: SidebarApi['rotateToken'] = () => app.rotateToken();
 export const sendTestDelivery: SidebarApi['sendTestDelivery'] = (hookId) => app.sendTestDelivery(hookId);
 export const replayDeliveries: SidebarApi['replayDeliveries'] = (options) => app.replayDeliveries(options);
 export const runSelfTest: SidebarApi['runSelfTest'] = () => app.runSelfTest();
+export const rebuildPipeline: SidebarApi['rebuildPipeline'] = (options) => app.rebuildPipeline(options);

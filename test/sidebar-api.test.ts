@@ -6,7 +6,7 @@ const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spread
   h.runtime.execute('editor', () => fn(SpreadsheetAppOf(h).getActive().getSheetByName(name)!));
 
 describe('menu', () => {
-  it('onOpen adds the iClosed menu with its four items', () => {
+  it('onOpen adds the iClosed menu with its five items', () => {
     const h = startApp();
     h.app.call('editor', 'onOpen', {});
     const menu = h.runtime.ui.menus.find((m) => m.name === 'iClosed')!;
@@ -14,6 +14,7 @@ describe('menu', () => {
       ['Settings', 'showSidebar'],
       ['Send test deliveries', 'sendTestDeliveries'],
       ['Replay failed deliveries', 'replayDeliveries'],
+      ['Rebuild pipeline and funnel', 'rebuildPipeline'],
       ['Run self-test', 'showSelfTest'],
     ]);
     for (const item of menu.items as any[]) if (item.functionName) expect(typeof h.app.context[item.functionName]).toBe('function');

@@ -833,11 +833,144 @@ export class RangeImpl extends Service<Core> {
   }
 }
 
+// ---- Charts (minimal) -------------------------------------------------------------------------
+// Sheet.newChart / insertChart / getCharts / updateChart / removeChart and the EmbeddedChartBuilder
+// (https://developers.google.com/apps-script/reference/spreadsheet/embedded-chart-builder). Only what is
+// needed to check a chart's type, options, position and source ranges: nothing is drawn, ranges are
+// kept as cell coordinates (they do not follow inserted rows), and charts are not saved with the state.
+
+/** One chart: type, source ranges on its sheet, options and anchor. */
+interface ChartModel {
+  id: number | null;
+  type: string;
+  ranges: Array<{ r: number; c: number; nr: number; nc: number }>;
+  options: Record<string, unknown>;
+  position: { row: number; column: number; offsetX: number; offsetY: number };
+}
+
+/** Charts per sheet, kept beside the grid model so SheetModel stays as it is. */
+const CHARTS = new WeakMap<SheetModel, ChartModel[]>();
+let nextChartId = 1;
+
+function chartsOf(sh: SheetModel): ChartModel[] {
+  let list = CHARTS.get(sh);
+  if (!list) { list = []; CHARTS.set(sh, list); }
+  return list;
+}
+
+const copyChart = (m: ChartModel): ChartModel => ({ ...m, ranges: m.ranges.map((r) => ({ ...r })), options: { ...m.options }, position: { ...m.position } });
+
+/** The builder behind newChart() and modify(); the as…Chart() variants set the type and return the same builder. */
+export class EmbeddedChartBuilderImpl extends Service<Core> {
+  constructor(rt: Core, readonly __sheet: SheetImpl, readonly __m: ChartModel) {
+    super(rt);
+    Object.defineProperty(this, '__sheet', { enumerable: false });
+    Object.defineProperty(this, '__m', { enumerable: false });
+  }
+  private _self(): any { return this; }
+  addRange(range: GoogleAppsScript.Spreadsheet.Range): any {
+    const r = range as unknown as RangeImpl;
+    this.__m.ranges.push({ r: r.__r, c: r.__c, nr: r.__nr, nc: r.__nc });
+    return this._self();
+  }
+  removeRange(range: GoogleAppsScript.Spreadsheet.Range): any {
+    const r = range as unknown as RangeImpl;
+    this.__m.ranges = this.__m.ranges.filter((x) => !(x.r === r.__r && x.c === r.__c && x.nr === r.__nr && x.nc === r.__nc));
+    return this._self();
+  }
+  clearRanges(): any { this.__m.ranges = []; return this._self(); }
+  setChartType(type: unknown): any { this.__m.type = String(type); return this._self(); }
+  getChartType(): string { return this.__m.type; }
+  asAreaChart(): any { return this.setChartType('AREA'); }
+  asBarChart(): any { return this.setChartType('BAR'); }
+  asColumnChart(): any { return this.setChartType('COLUMN'); }
+  asLineChart(): any { return this.setChartType('LINE'); }
+  asPieChart(): any { return this.setChartType('PIE'); }
+  asTableChart(): any { return this.setChartType('TABLE'); }
+  setOption(option: string, value: unknown): any { this.__m.options[String(option)] = value; return this._self(); }
+  setPosition(anchorRowPos: number, anchorColPos: number, offsetX: number, offsetY: number): any {
+    this.__m.position = { row: anchorRowPos, column: anchorColPos, offsetX, offsetY };
+    return this._self();
+  }
+  getRanges(): GoogleAppsScript.Spreadsheet.Range[] { return chartRanges(this.__rt, this.__sheet, this.__m); }
+  build(): GoogleAppsScript.Spreadsheet.EmbeddedChart {
+    return new EmbeddedChartImpl(this.__rt, this.__sheet, copyChart(this.__m)) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChart;
+  }
+}
+
+function chartRanges(rt: Core, sheet: SheetImpl, m: ChartModel): GoogleAppsScript.Spreadsheet.Range[] {
+  return rt.array(m.ranges.map((x) => new RangeImpl(rt, sheet, sheet.__sh, x.r, x.c, x.nr, x.nc, 'cells') as unknown as GoogleAppsScript.Spreadsheet.Range));
+}
+
+/** A built chart: in a sheet once inserted (then it has an id), or a detached value from build(). */
+export class EmbeddedChartImpl extends Service<Core> {
+  constructor(rt: Core, readonly __sheet: SheetImpl, readonly __m: ChartModel) {
+    super(rt);
+    Object.defineProperty(this, '__sheet', { enumerable: false });
+    Object.defineProperty(this, '__m', { enumerable: false });
+  }
+  /** null until the chart is in a spreadsheet (https://developers.google.com/apps-script/reference/spreadsheet/embedded-chart#getchartid). */
+  getChartId(): number | null { return this.__m.id; }
+  getRanges(): GoogleAppsScript.Spreadsheet.Range[] { return chartRanges(this.__rt, this.__sheet, this.__m); }
+  /** The chart's type and options as plain data (the real getOptions() returns a ChartOptions object). */
+  getOptions(): { get(option: string): unknown } {
+    const options = { ...this.__m.options };
+    return { get: (option: string) => options[option] ?? null };
+  }
+  getType(): string { return this.__m.type; }
+  getContainerInfo(): { getAnchorRow(): number; getAnchorColumn(): number; getOffsetX(): number; getOffsetY(): number } {
+    const p = this.__m.position;
+    return { getAnchorRow: () => p.row, getAnchorColumn: () => p.column, getOffsetX: () => p.offsetX, getOffsetY: () => p.offsetY };
+  }
+  modify(): GoogleAppsScript.Spreadsheet.EmbeddedChartBuilder {
+    return new EmbeddedChartBuilderImpl(this.__rt, this.__sheet, copyChart(this.__m)) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChartBuilder;
+  }
+}
+
+/** The chart methods of Sheet, added to its prototype before it is instrumented. */
+export interface SheetImpl {
+  newChart(): GoogleAppsScript.Spreadsheet.EmbeddedChartBuilder;
+  insertChart(chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void;
+  getCharts(): GoogleAppsScript.Spreadsheet.EmbeddedChart[];
+  updateChart(chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void;
+  removeChart(chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void;
+}
+Object.assign(SheetImpl.prototype, {
+  newChart(this: SheetImpl): GoogleAppsScript.Spreadsheet.EmbeddedChartBuilder {
+    const m: ChartModel = { id: null, type: 'LINE', ranges: [], options: {}, position: { row: 1, column: 1, offsetX: 0, offsetY: 0 } };
+    return new EmbeddedChartBuilderImpl(this.__rt, this, m) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChartBuilder;
+  },
+  insertChart(this: SheetImpl, chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void {
+    const m = copyChart((chart as unknown as EmbeddedChartImpl).__m);
+    m.id = nextChartId++;
+    chartsOf(this.__sh).push(m);
+  },
+  getCharts(this: SheetImpl): GoogleAppsScript.Spreadsheet.EmbeddedChart[] {
+    return this.__rt.array(chartsOf(this.__sh).map((m) => new EmbeddedChartImpl(this.__rt, this, copyChart(m)) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChart));
+  },
+  /** Replaces the chart with the same id (a chart from modify().build() keeps its id). */
+  updateChart(this: SheetImpl, chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void {
+    const m = (chart as unknown as EmbeddedChartImpl).__m;
+    const list = chartsOf(this.__sh);
+    const i = list.findIndex((x) => x.id !== null && x.id === m.id);
+    if (i < 0) fail('The chart does not exist in this sheet.'); // [UNCONFIRMED wording]
+    list[i] = copyChart(m);
+  },
+  removeChart(this: SheetImpl, chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void {
+    const m = (chart as unknown as EmbeddedChartImpl).__m;
+    const list = chartsOf(this.__sh);
+    const i = list.findIndex((x) => x.id === m.id);
+    if (i >= 0) list.splice(i, 1);
+  },
+});
+
 const size = (self: RangeImpl): number => self.__nr * self.__nc;
 const one = (): number => 1;
 instrument(SpreadsheetAppImpl, 'SpreadsheetApp');
 instrument(SpreadsheetImpl, 'Spreadsheet');
 instrument(SheetImpl, 'Sheet', {}, { appendRow: (_s, args) => (Array.isArray(args[0]) ? args[0].length : 0) });
+instrument(EmbeddedChartBuilderImpl, 'EmbeddedChartBuilder');
+instrument(EmbeddedChartImpl, 'EmbeddedChart');
 instrument(RangeImpl, 'Range',
   { getValues: size, getDisplayValues: size, getFormulas: size, getNumberFormats: size, getFontWeights: size, getBackgrounds: size,
     getValue: one, getDisplayValue: one, getFormula: one, getNumberFormat: one, getFontWeight: one, getBackground: one },

@@ -34,6 +34,8 @@ export interface Settings {
   logRetention: number;
   /** How long a delivery waits for the script lock before it is queued. */
   lockWaitMs: number;
+  /** The Pipeline and Funnel sheets (one row per lead across hooks), kept current by every delivery. */
+  pipeline: { enabled: boolean };
 }
 
 /** Automatically added columns per sheet; fields beyond this go into the "Other fields" JSON column. */
@@ -47,7 +49,7 @@ export function defaultHookSettings(id: HookId): HookSettings {
 export function defaultSettings(): Settings {
   const hooks = {} as Record<HookId, HookSettings>;
   for (const hook of HOOKS) hooks[hook.id] = defaultHookSettings(hook.id);
-  return { version: SETTINGS_VERSION, hooks, logRetention: 5000, lockWaitMs: 10000 };
+  return { version: SETTINGS_VERSION, hooks, logRetention: 5000, lockWaitMs: 10000, pipeline: { enabled: true } };
 }
 
 /** A refused setting: what is wrong and what to change. */
@@ -59,7 +61,7 @@ export class SettingsError extends Error {
 }
 
 /** Names Sheets does not allow or the app keeps for itself. */
-const RESERVED_SHEETS = new Set(['webhook log']);
+const RESERVED_SHEETS = new Set(['webhook log', 'pipeline', 'funnel']); // the log, and the lead pipeline's two report sheets
 
 /**
  * Checks settings from any source (stored JSON, the sidebar) and returns a clean copy.
@@ -81,6 +83,13 @@ export function normalizeSettings(input: unknown, knownFields?: Partial<Record<H
   }
   if (input.logRetention !== undefined) base.logRetention = boundedInt(input.logRetention, 'logRetention', 0, 1_000_000);
   if (input.lockWaitMs !== undefined) base.lockWaitMs = boundedInt(input.lockWaitMs, 'lockWaitMs', 0, 300_000);
+  if (input.pipeline !== undefined) {
+    // Added without a version bump: settings saved before it simply get the default (on).
+    if (!isRecord(input.pipeline) || (input.pipeline.enabled !== undefined && typeof input.pipeline.enabled !== 'boolean')) {
+      throw new SettingsError('Settings "pipeline" must be { "enabled": true or false }.');
+    }
+    base.pipeline = { enabled: input.pipeline.enabled !== false };
+  }
   checkSharedSheets(base);
   return base;
 }

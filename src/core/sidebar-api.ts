@@ -69,6 +69,19 @@ export interface ReplayResult {
   outcomes: Outcome[];
 }
 
+/** Progress of a Pipeline and Funnel rebuild (one batch per call). */
+export interface RebuildResult {
+  /** True when every source has been read and the funnel recomputed. */
+  done: boolean;
+  /** Source rows (log rows and hook-sheet rows) read since the rebuild started. */
+  processed: number;
+  /** Source rows still to read, roughly (deliveries keep arriving). */
+  remaining: number;
+  /** Rows on the Pipeline sheet. */
+  leads: number;
+  message: string;
+}
+
 export interface TestDeliveryResult {
   ok: boolean;
   hook: string;
@@ -99,4 +112,5 @@ export interface SidebarApi {
   sendTestDelivery(hookId: unknown): TestDeliveryResult;
   replayDeliveries(options?: unknown): ReplayResult;
   runSelfTest(): SelfTestReport;
+  rebuildPipeline(options?: unknown): RebuildResult;
 }

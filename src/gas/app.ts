@@ -9,6 +9,8 @@ import { APP_NAME, APP_VERSION } from '../core/version';
 import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
 import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
+import { updatePipelineSafely } from './pipeline';
+export { rebuildPipeline } from './pipeline';
 import { enqueue, ensureQueueTrigger, queuedKeys, readQueued, removeQueued, removeQueueTrigger, type Delivery } from './queue';
 import { countRefusal, saveAndApply, selfTest, sidebarState, testDelivery } from './sidebar';
 import { KEYS, ScriptStore } from './store';
@@ -66,7 +68,11 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
     const spreadsheet = openSpreadsheet(store);
     if (!spreadsheet) return queueDelivery(store, delivery, 'The spreadsheet could not be opened');
     const response = processDelivery(spreadsheet, store, delivery, null);
-    drainQueue(spreadsheet, store, DRAIN_PER_POST);
+    if (queuedKeys(store).length) {
+      // The queue as this execution read it before the lock may already be drained by another one: read it again.
+      store.refresh();
+      drainQueue(spreadsheet, store, DRAIN_PER_POST);
+    }
     SpreadsheetApp.flush(); // flush before releasing, so the next execution sees these rows
     return response;
   } catch (err) {
@@ -120,6 +126,7 @@ export function processDelivery(
   let response: PostResponse;
   let outcome: Outcome;
   let message: string;
+  let pipelineError: string | null = null;
   if (!parsed.ok) {
     results = [{ hook: delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: parsed.message }];
     outcome = 'failed';
@@ -127,7 +134,10 @@ export function processDelivery(
     response = failure(parsed.code, `${parsed.message} The body is kept in the Webhook log and can be replayed.`);
   } else {
     const hookHint = delivery.parameter.hook || (replayOf ? replayOf.hook : '') || null;
-    results = writeEvents(spreadsheet, store, routeEvents(parsed.events, hookHint, settings), receivedAt);
+    const routed = routeEvents(parsed.events, hookHint, settings);
+    results = writeEvents(spreadsheet, store, routed, receivedAt);
+    // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses the delivery.
+    pipelineError = settings.pipeline.enabled ? updatePipelineSafely(spreadsheet, store, routed, results, receivedAt) : null;
     const outcomes = results.map((r) => r.action);
     outcome = deliveryOutcome(outcomes);
     const failed = results.filter((r) => r.action === 'failed');
@@ -141,6 +151,7 @@ export function processDelivery(
     }
   }
   if (note) message = `${note} ${message}`;
+  if (pipelineError) message = `${message} Pipeline not updated: ${pipelineError}`;
   try {
     const log = logSheet(spreadsheet);
     if (takeGridGrowth()) {
@@ -336,6 +347,7 @@ export function addMenu(_e?: unknown): void {
     .addItem('Settings', 'showSidebar')
     .addItem('Send test deliveries', 'sendTestDeliveries')
     .addItem('Replay failed deliveries', 'replayDeliveries')
+    .addItem('Rebuild pipeline and funnel', 'rebuildPipeline')
     .addSeparator()
     .addItem('Run self-test', 'showSelfTest')
     .addToUi();

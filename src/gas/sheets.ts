@@ -75,11 +75,12 @@ function textForHeader(label: string): string {
 }
 
 /** Escapes text for a TextFinder regular expression (the same escapes work in RE2 and JavaScript). */
-function escapeRegex(text: string): string {
+export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-function columnLetter(column: number): string {
+/** A column's letters in A1 notation (1 → A, 27 → AA). */
+export function columnLetter(column: number): string {
   let s = '';
   for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;

@@ -38,6 +38,7 @@ const NAMES: Record<keyof SidebarApi, true> = {
   sendTestDelivery: true,
   replayDeliveries: true,
   runSelfTest: true,
+  rebuildPipeline: true,
 };
 
 /** The server, as promises. */

@@ -337,6 +337,44 @@ async function selfTest(): Promise<void> {
   }
 }
 
+// ---- Pipeline ---------------------------------------------------------------------------------
+
+const REBUILD_BATCH = 500;
+
+/** The switch saves at once, with the saved settings (not the form's unsaved column edits). */
+async function setPipeline(enabled: boolean): Promise<void> {
+  message('pipeline-status', 'Saving…', 'busy');
+  try {
+    const result = await server.saveSettings({ ...state!.settings, pipeline: { enabled } });
+    if (!result.ok) {
+      message('pipeline-status', result.error, 'error');
+      return;
+    }
+    state = result.state;
+    draft!.pipeline = { enabled };
+    message('pipeline-status', enabled ? 'On: every delivery updates Pipeline and Funnel.' : 'Off: Pipeline and Funnel stay as they are.');
+  } catch (err) {
+    message('pipeline-status', errorText(err), 'error');
+  }
+}
+
+async function rebuild(): Promise<void> {
+  const button = byId<HTMLButtonElement>('rebuild');
+  button.disabled = true;
+  try {
+    let r = await server.rebuildPipeline({ restart: true, limit: REBUILD_BATCH });
+    while (!r.done) {
+      message('pipeline-status', `Rebuilding… ${r.processed} rows read, about ${r.remaining} to go`, 'busy');
+      r = await server.rebuildPipeline({ limit: REBUILD_BATCH });
+    }
+    message('pipeline-status', r.message);
+  } catch (err) {
+    message('pipeline-status', errorText(err), 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- Start ------------------------------------------------------------------------------------
 
 function setState(next: SidebarState): void {
@@ -347,6 +385,7 @@ function setState(next: SidebarState): void {
   renderHookSettings();
   renderTests();
   renderActivity();
+  byId<HTMLInputElement>('pipeline-enabled').checked = next.settings.pipeline.enabled;
   byId('version').textContent = `v${next.version}`;
 }
 
@@ -366,6 +405,8 @@ async function start(): Promise<void> {
   byId('reset').addEventListener('click', resetHook);
   byId('replay').addEventListener('click', () => void replayAll());
   byId('selftest').addEventListener('click', () => void selfTest());
+  byId<HTMLInputElement>('pipeline-enabled').addEventListener('change', (ev) => void setPipeline((ev.target as HTMLInputElement).checked));
+  byId('rebuild').addEventListener('click', () => void rebuild());
   try {
     setState(await server.getSidebarState());
     byId('app').setAttribute('data-ready', 'true');

@@ -1,0 +1,212 @@
+/** Funnel numbers: per-lead metrics, counters kept by delta (never by re-reading the pipeline), week/month buckets and the Funnel sheet's grid. */
+import type { FieldValue } from './flatten';
+import type { LeadState } from './pipeline';
+
+export const FUNNEL_SHEET = 'Funnel';
+
+/** [leads, qualified, calls booked, calls held, sales, revenue] */
+export type Counts = number[];
+const ZERO: Counts = [0, 0, 0, 0, 0, 0];
+export const STAGES = ['Leads', 'Qualified', 'Calls booked', 'Calls held', 'Sales'] as const;
+export const DIMENSIONS = ['source', 'campaign', 'closer'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** What one lead adds to the funnel. */
+export interface LeadMetrics {
+  counts: Counts;
+  /** Created-at in ms: the lead's week and month. Null: counted in "all time" only. */
+  created: number | null;
+  source: string;
+  campaign: string;
+  closer: string;
+}
+
+const NONE = '(none)';
+/** Outcome reasons that mean the call did not take place. */
+const CANCEL_REASONS = ['CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
+
+/**
+ * A lead's contribution. Qualified and booked are "ever" (a lead that booked was qualified); a call
+ * is held when the lead booked, its latest call is not cancelled, and its outcome is not a no-show
+ * (nor a cancellation reason); a sale is a SALE outcome, whose deal value is revenue. Source and
+ * campaign are the first-touch UTM values, else the latest ones; closer is the latest call's.
+ */
+export function leadMetrics(s: LeadState): LeadMetrics {
+  const reason = s.outcome?.reason ?? '';
+  const cancelled = s.call?.state === 'cancelled' || CANCEL_REASONS.includes(reason);
+  const booked = s.booked;
+  const held = booked && !cancelled && reason !== 'NO_SHOW';
+  const sale = s.outcome?.outcome === 'SALE';
+  const revenue = sale && typeof s.outcome?.value === 'number' ? s.outcome.value : 0;
+  const text = (v: FieldValue | undefined): string => (v === null || v === undefined || String(v).trim() === '' ? NONE : String(v));
+  return {
+    counts: [1, s.qualified || booked ? 1 : 0, booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, revenue],
+    created: s.created ? Date.parse(s.created) : null,
+    source: text(s.v.firstSource ?? s.v.source),
+    campaign: text(s.v.firstCampaign ?? s.v.campaign),
+    closer: text(s.call?.closer),
+  };
+}
+
+/** One bucket's counters: the total and one entry per value of each dimension. */
+export interface BucketCounts {
+  total: Counts;
+  source: Array<[string, Counts]>;
+  campaign: Array<[string, Counts]>;
+  closer: Array<[string, Counts]>;
+}
+
+/** Buckets: `all`, `week:<Monday yyyy-mm-dd>`, `month:<yyyy-mm>`. Kept in script properties. */
+export interface FunnelCounters {
+  buckets: Record<string, BucketCounts>;
+}
+
+export function emptyFunnel(): FunnelCounters {
+  return { buckets: {} };
+}
+
+/**
+ * Local calendar day of a time in a time zone. Weeks start on Monday; a lead's week and month are
+ * those of its created-at in the spreadsheet's time zone.
+ */
+function localDay(ms: number, timeZone: string): { y: number; m: number; d: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { y: get('year'), m: get('month'), d: get('day') };
+}
+
+export function weekKey(ms: number, timeZone: string): string {
+  const { y, m, d } = localDay(ms, timeZone);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return `week:${day.toISOString().slice(0, 10)}`;
+}
+
+export function monthKey(ms: number, timeZone: string): string {
+  const { y, m } = localDay(ms, timeZone);
+  return `month:${y}-${String(m).padStart(2, '0')}`;
+}
+
+function bucketsOf(created: number | null, timeZone: string): string[] {
+  return created === null || !Number.isFinite(created) ? ['all'] : ['all', weekKey(created, timeZone), monthKey(created, timeZone)];
+}
+
+/** Money and counts without floating-point dust, so add-then-subtract returns to zero. */
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+function addCounts(into: Counts, add: Counts, sign: number): Counts {
+  return into.map((v, i) => round(v + sign * (add[i] ?? 0)));
+}
+
+function addEntry(list: Array<[string, Counts]>, value: string, counts: Counts, sign: number): void {
+  const i = list.findIndex(([v]) => v === value);
+  const next = addCounts(i >= 0 ? list[i][1] : ZERO, counts, sign);
+  const empty = next.every((n) => n === 0);
+  if (i >= 0) {
+    if (empty) list.splice(i, 1);
+    else list[i][1] = next;
+  } else if (!empty) {
+    list.push([value, next]);
+  }
+}
+
+/** Adds (sign 1) or removes (sign -1) one lead's contribution. */
+export function addLead(counters: FunnelCounters, m: LeadMetrics, sign: 1 | -1, timeZone: string): void {
+  for (const key of bucketsOf(m.created, timeZone)) {
+    const b = Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : { total: [...ZERO], source: [], campaign: [], closer: [] };
+    b.total = addCounts(b.total, m.counts, sign);
+    for (const dim of DIMENSIONS) addEntry(b[dim], m[dim], m.counts, sign);
+    counters.buckets[key] = b;
+  }
+}
+
+/** Applies the change of one lead: its old contribution out, its new one in. */
+export function applyLeadDelta(counters: FunnelCounters, before: LeadState | null, after: LeadState | null, timeZone: string): void {
+  if (before) addLead(counters, leadMetrics(before), -1, timeZone);
+  if (after) addLead(counters, leadMetrics(after), 1, timeZone);
+}
+
+/**
+ * Drops the buckets of past weeks and months: only this week, this month (and later ones, for leads
+ * created ahead of the clock) are shown, so the counters stay small whatever the pipeline's size.
+ */
+export function pruneFunnel(counters: FunnelCounters, nowMs: number, timeZone: string): void {
+  const week = weekKey(nowMs, timeZone);
+  const month = monthKey(nowMs, timeZone);
+  for (const key of Object.keys(counters.buckets)) {
+    if ((key.startsWith('week:') && key < week) || (key.startsWith('month:') && key < month)) delete counters.buckets[key];
+  }
+}
+
+/** The Funnel sheet's content and where its chart data stands (1-based rows). */
+export interface FunnelReport {
+  grid: FieldValue[][];
+  /** Stage table (chart 1): columns A:B, header row 3, one row per stage. */
+  stageRows: { first: number; last: number };
+  /** Revenue by source (chart 2): columns M:N from row 3. */
+  revenueRows: { first: number; last: number };
+}
+
+export const REPORT_WIDTH = 14;
+const TABLE_HEADER_ROW = 10;
+
+/** The grid written to the Funnel sheet: a stage table, revenue by source, and each period broken down. */
+export function funnelReport(counters: FunnelCounters, nowMs: number, timeZone: string): FunnelReport {
+  const rows: FieldValue[][] = [];
+  const put = (r: number, c: number, v: FieldValue): void => {
+    while (rows.length < r) rows.push(new Array<FieldValue>(REPORT_WIDTH).fill(''));
+    rows[r - 1][c - 1] = v;
+  };
+  const empty = (): BucketCounts => ({ total: [...ZERO], source: [], campaign: [], closer: [] });
+  const bucket = (key: string): BucketCounts => (Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : empty());
+  const all = bucket('all');
+  put(1, 1, 'Funnel');
+  put(1, 2, 'Updated');
+  put(1, 3, new Date(nowMs).toISOString());
+  put(2, 1, `Leads count in the week (from Monday) and month they were created, in the ${timeZone} time zone. Close rate = sales / calls held; show rate = calls held / calls booked.`);
+  put(3, 1, 'Stage');
+  put(3, 2, 'All time');
+  STAGES.forEach((stage, i) => {
+    put(4 + i, 1, stage);
+    put(4 + i, 2, all.total[i]);
+  });
+  put(3, 13, 'Source');
+  put(3, 14, 'Revenue (all time)');
+  const bySource = [...all.source].sort((a, b) => b[1][5] - a[1][5] || (a[0] < b[0] ? -1 : 1));
+  if (bySource.length === 0) bySource.push([NONE, [...ZERO]]);
+  bySource.forEach(([source, counts], i) => {
+    put(4 + i, 13, source);
+    put(4 + i, 14, counts[5]);
+  });
+  ['Period', 'Breakdown', 'Value', ...STAGES, 'Close rate', 'Show rate', 'Revenue'].forEach((label, i) => put(TABLE_HEADER_ROW, 1 + i, label));
+  const weekStart = weekKey(nowMs, timeZone);
+  const month = monthKey(nowMs, timeZone);
+  const periods: Array<[string, BucketCounts]> = [
+    [`This week (from ${weekStart.slice(5)})`, bucket(weekStart)],
+    [`This month (${month.slice(6)})`, bucket(month)],
+    ['All time', all],
+  ];
+  let r = TABLE_HEADER_ROW + 1;
+  const line = (period: string, breakdown: string, value: string, c: Counts): void => {
+    [period, breakdown, value, c[0], c[1], c[2], c[3], c[4], c[3] ? round((c[4] / c[3]) * 10000) / 10000 : '', c[2] ? round((c[3] / c[2]) * 10000) / 10000 : '', c[5]].forEach((v, i) =>
+      put(r, 1 + i, v),
+    );
+    r += 1;
+  };
+  for (const [period, b] of periods) {
+    line(period, 'Total', '', b.total);
+    for (const dim of DIMENSIONS) {
+      const label = dim === 'source' ? 'UTM source' : dim === 'campaign' ? 'UTM campaign' : 'Closer';
+      for (const [value, c] of [...b[dim]].sort((x, y) => y[1][0] - x[1][0] || (x[0] < y[0] ? -1 : 1))) line(period, label, value, c);
+    }
+  }
+  return { grid: rows, stageRows: { first: 3, last: 3 + STAGES.length }, revenueRows: { first: 3, last: 3 + bySource.length } };
+}
+
+/** Counters computed from scratch from every lead (the rebuild's way; deliveries use deltas). */
+export function funnelFromStates(states: Iterable<LeadState>, nowMs: number, timeZone: string): FunnelCounters {
+  const counters = emptyFunnel();
+  for (const s of states) addLead(counters, leadMetrics(s), 1, timeZone);
+  pruneFunnel(counters, nowMs, timeZone);
+  return counters;
+}

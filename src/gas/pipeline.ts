@@ -1,0 +1,455 @@
+/** The Pipeline and Funnel sheets: the update after each delivery, the funnel refresh with its charts, and the batched, resumable rebuild. */
+import { headerIndex, META } from '../core/columns';
+import { eventHookType, parseDelivery } from '../core/delivery';
+import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
+import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
+import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import type { Settings } from '../core/settings';
+import type { RebuildResult } from '../core/sidebar-api';
+import { isDate, toCellValue, type CellValue } from '../core/values';
+import { errorText, fingerprintOf, type EventResult } from './ingest';
+import { LOG_SHEET } from './log';
+import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
+import { ScriptStore } from './store';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** Script properties of the pipeline: funnel counters, the Funnel sheet's layout, the rebuild cursor. */
+export const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
+
+/** What the pipeline needs of a routed event (src/gas/ingest.ts routeEvents). */
+export interface PipelineInput {
+  hook: HookDefinition | null;
+  fields: Field[];
+  fingerprint: string;
+}
+
+/** The Pipeline sheet with its header index. */
+interface PipelineSheet {
+  open: OpenSheet;
+  col: Map<string, number>;
+}
+
+/**
+ * Opens the Pipeline sheet and makes sure every pipeline column is there (a deleted one comes back at
+ * the right); columns are found by header label, so users may reorder them and add their own.
+ */
+function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineSheet {
+  const open = openSheet(spreadsheet, PIPELINE_SHEET, store.layout(PIPELINE_SHEET).header ?? null);
+  const before = headerIndex(open.header);
+  appendHeaderLabels(open, PIPELINE_LABELS.filter((l) => !before.has(l)));
+  const col = headerIndex(open.header);
+  // The state column is bookkeeping: hidden when the app adds it, like a formula's helper column.
+  if (!before.has(LEAD_STATE_LABEL)) open.sheet.hideColumns(col.get(LEAD_STATE_LABEL)!);
+  if (open.headerChanged) store.setLayout(PIPELINE_SHEET, { fields: {}, header: open.header });
+  return { open, col };
+}
+
+/** The cells of one pipeline row, exact values by the column's typing. */
+function rowCells(p: PipelineSheet, state: LeadState | null): Map<number, CellValue> {
+  const cells = new Map<number, CellValue>();
+  for (const c of PIPELINE_COLUMNS) cells.set(p.col.get(c.label)!, state ? toCellValue(c.value(state), c.typing) : '');
+  return cells;
+}
+
+/**
+ * Updates Pipeline and Funnel for the events of one delivery that changed their hook sheet (appended or
+ * updated: exact redeliveries were dropped there already). Each event finds its lead with one TextFinder
+ * search of the "Lead keys" column and reads only the rows found; the funnel changes by the difference
+ * between the lead's old and new row. Runs under the script lock. Returns the number of events applied.
+ */
+export function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): number {
+  const events: LeadState[] = [];
+  routed.forEach((r, i) => {
+    const action = results[i] ? results[i].action : null;
+    if (!r.hook || (action !== 'appended' && action !== 'updated')) return;
+    const s = eventState(r.hook.id, r.fields, r.fingerprint, receivedAt.getTime());
+    if (s) events.push(s);
+  });
+  if (events.length === 0) return 0;
+  // The counters may have changed while this execution waited for the lock: read them fresh.
+  store.refresh();
+  const p = openPipeline(spreadsheet, store);
+  const timeZone = spreadsheet.getSpreadsheetTimeZone();
+  const counters = readCounters(store);
+  let changed = false;
+  for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
+  if (changed) refreshFunnel(spreadsheet, store, counters, timeZone);
+  return events.length;
+}
+
+/** Safe wrapper for processDelivery: a pipeline failure is logged and reported, never fails the delivery. */
+export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): string | null {
+  try {
+    updatePipeline(spreadsheet, store, routed, results, receivedAt);
+    return null;
+  } catch (err) {
+    console.error(`Pipeline update failed: ${errorText(err)}`);
+    return errorText(err);
+  }
+}
+
+/** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
+function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
+  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
+  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
+  const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
+    const first = Math.min(keysCol, stateCol);
+    const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
+    const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
+    // A state cell someone cleared still has its keys: the lead restarts from them.
+    const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
+    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
+  });
+  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
+  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+  if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
+  const row = targets.length ? targets[0].row : nextRow(p.open);
+  writeCells(p.open, row, [rowCells(p, merged)]);
+  // Rows this event proved to be the same lead: merged into the topmost, then removed bottom-up.
+  for (const t of targets.slice(1).reverse()) p.open.sheet.deleteRow(t.row);
+  if (targets.length > 1) p.open.lastRow = null;
+  for (const t of targets) applyLeadDelta(counters, t.state, null, timeZone);
+  applyLeadDelta(counters, null, merged, timeZone);
+  return true;
+}
+
+/** Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read. */
+function findRows(open: OpenSheet, keysCol: number, tokens: readonly string[]): number[] {
+  if (tokens.length === 0) return [];
+  const letter = columnLetter(keysCol);
+  const found = open.sheet
+    .getRange(`${letter}2:${letter}`)
+    .createTextFinder(`(^| )(${tokens.map(escapeRegex).join('|')})( |$)`)
+    .useRegularExpression(true)
+    .matchCase(true)
+    .findAll();
+  return [...new Set(found.map((cell) => cell.getRow()))].sort((a, b) => a - b);
+}
+
+// ---- Funnel -------------------------------------------------------------------------------------
+
+function readCounters(store: ScriptStore): FunnelCounters {
+  const stored = store.getJson<FunnelCounters>(PIPELINE_KEYS.funnel);
+  return stored && stored.buckets && typeof stored.buckets === 'object' ? stored : emptyFunnel();
+}
+
+/** What the Funnel sheet looked like after the last refresh: rows written, and the revenue chart's last row. */
+interface FunnelLayout {
+  height: number;
+  revenueLast: number;
+}
+
+const STAGE_RANGE = (last: number) => `A3:B${last}`;
+const REVENUE_RANGE = (last: number) => `M3:N${last}`;
+
+/**
+ * Stores the counters and rewrites the Funnel sheet from them: one write of the report block (rows the
+ * last report had beyond this one are blanked). The two charts are created with the sheet, and the
+ * revenue chart is pointed at its new range only when the number of sources changed.
+ */
+function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
+  const now = Date.now();
+  pruneFunnel(counters, now, timeZone);
+  store.setJson(PIPELINE_KEYS.funnel, counters);
+  const report = funnelReport(counters, now, timeZone);
+  let sheet = spreadsheet.getSheetByName(FUNNEL_SHEET);
+  const created = !sheet;
+  const previous = created ? null : store.getJson<FunnelLayout>(PIPELINE_KEYS.funnelLayout);
+  if (!sheet) sheet = spreadsheet.insertSheet(FUNNEL_SHEET);
+  const height = Math.max(report.grid.length, previous ? previous.height : 0);
+  const grid: CellValue[][] = [];
+  for (let r = 0; r < height; r += 1) {
+    const line = report.grid[r];
+    grid.push(line ? line.map((v) => toCellValue(v)) : new Array<CellValue>(REPORT_WIDTH).fill(''));
+  }
+  const range = (): GoogleAppsScript.Spreadsheet.Range => sheet!.getRange(1, 1, height, REPORT_WIDTH);
+  try {
+    range().setValues(grid);
+  } catch (err) {
+    // Past the grid's last row: grow it once, with room to spare, and write again.
+    const maxRows = sheet.getMaxRows();
+    if (height <= maxRows) throw err;
+    sheet.insertRowsAfter(maxRows, height - maxRows + 100);
+    range().setValues(grid);
+  }
+  const revenueLast = report.revenueRows.last;
+  if (created) {
+    sheet.getRange('A1:A3').setFontWeight('bold');
+    sheet.getRange('I:J').setNumberFormat('0.0%');
+    sheet.insertChart(
+      sheet.newChart().asBarChart().addRange(sheet.getRange(STAGE_RANGE(report.stageRows.last))).setPosition(3, 16, 0, 0).setOption('title', 'Funnel (all time)').setOption('legend', { position: 'none' }).build(),
+    );
+    sheet.insertChart(
+      sheet.newChart().asColumnChart().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).setPosition(22, 16, 0, 0).setOption('title', 'Revenue by source (all time)').setOption('legend', { position: 'none' }).build(),
+    );
+  } else if (previous && previous.revenueLast !== revenueLast) {
+    for (const chart of sheet.getCharts()) {
+      const first = chart.getRanges()[0];
+      if (!first || first.getRow() !== 3 || first.getColumn() !== 13) continue;
+      sheet.updateChart(chart.modify().clearRanges().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).build());
+    }
+  }
+  if (!previous || previous.height !== report.grid.length || previous.revenueLast !== revenueLast) {
+    store.setJson(PIPELINE_KEYS.funnelLayout, { height: report.grid.length, revenueLast } satisfies FunnelLayout);
+  }
+}
+
+// ---- Rebuild ------------------------------------------------------------------------------------
+
+/** Where a rebuild stands: which source sheet, which row of it, and how many rows it has read. */
+interface RebuildCursor {
+  source: number;
+  row: number;
+  processed: number;
+}
+
+/** Source rows read per getValues call. */
+const READ_CHUNK = 200;
+/** Log outcomes whose events reached their hook sheets (the events the live pipeline saw). */
+const WRITTEN_OUTCOMES = ['appended', 'updated', 'duplicate'];
+
+/** The sheets a rebuild reads, in order: the Webhook log (every event, in delivery order), then each hook sheet (rows trimmed from the log). */
+function rebuildSources(settings: Settings): string[] {
+  return [LOG_SHEET, ...new Set(HOOKS.map((h) => settings.hooks[h.id].sheet))];
+}
+
+/** An event a rebuild found. */
+interface FoundEvent {
+  hook: HookDefinition;
+  fields: Field[];
+  fingerprint: string;
+  receivedMs: number;
+}
+
+/**
+ * One batch of a rebuild: reads source rows from the cursor on, until `limit` rows or the time budget,
+ * applies their events to the pipeline in memory (the same merge as deliveries, so the result does not
+ * depend on the order the sources are read in), writes the pipeline back, and stores the cursor. The
+ * last batch recomputes the funnel from every lead. `restart` (or no stored cursor) starts over from
+ * an empty Pipeline. Runs under the script lock.
+ */
+export function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Settings, options: { restart: boolean; limit: number; budgetMs: number }): RebuildResult {
+  const started = Date.now();
+  const sources = rebuildSources(settings);
+  const p = openPipeline(spreadsheet, store);
+  let cursor = options.restart ? null : store.getJson<RebuildCursor>(PIPELINE_KEYS.rebuild);
+  if (!cursor) {
+    clearPipeline(p);
+    store.deleteJson(PIPELINE_KEYS.funnel);
+    cursor = { source: 0, row: 2, processed: 0 };
+  }
+  const leads = loadLeads(p);
+  let read = 0;
+  while (cursor.source < sources.length && read < options.limit && Date.now() - started < options.budgetMs) {
+    const sheet = spreadsheet.getSheetByName(sources[cursor.source]);
+    const lastRow = sheet ? sheet.getLastRow() : 0;
+    if (!sheet || cursor.row > lastRow) {
+      cursor = { source: cursor.source + 1, row: 2, processed: cursor.processed };
+      continue;
+    }
+    const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
+    const width = sheet.getLastColumn();
+    const values = sheet.getRange(cursor.row, 1, n, width).getValues();
+    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values);
+    for (const e of events) {
+      const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
+      if (s) leads.apply(s);
+    }
+    cursor.row += n;
+    cursor.processed += n;
+    read += n;
+  }
+  leads.write();
+  const done = cursor.source >= sources.length;
+  if (done) {
+    store.deleteJson(PIPELINE_KEYS.rebuild);
+    const timeZone = spreadsheet.getSpreadsheetTimeZone();
+    refreshFunnel(spreadsheet, store, funnelFromStates(leads.states(), Date.now(), timeZone), timeZone);
+  } else {
+    store.setJson(PIPELINE_KEYS.rebuild, cursor);
+  }
+  const remaining = done ? 0 : remainingRows(spreadsheet, sources, cursor);
+  const count = leads.states().length;
+  return {
+    done,
+    processed: cursor.processed,
+    remaining,
+    leads: count,
+    message: done ? `Rebuilt: ${count} leads from ${cursor.processed} rows.` : `Rebuilding: ${cursor.processed} rows read, about ${remaining} to go; run again to continue.`,
+  };
+}
+
+function remainingRows(spreadsheet: Spreadsheet, sources: readonly string[], cursor: RebuildCursor): number {
+  let left = 0;
+  for (let i = cursor.source; i < sources.length; i += 1) {
+    const sheet = spreadsheet.getSheetByName(sources[i]);
+    if (!sheet) continue;
+    left += Math.max(0, sheet.getLastRow() - (i === cursor.source ? cursor.row - 1 : 1));
+  }
+  return left;
+}
+
+/** Removes the Pipeline's data rows (the header stays), growing the grid first so one row is always left. */
+function clearPipeline(p: PipelineSheet): void {
+  const sheet = p.open.sheet;
+  const lastRow = sheet.getLastRow();
+  if (lastRow > 1) {
+    if (sheet.getMaxRows() <= lastRow) sheet.insertRowsAfter(sheet.getMaxRows(), 1);
+    sheet.deleteRows(2, lastRow - 1);
+  }
+  p.open.lastRow = 1;
+}
+
+/** The whole pipeline in memory for a rebuild batch: leads in row order, and an index from key token to lead. */
+function loadLeads(p: PipelineSheet) {
+  interface Lead {
+    pos: number;
+    state: LeadState;
+    dead: boolean;
+  }
+  const sheet = p.open.sheet;
+  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
+  const lastRow = sheet.getLastRow();
+  const list: Lead[] = [];
+  const index = new Map<string, Set<Lead>>();
+  const addKeys = (lead: Lead): void => {
+    for (const k of lead.state.keys) {
+      const set = index.get(k) ?? new Set<Lead>();
+      set.add(lead);
+      index.set(k, set);
+    }
+  };
+  if (lastRow > 1) {
+    sheet.getRange(2, stateCol, lastRow - 1, 1).getValues().forEach((cell) => {
+      const state = parseState(cell[0]);
+      if (!state) return;
+      const lead = { pos: list.length, state, dead: false };
+      list.push(lead);
+      addKeys(lead);
+    });
+  }
+  const previousRows = Math.max(0, lastRow - 1);
+  return {
+    /** The same join and merge as a delivery, on the in-memory rows. */
+    apply(ev: LeadState): void {
+      const found = new Set<Lead>();
+      for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
+      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys }));
+      const targets = joinTargets(ev.keys, candidates);
+      const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+      for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
+      for (const t of targets.slice(1)) t.dead = true;
+      const lead = targets[0] ?? { pos: list.length, state: merged, dead: false };
+      if (!targets[0]) list.push(lead);
+      lead.state = merged;
+      addKeys(lead);
+    },
+    states(): LeadState[] {
+      return list.filter((l) => !l.dead).map((l) => l.state);
+    },
+    /** Writes every lead back in row order, blanking the app's cells of rows merged away. */
+    write(): void {
+      const live = list.filter((l) => !l.dead);
+      const rows = live.map((l) => rowCells(p, l.state));
+      for (let i = live.length; i < previousRows; i += 1) rows.push(rowCells(p, null));
+      writeCells(p.open, 2, rows);
+    },
+  };
+}
+
+/** A sheet cell as the flattened value it was written from (date-times back to ISO text). */
+function fieldOf(cell: unknown): FieldValue {
+  if (cell === '' || cell === null || cell === undefined) return null;
+  if (isDate(cell)) return cell.toISOString();
+  if (typeof cell === 'number' || typeof cell === 'boolean' || typeof cell === 'string') return cell;
+  return String(cell);
+}
+
+/** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
+function logEvents(values: unknown[][]): FoundEvent[] {
+  const out: FoundEvent[] = [];
+  for (const v of values) {
+    if (!WRITTEN_OUTCOMES.includes(String(v[3]))) continue;
+    const parsed = parseDelivery({ contents: v.slice(7).map((c) => String(c)).join(''), contentType: 'application/json', parameter: {} });
+    if (!parsed.ok) continue;
+    const hookColumn = String(v[2]);
+    const hint = hookColumn.includes(',') ? null : findHook(hookColumn);
+    const receivedMs = isDate(v[0]) ? v[0].getTime() : Date.now();
+    for (const event of parsed.events) {
+      const named = eventHookType(event);
+      const hook = findHook(named) ?? (named ? null : hint);
+      if (hook) out.push({ hook, fields: flattenEvent(event), fingerprint: fingerprintOf(event), receivedMs });
+    }
+  }
+  return out;
+}
+
+/** Events of a hook sheet's rows: each row is the latest version of its key, read back by the sheet's layout. */
+function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][]): FoundEvent[] {
+  const layout = store.layout(sheetName);
+  const hooks = HOOKS.filter((h) => settings.hooks[h.id].sheet === sheetName);
+  const index = headerIndex(header);
+  const paths: Array<[number, string]> = [];
+  for (const [label, column] of index) {
+    if (Object.prototype.hasOwnProperty.call(layout.fields, label)) paths.push([column - 1, layout.fields[label]]);
+  }
+  const at = (label: string): number => (index.has(label) ? index.get(label)! - 1 : -1);
+  const [fpCol, receivedCol, otherCol] = [at(META.fingerprint), at(META.receivedAt), at(META.otherFields)];
+  const out: FoundEvent[] = [];
+  for (const v of values) {
+    const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
+    if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
+      try {
+        const other = JSON.parse(v[otherCol] as string) as Record<string, FieldValue>;
+        for (const path of Object.keys(other)) fields.push({ path, value: other[path] });
+      } catch {
+        // Cut or edited JSON: the row's columns still count.
+      }
+    }
+    const named = fields.find((f) => f.path === 'hookType');
+    const hook = (named && findHook(named.value)) || (hooks.length === 1 ? hooks[0] : null);
+    const fingerprint = fpCol >= 0 ? String(v[fpCol]).split(/\s+/).filter(Boolean).pop() : undefined;
+    if (!hook || !fingerprint) continue;
+    out.push({ hook, fields, fingerprint, receivedMs: receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : Date.now() });
+  }
+  return out;
+}
+
+/** Replays stop before Apps Script's 6-minute execution limit; the rest waits for the next call. */
+const REBUILD_BUDGET_MS = 4.5 * 60 * 1000;
+
+/**
+ * Menu item and sidebar button: rebuilds Pipeline and Funnel from the hook sheets and the Webhook log.
+ * `{ restart: true }` starts over; later calls (or the menu again) resume from the stored cursor;
+ * `limit` caps the rows read per call so the sidebar can show progress.
+ */
+export function rebuildPipeline(options?: unknown): RebuildResult {
+  const opts = options && typeof options === 'object' ? (options as { restart?: unknown; limit?: unknown }) : {};
+  const limit = opts.limit === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('limit must be a whole number of at least 1.');
+  const store = new ScriptStore();
+  const lock = LockService.getScriptLock();
+  lock.waitLock(30000);
+  let result: RebuildResult;
+  try {
+    store.refresh();
+    const id = store.spreadsheetId();
+    const spreadsheet = (id ? SpreadsheetApp.openById(id) : null) ?? SpreadsheetApp.getActive();
+    // From the menu: start over unless an earlier rebuild stopped half-way.
+    const restart = options === undefined ? store.getJson(PIPELINE_KEYS.rebuild) === null : opts.restart === true;
+    result = rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
+    SpreadsheetApp.flush();
+  } finally {
+    lock.releaseLock();
+  }
+  if (options === undefined) {
+    try {
+      SpreadsheetApp.getActive().toast(result.message, 'iClosed', 8);
+    } catch {
+      // No spreadsheet UI in this execution: nothing to show.
+    }
+  }
+  return result;
+}

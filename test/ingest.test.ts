@@ -294,3 +294,34 @@ describe('webhook log retention', () => {
     expect(log.map((r) => r.Hook)).toEqual(['', 'Call cancelled', 'Call outcome added']);
   });
 });
+
+describe('stale versions', () => {
+  const contact = (updatedAt: string, lastName: string) => ({ ...payload('contact-updated')[0], updatedAt, lastName });
+  it('an older version of a row does not overwrite it, and is logged as stale', () => {
+    const h = startApp();
+    expect(h.post(contact('2025-05-09T15:40:00.000Z', 'Newer')).results[0].action).toBe('appended');
+    const late = h.post(contact('2025-05-09T15:30:00.000Z', 'Older'));
+    expect(late.results[0]).toMatchObject({ action: 'stale', row: 2 });
+    expect(h.rows('Contact updated')[0].lastName).toBe('Newer');
+    expect(h.rows('Webhook log').at(-1)!.Outcome).toBe('stale');
+    expect(h.post(contact('2025-05-09T15:50:00.000Z', 'Newest')).results[0].action).toBe('updated');
+    expect(h.rows('Contact updated')[0].lastName).toBe('Newest');
+  });
+  it('inside one delivery too, and across hooks sharing a sheet (a retried booking after the cancellation)', () => {
+    const h = startApp();
+    const same = h.post([contact('2025-05-09T15:40:00.000Z', 'Newer'), contact('2025-05-09T15:30:00.000Z', 'Older')]);
+    expect(same.results.map((r: any) => r.action)).toEqual(['appended', 'stale']);
+    expect(h.rows('Contact updated')[0].lastName).toBe('Newer');
+    h.saveSettings({ hooks: { callBooked: { sheet: 'Calls' }, callCancelled: { sheet: 'Calls' } } });
+    h.post(payload('call-cancelled'));
+    expect(h.post(payload('call-booked')).results[0].action).toBe('stale');
+    expect(h.rows('Calls')[0]['event.canceled']).toBe(true);
+  });
+  it('can be switched off per hook: then the last delivery wins', () => {
+    const h = startApp();
+    h.saveSettings({ hooks: { contactUpdated: { skipStale: false } } });
+    h.post(contact('2025-05-09T15:40:00.000Z', 'Newer'));
+    expect(h.post(contact('2025-05-09T15:30:00.000Z', 'Older')).results[0].action).toBe('updated');
+    expect(h.rows('Contact updated')[0].lastName).toBe('Older');
+  });
+});

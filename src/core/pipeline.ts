@@ -71,6 +71,27 @@ export function stampTime(stamp: string): number {
   return parseInt(stamp.slice(0, 9), 36);
 }
 
+/**
+ * The version of an event: its own time by the rules below (see eventState), as an orderable string
+ * without the fingerprint tie-break. Two events of the same row compare by it: a smaller one is older.
+ * Per-hook sheets use it to refuse a row's older version ("stale"); eventState's stamps extend it.
+ */
+export function eventVersion(hook: HookId, fields: readonly Field[], receivedMs: number): string {
+  const time = (...paths: string[]): number | null => {
+    for (const p of paths) {
+      const f = fields.find((x) => x.path === p);
+      const d = f && typeof f.value === 'string' ? parseIsoTimestamp(f.value.trim()) : null;
+      if (d) return d.getTime();
+    }
+    return null;
+  };
+  if (CONTACT_HOOKS.includes(hook)) return makeStamp(time('updatedAt', 'createdAt') ?? receivedMs, 0, 0, '');
+  if (hook === 'callRescheduled') return makeStamp(time('event.created_at') ?? receivedMs, 2, time('event.old_start_time') ?? 0, '');
+  if (hook === 'callCancelled') return makeStamp(time('event.canceled_at', 'invitee.canceled_at') ?? receivedMs, 3, 0, '');
+  if (CALL_HOOKS.includes(hook)) return makeStamp(time('event.created_at') ?? receivedMs, 1, 0, '');
+  return makeStamp(time('createdAt', 'deal.createdAt') ?? receivedMs, 0, 0, '');
+}
+
 // ---- State --------------------------------------------------------------------------------------
 
 /** The latest call of a lead. */
@@ -223,7 +244,7 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
 
   if (CONTACT_HOOKS.includes(hook)) {
     keys = { id: idKey(get.get('id')), email: normalizeEmail(get.get('email')), phone: normalizePhone(get.get('phoneNumber')) };
-    stamp = makeStamp(time('updatedAt', 'createdAt') ?? receivedMs, 0, 0, fingerprint);
+    stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
     values.contactId = idValue(get.get('id'));
     values.previewUrl = str('previewUrl');
     values.name = joined('firstName', 'lastName');
@@ -241,20 +262,19 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
   } else if (CALL_HOOKS.includes(hook)) {
     keys = { id: null, email: normalizeEmail(get.get('invitee.email')), phone: normalizePhone(get.get('invitee.text_reminder_number')) };
     const callId = keyPart(get.get('event.uuid')) || fingerprint;
-    const created = time('event.created_at') ?? receivedMs;
     const start = time('event.utc_start_time', 'event.start_time');
     let state: CallInfo['state'] = 'booked';
     if (hook === 'callRescheduled') {
       state = 'rescheduled';
-      stamp = makeStamp(created, 2, time('event.old_start_time') ?? 0, fingerprint);
+      stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
       s.counted = [`r:${callId}:${start === null ? fingerprint : b36(start)}`];
     } else if (hook === 'callCancelled') {
       state = 'cancelled';
       const at = time('event.canceled_at', 'invitee.canceled_at') ?? receivedMs;
-      stamp = makeStamp(at, 3, 0, fingerprint);
+      stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
       s.counted = [`c:${callId}:${b36(at)}`];
     } else {
-      stamp = makeStamp(created, 1, 0, fingerprint);
+      stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
     }
     s.call = {
       id: callId,
@@ -274,7 +294,7 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
     s.created = iso(time('invitee.created_at'));
   } else if (hook === 'callOutcome') {
     keys = { id: idKey(get.get('contactId')), email: normalizeEmail(get.get('email')), phone: normalizePhone(get.get('phoneNumber')) };
-    stamp = makeStamp(time('createdAt', 'deal.createdAt') ?? receivedMs, 0, 0, fingerprint);
+    stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
     values.contactId = idValue(get.get('contactId'));
     values.name = joined('firstName', 'lastName');
     values.email = str('email');

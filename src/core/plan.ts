@@ -2,7 +2,7 @@
 import type { WriteMode } from './hooks';
 
 /** Outcomes reported per event and in the webhook log. */
-export type Outcome = 'appended' | 'updated' | 'skipped' | 'duplicate' | 'queued' | 'unrouted' | 'failed';
+export type Outcome = 'appended' | 'updated' | 'skipped' | 'stale' | 'duplicate' | 'queued' | 'unrouted' | 'failed';
 
 /** The step for one event. */
 export type Step = 'append' | 'update' | 'skip' | 'duplicate';
@@ -18,7 +18,7 @@ export function decideStep(mode: WriteMode, fingerprintSeen: boolean, keyRow: nu
   return mode === 'upsert' ? 'update' : 'skip';
 }
 
-const SEVERITY: Outcome[] = ['failed', 'queued', 'unrouted', 'appended', 'updated', 'skipped', 'duplicate'];
+const SEVERITY: Outcome[] = ['failed', 'queued', 'unrouted', 'appended', 'updated', 'skipped', 'stale', 'duplicate'];
 
 /** The outcome that stands for a whole delivery in the webhook log: the most serious of its events'. */
 export function deliveryOutcome(outcomes: readonly Outcome[]): Outcome {
@@ -32,11 +32,28 @@ export const REPLAYABLE: readonly Outcome[] = ['failed', 'queued', 'unrouted'];
 /** Fingerprints kept per row: enough to recognise any recent redelivery of an event applied to it. */
 export const MAX_FINGERPRINTS_PER_ROW = 20;
 
-/** Adds a fingerprint to a row's space-separated list, keeping the newest MAX_FINGERPRINTS_PER_ROW. */
-export function addFingerprint(list: string, fingerprint: string): string {
-  const all = list.split(/\s+/).filter(Boolean).filter((f) => f !== fingerprint);
+/**
+ * A row's "Fingerprint" cell: the version of the event that last wrote the row (`v:…`, see
+ * eventVersion in pipeline.ts), then the fingerprints of the events applied to it, space-separated.
+ * Adds a fingerprint (keeping the newest MAX_FINGERPRINTS_PER_ROW) and sets the version when given.
+ */
+export function addFingerprint(cell: string, fingerprint: string, version: string | null = null): string {
+  const tokens = cell.split(/\s+/).filter(Boolean);
+  const kept = version === null ? tokens.find((t) => t.startsWith('v:')) : `v:${version}`;
+  const all = tokens.filter((t) => !t.startsWith('v:') && t !== fingerprint);
   all.push(fingerprint);
-  return all.slice(-MAX_FINGERPRINTS_PER_ROW).join(' ');
+  return [...(kept ? [kept] : []), ...all.slice(-MAX_FINGERPRINTS_PER_ROW)].join(' ');
+}
+
+/** The version recorded in a "Fingerprint" cell, or null. */
+export function cellVersion(cell: string): string | null {
+  const token = cell.split(/\s+/).find((t) => t.startsWith('v:'));
+  return token ? token.slice(2) : null;
+}
+
+/** True when an event of version `incoming` is older than the version that wrote the row: it must not overwrite it. */
+export function isStale(incoming: string | null, current: string | null): boolean {
+  return incoming !== null && current !== null && incoming < current;
 }
 
 /** A short summary such as "2 appended, 1 duplicate". */

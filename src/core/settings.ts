@@ -23,6 +23,8 @@ export interface HookSettings {
   key: string[];
   /** Add a column when a delivery brings a field the sheet does not have yet (else it goes to "Other fields"). */
   addNewFields: boolean;
+  /** Upsert never overwrites a row with an older version of itself (by the event's own time); such events are logged as `stale`. */
+  skipStale: boolean;
   /** Columns in order, or null for the defaults: every known field, labelled by its dot path, typed as sent. */
   columns: ColumnSetting[] | null;
 }
@@ -43,7 +45,7 @@ export const MAX_AUTO_COLUMNS = 200;
 
 export function defaultHookSettings(id: HookId): HookSettings {
   const hook = HOOKS.find((h) => h.id === id)!;
-  return { sheet: hook.name, mode: hook.defaultMode, key: [...hook.defaultKey], addNewFields: true, columns: null };
+  return { sheet: hook.name, mode: hook.defaultMode, key: [...hook.defaultKey], addNewFields: true, skipStale: true, columns: null };
 }
 
 export function defaultSettings(): Settings {
@@ -112,6 +114,7 @@ function normalizeHook(id: HookId, input: unknown, fallback: HookSettings, known
     out.key = (input.key as string[]).map((k) => k.trim());
   }
   if (input.addNewFields !== undefined) out.addNewFields = input.addNewFields === true;
+  if (input.skipStale !== undefined) out.skipStale = input.skipStale === true;
   if (out.mode !== 'append' && out.key.length === 0) {
     throw new SettingsError(`${name} uses ${out.mode}, which needs a key: choose at least one key field or use append.`);
   }

@@ -134,7 +134,7 @@ export function processDelivery(
     response = failure(parsed.code, `${parsed.message} The body is kept in the Webhook log and can be replayed.`);
   } else {
     const hookHint = delivery.parameter.hook || (replayOf ? replayOf.hook : '') || null;
-    const routed = routeEvents(parsed.events, hookHint, settings);
+    const routed = routeEvents(parsed.events, hookHint, settings, delivery.receivedAt);
     results = writeEvents(spreadsheet, store, routed, receivedAt);
     // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses the delivery.
     pipelineError = settings.pipeline.enabled ? updatePipelineSafely(spreadsheet, store, routed, results, receivedAt) : null;

@@ -4,7 +4,8 @@ import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
 import { flattenEvent, type Field } from '../core/flatten';
 import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey } from '../core/keys';
-import { addFingerprint, decideStep, type Outcome } from '../core/plan';
+import { eventVersion } from '../core/pipeline';
+import { addFingerprint, cellVersion, decideStep, isStale, type Outcome } from '../core/plan';
 import type { ColumnSetting, Settings } from '../core/settings';
 import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
 import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells } from './sheets';
@@ -35,7 +36,13 @@ interface RoutedEvent {
   fingerprint: string;
   /** Why this event cannot be written at all, or null. */
   refusal: string | null;
+  /** The event's own version (its time by the hook's rules), or null for events of no known hook. */
+  version: string | null;
+  /** Refuse to overwrite a row with an older version of itself. */
+  skipStale: boolean;
 }
+
+const STALE_MESSAGE = 'The row holds a newer version of this record (by the event\'s own time): not overwritten.';
 
 /** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
 export function fingerprintOf(event: unknown): string {
@@ -44,7 +51,7 @@ export function fingerprintOf(event: unknown): string {
 }
 
 /** Decides where each event goes: the hook its `hookType` (or the `?hook=` parameter) names, else "Other hooks". */
-export function routeEvents(events: readonly unknown[], hookParameter: string | null, settings: Settings): RoutedEvent[] {
+export function routeEvents(events: readonly unknown[], hookParameter: string | null, settings: Settings, receivedMs: number): RoutedEvent[] {
   const paramHook = findHook(hookParameter);
   return events.map((event, index) => {
     const named = eventHookType(event);
@@ -56,12 +63,13 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
     if (!hook) {
       return {
         index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
-        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint, refusal,
+        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint, refusal, version: null, skipStale: false,
       };
     }
     const s = settings.hooks[hook.id];
     const columns = s.columns ?? defaultColumns(exampleFields(hook));
-    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal };
+    const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
+    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version, skipStale: s.skipStale };
   });
 }
 
@@ -160,7 +168,12 @@ function writeSheet(
       if (step === 'update' && pendingIndex !== undefined) {
         const pending = newRows[pendingIndex];
         const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
-        cells.set(col(META.fingerprint), addFingerprint(fingerprints, e.fingerprint));
+        if (e.skipStale && isStale(e.version, cellVersion(fingerprints))) {
+          results[e.index] = { ...base, row: null, action: 'stale', message: STALE_MESSAGE };
+          newRowEvents[pendingIndex].push(e.index);
+          continue;
+        }
+        cells.set(col(META.fingerprint), addFingerprint(fingerprints, e.fingerprint, e.version));
         for (const [c, v] of cells) pending.set(c, v);
         results[e.index] = { ...base, row: null, action: 'updated', message: 'Merged into a row added by the same delivery.' };
         newRowEvents[pendingIndex].push(e.index);
@@ -168,12 +181,16 @@ function writeSheet(
       }
       if (step === 'update' && keyRow !== null) {
         const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
-        cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint)));
+        if (e.skipStale && isStale(e.version, cellVersion(previous))) {
+          results[e.index] = { ...base, row: keyRow, action: 'stale', message: STALE_MESSAGE };
+          continue;
+        }
+        cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint, e.version)));
         writeCells(open, keyRow, [cells], col(META.fingerprint));
         results[e.index] = { ...base, row: keyRow, action: 'updated' };
         continue;
       }
-      cells.set(col(META.fingerprint), e.fingerprint);
+      cells.set(col(META.fingerprint), addFingerprint('', e.fingerprint, e.version));
       if (key !== null) pendingByKey.set(key, newRows.length);
       newRows.push(cells);
       newRowEvents.push([e.index]);

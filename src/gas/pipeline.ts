@@ -63,7 +63,8 @@ export function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, rou
   const events: LeadState[] = [];
   routed.forEach((r, i) => {
     const action = results[i] ? results[i].action : null;
-    if (!r.hook || (action !== 'appended' && action !== 'updated')) return;
+    // A stale event did not overwrite its hook-sheet row, but the pipeline weighs each field by time itself.
+    if (!r.hook || (action !== 'appended' && action !== 'updated' && action !== 'stale')) return;
     const s = eventState(r.hook.id, r.fields, r.fingerprint, receivedAt.getTime());
     if (s) events.push(s);
   });
@@ -208,7 +209,7 @@ interface RebuildCursor {
 /** Source rows read per getValues call. */
 const READ_CHUNK = 200;
 /** Log outcomes whose events reached their hook sheets (the events the live pipeline saw). */
-const WRITTEN_OUTCOMES = ['appended', 'updated', 'duplicate'];
+const WRITTEN_OUTCOMES = ['appended', 'updated', 'stale', 'duplicate'];
 
 /** The sheets a rebuild reads, in order: the Webhook log (every event, in delivery order), then each hook sheet (rows trimmed from the log). */
 function rebuildSources(settings: Settings): string[] {

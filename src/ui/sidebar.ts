@@ -167,6 +167,9 @@ function renderHookSettings(): void {
   const addNew = byId<HTMLInputElement>('add-new-fields');
   addNew.checked = hook.addNewFields;
   addNew.onchange = () => (hook.addNewFields = addNew.checked);
+  const skipStale = byId<HTMLInputElement>('skip-stale');
+  skipStale.checked = hook.skipStale;
+  skipStale.onchange = () => (hook.skipStale = skipStale.checked);
   const keyPicker = byId<HTMLSelectElement>('key-field');
   fill(keyPicker, h('option', { value: '' }, 'Choose a field…'), ...fields.map((f) => h('option', { value: f.path }, f.example ? `${f.path} (e.g. ${f.example})` : f.path)));
   renderKey();

@@ -5,7 +5,7 @@ import { parseDelivery, eventHookType } from '../../src/core/delivery';
 import { flattenEvent, fieldValue } from '../../src/core/flatten';
 import { findHook, HOOKS } from '../../src/core/hooks';
 import { canonicalJson, keyPart, rowKey } from '../../src/core/keys';
-import { addFingerprint, decideStep, deliveryOutcome } from '../../src/core/plan';
+import { addFingerprint, cellVersion, decideStep, deliveryOutcome, isStale } from '../../src/core/plan';
 import { normalizeSettings, SettingsError } from '../../src/core/settings';
 import { htmlToText, needsTextGuard, parseIsoTimestamp, toCellValue, CELL_CHAR_LIMIT } from '../../src/core/values';
 
@@ -136,7 +136,7 @@ describe('keys', () => {
 describe('settings', () => {
   it('fills defaults from the registry', () => {
     const s = normalizeSettings(null);
-    expect(s.hooks.callBooked).toEqual({ sheet: 'Call booked', mode: 'upsert', key: ['event.uuid'], addNewFields: true, columns: null });
+    expect(s.hooks.callBooked).toEqual({ sheet: 'Call booked', mode: 'upsert', key: ['event.uuid'], addNewFields: true, skipStale: true, columns: null });
     expect(s.hooks.callOutcome.key).toEqual(['uuid']);
   });
   it('refuses unknown hooks, empty keys in keyed modes and conflicting shared sheets', () => {
@@ -220,6 +220,18 @@ describe('plan', () => {
     for (let i = 0; i < 30; i += 1) list = addFingerprint(list, `f${i}`);
     expect(list.split(' ')).toHaveLength(20);
     expect(list.endsWith('f29')).toBe(true);
+  });
+  it('keeps the writing version first in the fingerprint cell, and compares versions', () => {
+    let cell = addFingerprint('', 'fpA', '00abc1');
+    expect(cell).toBe('v:00abc1 fpA');
+    cell = addFingerprint(cell, 'fpB');
+    expect(cell).toBe('v:00abc1 fpA fpB');
+    cell = addFingerprint(cell, 'fpC', '00abd1');
+    expect(cellVersion(cell)).toBe('00abd1');
+    expect(isStale('00abc1', cellVersion(cell))).toBe(true);
+    expect(isStale('00abd1', cellVersion(cell))).toBe(false);
+    expect(isStale(null, '00abd1')).toBe(false);
+    expect(isStale('00abc1', null)).toBe(false);
   });
 });
 

@@ -13,6 +13,7 @@ import { updatePipelineSafely } from './pipeline';
 export { rebuildPipeline } from './pipeline';
 import { enqueue, ensureQueueTrigger, queuedKeys, readQueued, removeQueued, removeQueueTrigger, type Delivery } from './queue';
 import { countRefusal, saveAndApply, selfTest, sidebarState, testDelivery } from './sidebar';
+import { withScriptLock } from './lock';
 import { KEYS, ScriptStore } from './store';
 
 type TextOutput = GoogleAppsScript.Content.TextOutput;
@@ -224,12 +225,7 @@ export function replayDeliveries(options?: unknown): ReplayResult {
   const limit = boundedNumber(opts.limit, 'limit', 1, 1000, Number.MAX_SAFE_INTEGER);
   const after = boundedNumber(opts.after, 'after', 0, 10_000_000, 0);
   const started = Date.now();
-  const store = new ScriptStore();
-  const lock = LockService.getScriptLock();
-  lock.waitLock(30000);
-  let result: ReplayResult;
-  try {
-    store.refresh();
+  const result = withScriptLock((store): ReplayResult => {
     const spreadsheet = openSpreadsheet(store) ?? SpreadsheetApp.getActive();
     const log = logSheet(spreadsheet);
     const rows = replayableRows(log).filter((r) => r.row > after);
@@ -245,11 +241,8 @@ export function replayDeliveries(options?: unknown): ReplayResult {
     // Trimming renumbers log rows, so it waits until a replay pass has reached the end.
     const remaining = rows.length - outcomes.length;
     if (remaining === 0) trimLog(log, store.settings().logRetention);
-    SpreadsheetApp.flush();
-    result = { replayed: outcomes.length, remaining, lastRow, outcomes };
-  } finally {
-    lock.releaseLock();
-  }
+    return { replayed: outcomes.length, remaining, lastRow, outcomes };
+  });
   if (options === undefined) toast(`Replayed ${result.replayed} deliveries: ${summarize(result.outcomes) || 'nothing to replay'}.`);
   return result;
 }
@@ -368,7 +361,7 @@ export function getSidebarState(): SidebarState {
 
 /** Validates settings on the server, saves and applies them; refuses invalid ones with a message that says what to change. */
 export function saveSettings(input: unknown): SaveResult {
-  return saveAndApply(new ScriptStore(), input, getSidebarState);
+  return saveAndApply(input, getSidebarState);
 }
 
 /** Posts one hook's example delivery through doPost's own path. */

@@ -10,6 +10,7 @@ import type { RebuildResult } from '../core/sidebar-api';
 import { isDate, toCellValue, type CellValue } from '../core/values';
 import { errorText, fingerprintOf, type EventResult } from './ingest';
 import { LOG_SHEET } from './log';
+import { withScriptLock } from './lock';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
 import { ScriptStore } from './store';
 
@@ -430,21 +431,13 @@ export function rebuildPipeline(options?: unknown): RebuildResult {
   const opts = options && typeof options === 'object' ? (options as { restart?: unknown; limit?: unknown }) : {};
   const limit = opts.limit === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new Error('limit must be a whole number of at least 1.');
-  const store = new ScriptStore();
-  const lock = LockService.getScriptLock();
-  lock.waitLock(30000);
-  let result: RebuildResult;
-  try {
-    store.refresh();
+  const result = withScriptLock((store): RebuildResult => {
     const id = store.spreadsheetId();
     const spreadsheet = (id ? SpreadsheetApp.openById(id) : null) ?? SpreadsheetApp.getActive();
     // From the menu: start over unless an earlier rebuild stopped half-way.
     const restart = options === undefined ? store.getJson(PIPELINE_KEYS.rebuild) === null : opts.restart === true;
-    result = rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
-    SpreadsheetApp.flush();
-  } finally {
-    lock.releaseLock();
-  }
+    return rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
+  });
   if (options === undefined) {
     try {
       SpreadsheetApp.getActive().toast(result.message, 'iClosed', 8);

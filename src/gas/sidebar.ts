@@ -11,6 +11,7 @@ import { FIDELITY_CASES } from '../selftest/fidelity-cases';
 import { CELL_LIMIT, cellsUsed, cellWarning } from './limits';
 import { LOG_SHEET } from './log';
 import { queuedKeys } from './queue';
+import { withScriptLock } from './lock';
 import { KEYS, ScriptStore } from './store';
 
 /** Log rows the activity panel shows. */
@@ -116,11 +117,8 @@ function knownFieldsByHook(store: ScriptStore): Record<HookId, string[]> {
  * relabels the app's header cells and adds missing included columns at the right. Never deletes a
  * column, never claims a user's column. Runs under the script lock, as deliveries do.
  */
-export function saveAndApply(store: ScriptStore, input: unknown, state: () => SidebarState): SaveResult {
-  const lock = LockService.getScriptLock();
-  lock.waitLock(30000);
-  try {
-    store.refresh();
+export function saveAndApply(input: unknown, state: () => SidebarState): SaveResult {
+  return withScriptLock((store): SaveResult => {
     let settings: Settings;
     try {
       settings = normalizeSettings(input, knownFieldsByHook(store));
@@ -149,11 +147,8 @@ export function saveAndApply(store: ScriptStore, input: unknown, state: () => Si
       }
       if (plan.relabel.length || plan.add.length) store.setLayout(plan.name, plan.layout);
     }
-    SpreadsheetApp.flush();
     return { ok: true, state: state(), changes };
-  } finally {
-    lock.releaseLock();
-  }
+  });
 }
 
 interface HeaderPlan {

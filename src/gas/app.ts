@@ -289,6 +289,9 @@ export function setupWebhook(options?: unknown): WebhookInfo {
   const store = new ScriptStore();
   const spreadsheet = SpreadsheetApp.getActive();
   if (store.spreadsheetId() !== spreadsheet.getId()) store.set(KEYS.spreadsheetId, spreadsheet.getId());
+  // Kept for deliveries (the pipeline's weeks and months); every opening of the sidebar refreshes it.
+  const timeZone = spreadsheet.getSpreadsheetTimeZone();
+  if (store.get(KEYS.timeZone) !== timeZone) store.set(KEYS.timeZone, timeZone);
   const wanted = options && typeof options === 'object' ? (options as { token?: unknown }).token : undefined;
   if (wanted !== undefined && wanted !== null && wanted !== '' && !isValidToken(wanted)) {
     throw new Error('A webhook token must be 22 to 128 letters, digits, "-" or "_".');

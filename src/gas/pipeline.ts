@@ -73,7 +73,7 @@ export function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, rou
   // The counters may have changed while this execution waited for the lock: read them fresh.
   store.refresh();
   const p = openPipeline(spreadsheet, store);
-  const timeZone = spreadsheet.getSpreadsheetTimeZone();
+  const timeZone = store.timeZone(spreadsheet);
   const counters = readCounters(store);
   let changed = false;
   for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;

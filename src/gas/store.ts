@@ -11,6 +11,8 @@ export const KEYS = {
   previousToken: 'webhook.previousToken',
   previousTokenExpiresAt: 'webhook.previousTokenExpiresAt',
   spreadsheetId: 'spreadsheet.id',
+  /** The spreadsheet's time zone, kept at setup so deliveries need not ask for it. */
+  timeZone: 'spreadsheet.timeZone',
   settings: 'settings',
   layoutPrefix: 'layout/',
   queuePrefix: 'queue/',
@@ -116,5 +118,10 @@ export class ScriptStore {
 
   spreadsheetId(): string | null {
     return this.get(KEYS.spreadsheetId);
+  }
+
+  /** The spreadsheet's time zone as kept at setup, else asked of the spreadsheet (one round trip). */
+  timeZone(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
+    return this.get(KEYS.timeZone) ?? spreadsheet.getSpreadsheetTimeZone();
   }
 }

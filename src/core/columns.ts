@@ -14,7 +14,7 @@ export const META = {
   otherFields: 'Other fields',
 } as const;
 
-export const META_LABELS: readonly string[] = [META.receivedAt, META.rowKey, META.fingerprint, META.otherFields];
+const META_LABELS: readonly string[] = [META.receivedAt, META.rowKey, META.fingerprint, META.otherFields];
 
 /**
  * Which header labels belong to the app on one sheet, and the field each one holds.
@@ -32,7 +32,7 @@ export function emptyLayout(): SheetLayout {
 }
 
 /** Header cell text as the app compares it. */
-export function headerLabel(cell: unknown): string {
+function headerLabel(cell: unknown): string {
   return String(cell ?? '').trim();
 }
 

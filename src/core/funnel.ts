@@ -7,8 +7,8 @@ export const FUNNEL_SHEET = 'Funnel';
 /** [leads, qualified, calls booked, calls held, sales, revenue] */
 export type Counts = number[];
 const ZERO: Counts = [0, 0, 0, 0, 0, 0];
-export const STAGES = ['Leads', 'Qualified', 'Calls booked', 'Calls held', 'Sales'] as const;
-export const DIMENSIONS = ['source', 'campaign', 'closer'] as const;
+const STAGES = ['Leads', 'Qualified', 'Calls booked', 'Calls held', 'Sales'] as const;
+const DIMENSIONS = ['source', 'campaign', 'closer'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** What one lead adds to the funnel. */

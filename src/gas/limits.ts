@@ -3,7 +3,7 @@
 /** Sheets holds at most 10,000,000 cells per spreadsheet, counted over every sheet's whole grid. */
 export const CELL_LIMIT = 10_000_000;
 /** From here on the app warns and trims the log's successful rows. */
-export const CELL_WARNING = 9_000_000;
+const CELL_WARNING = 9_000_000;
 
 let grew = false;
 

@@ -2,7 +2,7 @@
 import { ScriptStore } from './store';
 
 /** How long menu and sidebar actions wait for deliveries in progress. */
-export const ACTION_LOCK_WAIT_MS = 30000;
+const ACTION_LOCK_WAIT_MS = 30000;
 
 /**
  * Runs `fn` holding the script lock, with the script properties read after the lock was taken (so

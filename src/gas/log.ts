@@ -5,7 +5,7 @@ import type { EventResult } from './ingest';
 import { noteGridGrowth } from './limits';
 
 export const LOG_SHEET = 'Webhook log';
-export const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
+const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
 const COL = { hook: 3, outcome: 4, message: 7, body: 8 } as const;
 
 /** Body text per cell: under the 50,000-character cell limit, with room for the apostrophe. */
@@ -38,7 +38,7 @@ export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet):
 }
 
 /** Splits a body over as many cells as it needs. */
-export function bodyCells(body: string): string[] {
+function bodyCells(body: string): string[] {
   const cells: string[] = [];
   for (let i = 0; i < body.length; i += BODY_CHUNK) cells.push(textCell(body.slice(i, i + BODY_CHUNK)));
   return cells.length ? cells : [''];

@@ -17,7 +17,7 @@ import { ScriptStore } from './store';
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Script properties of the pipeline: funnel counters, the Funnel sheet's layout, the rebuild cursor. */
-export const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
+const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
 
 /** What the pipeline needs of a routed event (src/gas/ingest.ts routeEvents). */
 export interface PipelineInput {
@@ -60,7 +60,7 @@ function rowCells(p: PipelineSheet, state: LeadState | null): Map<number, CellVa
  * search of the "Lead keys" column and reads only the rows found; the funnel changes by the difference
  * between the lead's old and new row. Runs under the script lock. Returns the number of events applied.
  */
-export function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): number {
+function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): number {
   const events: LeadState[] = [];
   routed.forEach((r, i) => {
     const action = results[i] ? results[i].action : null;
@@ -232,7 +232,7 @@ interface FoundEvent {
  * last batch recomputes the funnel from every lead. `restart` (or no stored cursor) starts over from
  * an empty Pipeline. Runs under the script lock.
  */
-export function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Settings, options: { restart: boolean; limit: number; budgetMs: number }): RebuildResult {
+function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Settings, options: { restart: boolean; limit: number; budgetMs: number }): RebuildResult {
   const started = Date.now();
   const sources = rebuildSources(settings);
   const p = openPipeline(spreadsheet, store);

@@ -11,7 +11,7 @@ export interface Delivery {
   parameter: Record<string, string>;
 }
 
-export const QUEUE_HANDLER = 'processQueue';
+const QUEUE_HANDLER = 'processQueue';
 
 /** Stores a delivery for later. Throws when the property store is full. */
 export function enqueue(store: ScriptStore, delivery: Delivery): void {

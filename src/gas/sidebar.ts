@@ -16,15 +16,15 @@ import { KEYS, ScriptStore } from './store';
 
 /** Log rows the activity panel shows. */
 const ACTIVITY_ROWS = 30;
-export const SEEN_PREFIX = 'seen/';
+const SEEN_PREFIX = 'seen/';
 
 /** Fields a hook has shown in real deliveries beyond its documented ones. */
-export function seenFields(store: ScriptStore, id: HookId): string[] {
+function seenFields(store: ScriptStore, id: HookId): string[] {
   return store.getJson<string[]>(SEEN_PREFIX + id) ?? [];
 }
 
 /** Every field the sidebar offers for a hook: documented first, then seen in deliveries. */
-export function hookFields(store: ScriptStore, hook: HookDefinition): FieldInfo[] {
+function hookFields(store: ScriptStore, hook: HookDefinition): FieldInfo[] {
   const example = new Map(flattenEvent(hook.example[0]).map((f) => [f.path, f.value]));
   const documented: FieldInfo[] = exampleFields(hook).map((path) => ({ path, example: preview(example.get(path)), seen: false }));
   const known = new Set(documented.map((f) => f.path));

@@ -22,6 +22,8 @@ export const KEYS = {
 export class ScriptStore {
   private readonly props: GoogleAppsScript.Properties.Properties;
   private all: Record<string, string>;
+  /** Parsed settings, kept until a property changes: a delivery asks for them several times. */
+  private parsedSettings: Settings | null = null;
 
   constructor() {
     this.props = PropertiesService.getScriptProperties();
@@ -31,6 +33,7 @@ export class ScriptStore {
   /** Reads every property again (after the lock is taken, another execution may have written). */
   refresh(): void {
     this.all = this.props.getProperties();
+    this.parsedSettings = null;
   }
 
   get(key: string): string | null {
@@ -40,11 +43,13 @@ export class ScriptStore {
   set(key: string, value: string): void {
     this.props.setProperty(key, value);
     this.all[key] = value;
+    this.parsedSettings = null;
   }
 
   delete(key: string): void {
     this.props.deleteProperty(key);
     delete this.all[key];
+    this.parsedSettings = null;
   }
 
   keys(prefix: string): string[] {
@@ -80,6 +85,7 @@ export class ScriptStore {
     }
     this.props.setProperties(updates);
     Object.assign(this.all, updates);
+    this.parsedSettings = null;
     for (const k of stale) if (!(k in updates) && this.get(k) !== null) this.delete(k);
   }
 
@@ -88,12 +94,15 @@ export class ScriptStore {
   }
 
   settings(): Settings {
-    try {
-      return normalizeSettings(this.getJson(KEYS.settings));
-    } catch {
-      // Settings that no longer validate must not stop deliveries: fall back to the defaults.
-      return normalizeSettings(null);
+    if (!this.parsedSettings) {
+      try {
+        this.parsedSettings = normalizeSettings(this.getJson(KEYS.settings));
+      } catch {
+        // Settings that no longer validate must not stop deliveries: fall back to the defaults.
+        this.parsedSettings = normalizeSettings(null);
+      }
     }
+    return this.parsedSettings;
   }
 
   layout(sheetName: string): SheetLayout {

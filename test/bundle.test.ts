@@ -3,15 +3,15 @@
  * global scope, no module syntax (apps-script-facts.md §8, §9). The build runs into a temporary
  * folder (`node build.mjs --outdir`), so this suite never races other suites on dist/.
  */
-import { SIDEBAR_FUNCTIONS } from '../local/server';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { loadApp } from '../local/load-app';
+import { SIDEBAR_FUNCTIONS } from '../local/server';
 import { LocalRuntime } from '../local/runtime';
 import { invokeWebApp } from '../local/webapp';
+import { buildInto, removeTempDirs, tempDir } from './helpers/temp';
 
 const ROOT = path.resolve(__dirname, '..');
 /**
@@ -39,25 +39,18 @@ const NODE_GLOBALS = [
   'global',
 ];
 
-const tmpDirs: string[] = [];
-function tmpDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-
 let outDir: string;
 let code: string;
 let runtime: LocalRuntime;
 let ctx: Record<string, any>;
 
 beforeAll(() => {
-  outDir = tmpDir('iclosed-build-');
-  execFileSync(process.execPath, ['build.mjs', '--outdir', outDir], { cwd: ROOT, stdio: 'pipe' });
+  outDir = tempDir('iclosed-build-');
+  buildInto(outDir);
   code = fs.readFileSync(path.join(outDir, 'Code.js'), 'utf8');
 
   // A folder holding only Code.js: gas-local runs every .js file it finds.
-  const codeDir = tmpDir('iclosed-code-');
+  const codeDir = tempDir('iclosed-code-');
   fs.copyFileSync(path.join(outDir, 'Code.js'), path.join(codeDir, 'Code.js'));
   runtime = new LocalRuntime();
   runtime.createSpreadsheet('iClosed leads');
@@ -66,7 +59,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe('build output', () => {
@@ -133,7 +126,7 @@ describe('dist/Code.js', () => {
 describe('ENTRY_POINTS check', () => {
   /** A copy of the project's build inputs, with node_modules linked, for builds of an edited src/. */
   function scratchProject(editIndex: (src: string) => string): string {
-    const dir = tmpDir('iclosed-scratch-');
+    const dir = tempDir('iclosed-scratch-');
     fs.copyFileSync(path.join(ROOT, 'build.mjs'), path.join(dir, 'build.mjs'));
     fs.copyFileSync(path.join(ROOT, 'appsscript.json'), path.join(dir, 'appsscript.json'));
     fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });

@@ -88,9 +88,8 @@ describe('upserts', () => {
     const h = startApp();
     h.post(payload('contact-created'));
     // The user inserts a "Notes" column with their own text and swaps two of the app's columns.
-    const SpreadsheetApp = h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
-    h.runtime.execute('editor', () => {
-      const sheet = SpreadsheetApp.getActive().getSheetByName('Contact created')!;
+    h.asUser((spreadsheet) => {
+      const sheet = spreadsheet.getSheetByName('Contact created')!;
       sheet.insertColumnsBefore(2, 1);
       sheet.getRange(1, 2, 2, 1).setValues([['Notes'], ['call back Friday']]);
       const head = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);

@@ -320,10 +320,9 @@ describe('500 generated leads', () => {
   });
 
   it('has a funnel chart and a revenue-by-source chart pointing at the refreshed ranges', () => {
-    const SpreadsheetApp = h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
     const charts = () =>
-      h.runtime.execute('editor', () =>
-        SpreadsheetApp.getActive()
+      h.asUser((spreadsheet) =>
+        spreadsheet
           .getSheetByName('Funnel')!
           .getCharts()
           .map((c) => c.getRanges().map((r) => r.getA1Notation()).join(',')),
@@ -363,11 +362,10 @@ describe('rebuild', () => {
   it('from the hook sheets alone (log trimmed) reproduces the journey row', () => {
     const h = runJourney(JOURNEY);
     const live = plain(h.rows('Pipeline'));
-    const SpreadsheetApp = h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
-    h.runtime.execute('editor', () => {
-      const log = SpreadsheetApp.getActive().getSheetByName('Webhook log')!;
+    h.asUser((spreadsheet) => {
+      const log = spreadsheet.getSheetByName('Webhook log')!;
       log.deleteRows(2, log.getLastRow() - 1);
-      SpreadsheetApp.getActive().getSheetByName('Pipeline')!.getRange('B2').setValue('scribbled');
+      spreadsheet.getSheetByName('Pipeline')!.getRange('B2').setValue('scribbled');
     });
     expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
     expect(plain(h.rows('Pipeline'))).toEqual(live);
@@ -399,9 +397,8 @@ describe('switch and safety', () => {
   it('leaves user columns alone and finds its columns by header', () => {
     const h = startApp();
     h.post(payload('contact-created'));
-    const SpreadsheetApp = h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
-    h.runtime.execute('editor', () => {
-      const sheet = SpreadsheetApp.getActive().getSheetByName('Pipeline')!;
+    h.asUser((spreadsheet) => {
+      const sheet = spreadsheet.getSheetByName('Pipeline')!;
       sheet.insertColumnsBefore(3, 1);
       sheet.getRange(1, 3, 2, 1).setValues([['My notes'], ['call back Friday']]);
     });
@@ -415,10 +412,9 @@ describe('switch and safety', () => {
   it('a pipeline failure never fails the delivery: it is logged', () => {
     const h = startApp();
     h.post(payload('contact-created'));
-    const SpreadsheetApp = h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
     // A Lead state cell edited into nonsense makes the pipeline throw for this lead.
-    h.runtime.execute('editor', () => {
-      const sheet = SpreadsheetApp.getActive().getSheetByName('Pipeline')!;
+    h.asUser((spreadsheet) => {
+      const sheet = spreadsheet.getSheetByName('Pipeline')!;
       const col = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].indexOf('Lead state') + 1;
       sheet.getRange(2, col).setValue(JSON.stringify({ keys: ['id:5'], t: { outcome: 'zzzzzzzzzzzzzz' }, outcome: { outcome: 5 } }));
     });

@@ -6,7 +6,6 @@ import { payload, startApp, type Harness } from './helpers/harness';
 
 const MAX_KNOWN_FIELDS = Math.max(...HOOKS.map((hook) => exampleFields(hook).length));
 
-const sheetsOf = (h: Harness) => h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
 const withoutReceivedAt = (rows: Array<Record<string, unknown>>) => rows.map(({ 'Received at': _r, ...rest }) => rest);
 const allFormulas = (h: Harness) => h.sheetNames().flatMap((n) => h.runtime.peek(n)!.formulas.flat().filter(Boolean));
 
@@ -29,8 +28,8 @@ describe('an execution that dies between two service calls', () => {
     }],
     ['a row written in two runs around a user column', (h) => {
       h.post(payload('call-booked'));
-      h.runtime.execute('editor', () => {
-        const sheet = sheetsOf(h).getActive().getSheetByName('Call booked')!;
+      h.asUser((spreadsheet) => {
+        const sheet = spreadsheet.getSheetByName('Call booked')!;
         sheet.insertColumnsBefore(5, 1);
         sheet.getRange(1, 5).setValue('Notes');
       });
@@ -42,8 +41,8 @@ describe('an execution that dies between two service calls', () => {
     ['an update whose fingerprint run comes before another run', (h) => {
       h.post(payload('call-booked'));
       h.post({ ...payload('call-booked')[0], extra: 'first' }); // "extra" gets a column after Fingerprint
-      h.runtime.execute('editor', () => {
-        const sheet = sheetsOf(h).getActive().getSheetByName('Call booked')!;
+      h.asUser((spreadsheet) => {
+        const sheet = spreadsheet.getSheetByName('Call booked')!;
         const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
         const after = header.indexOf('Fingerprint') + 2;
         sheet.insertColumnsBefore(after, 1);
@@ -174,8 +173,8 @@ describe('hostile and broken input', () => {
 describe('the sidebar as an attack surface', () => {
   it('a crafted saveSettings cannot target a user sheet, inject a formula or pollute a prototype', () => {
     const h = startApp();
-    h.runtime.execute('editor', () => {
-      const sheet = sheetsOf(h).getActive().insertSheet('Budget');
+    h.asUser((spreadsheet) => {
+      const sheet = spreadsheet.insertSheet('Budget');
       sheet.getRange(1, 1, 2, 2).setValues([['Item', 'Cost'], ['Ads', 500]]);
     });
     expect(h.saveSettings({ hooks: { callBooked: { sheet: 'Budget' } } })).toEqual({ ok: false, error: expect.stringMatching(/"Budget" is one of your own sheets/) });
@@ -210,8 +209,8 @@ describe('limits', () => {
     for (let i = 0; i < 3; i += 1) h.post({ ...payload('outcome-added')[0], uuid: i });
     const used = () => h.sheetNames().reduce((sum, n) => sum + h.runtime.peek(n)!.maxRows * h.runtime.peek(n)!.maxColumns, 0);
     // A user's big sheet brings the spreadsheet near the limit (9.3 million cells before the next delivery).
-    h.runtime.execute('editor', () => {
-      const filler = sheetsOf(h).getActive().insertSheet('Archive');
+    h.asUser((spreadsheet) => {
+      const filler = spreadsheet.insertSheet('Archive');
       filler.insertRowsAfter(1000, Math.floor((9_300_000 - used()) / 26));
     });
     const res = h.post(payload('call-booked')); // a new sheet: the grid grows, so the app looks at the count
@@ -219,11 +218,11 @@ describe('limits', () => {
     expect(String(h.rows('Webhook log').at(-1)!.Message)).toMatch(/uses [\d,]+ of Google's 10,000,000 cells/);
     expect(h.app.call<any>('editor', 'getSidebarState').cells.warning).toMatch(/10,000,000 cells/);
     // Fill the rest: the next write that needs more rows fails with the platform's message and is kept.
-    h.runtime.execute('editor', () => {
+    h.asUser((spreadsheet) => {
       // The user also removed the empty rows below the data, so the next new row needs a bigger grid.
-      const calls = sheetsOf(h).getActive().getSheetByName('Call booked')!;
+      const calls = spreadsheet.getSheetByName('Call booked')!;
       calls.deleteRows(3, calls.getMaxRows() - 2);
-      const filler = sheetsOf(h).getActive().getSheetByName('Archive')!;
+      const filler = spreadsheet.getSheetByName('Archive')!;
       filler.insertRowsAfter(filler.getMaxRows(), Math.floor((10_000_000 - used()) / filler.getMaxColumns()));
     });
     const full = h.post({ ...payload('call-booked')[0], event: { ...payload('call-booked')[0].event, uuid: 'L1' } });

@@ -2,30 +2,21 @@
  * The `npm start` server: started on a free port with a temporary DATA_DIR, against a bundle
  * built into a temporary folder.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_BODY_BYTES, startServer, type RunningServer } from '../local/server';
+import { buildInto, removeTempDirs, tempDir } from './helpers/temp';
 
-const ROOT = path.resolve(__dirname, '..');
 const TOKEN = 'test-token-0123456789abcdef';
-
-const tmpDirs: string[] = [];
-function tmpDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
 
 let distDir: string;
 let dataDir: string;
 let server: RunningServer | null = null;
 
 beforeAll(() => {
-  distDir = tmpDir('iclosed-dist-');
-  execFileSync(process.execPath, ['build.mjs', '--outdir', distDir], { cwd: ROOT, stdio: 'pipe' });
-  dataDir = tmpDir('iclosed-data-');
+  distDir = tempDir('iclosed-dist-');
+  buildInto(distDir);
+  dataDir = tempDir('iclosed-data-');
 });
 
 afterEach(async () => {
@@ -34,7 +25,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 const start = async () => {

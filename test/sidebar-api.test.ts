@@ -1,9 +1,7 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
 import { payload, startApp, type Harness } from './helpers/harness';
 
-const SpreadsheetAppOf = (h: Harness) => h.runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
-const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) =>
-  h.runtime.execute('editor', () => fn(SpreadsheetAppOf(h).getActive().getSheetByName(name)!));
+const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
 describe('menu', () => {
   it('onOpen adds the iClosed menu with its five items', () => {

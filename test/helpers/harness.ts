@@ -25,6 +25,8 @@ export interface Harness {
   header(sheet: string): string[];
   sheetNames(): string[];
   saveSettings(settings: unknown): any;
+  /** Runs `fn` as the user in the spreadsheet's editor (an execution of its own): inserting columns, typing, sorting. */
+  asUser<T>(fn: (spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet) => T): T;
 }
 
 export function startApp(options: { virtualTime?: boolean } = {}): Harness {
@@ -59,5 +61,9 @@ export function startApp(options: { virtualTime?: boolean } = {}): Harness {
     },
     sheetNames: () => runtime.sheetNames(),
     saveSettings: (settings) => app.call('editor', 'saveSettings', settings),
+    asUser: (fn) => {
+      const SpreadsheetApp = runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
+      return runtime.execute('editor', () => fn(SpreadsheetApp.getActive()));
+    },
   };
 }

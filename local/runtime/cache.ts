@@ -1,6 +1,6 @@
 // CacheService: script/user/document caches with expiry on the runtime clock and the platform's limits.
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import { scopedStore, type Core } from './core';
 import { fail } from './errors';
 
 /** Keys up to 250 characters, values up to 100 KB (https://developers.google.com/apps-script/reference/cache/cache). */
@@ -27,17 +27,12 @@ export interface CacheHost extends Core {
 export class CacheServiceImpl extends Service<CacheHost> {
   getScriptCache(): GoogleAppsScript.Cache.Cache { return new CacheImpl(this.__rt, this.__rt.caches.script) as unknown as GoogleAppsScript.Cache.Cache; }
   getUserCache(): GoogleAppsScript.Cache.Cache {
-    const m = this.__rt.caches.user;
-    const email = this.__rt.effectiveUser;
-    if (!m.has(email)) m.set(email, new Map());
-    return new CacheImpl(this.__rt, m.get(email)!) as unknown as GoogleAppsScript.Cache.Cache;
+    return new CacheImpl(this.__rt, scopedStore(this.__rt, this.__rt.caches.user, 'user')!) as unknown as GoogleAppsScript.Cache.Cache;
   }
-  /** null outside a document-bound script; in a web app [UNCONFIRMED] stricter: null, like getDocumentLock(). */
+  /** null outside a document-bound script and in a web app (see scopedStore). */
   getDocumentCache(): GoogleAppsScript.Cache.Cache | null {
-    const rt = this.__rt;
-    if (!rt.boundId || rt.kind() === 'webapp') return null;
-    if (!rt.caches.document.has(rt.boundId)) rt.caches.document.set(rt.boundId, new Map());
-    return new CacheImpl(rt, rt.caches.document.get(rt.boundId)!) as unknown as GoogleAppsScript.Cache.Cache;
+    const data = scopedStore(this.__rt, this.__rt.caches.document, 'document');
+    return data ? (new CacheImpl(this.__rt, data) as unknown as GoogleAppsScript.Cache.Cache) : null;
   }
 }
 

@@ -157,3 +157,18 @@ export class Core {
     return process.env.GAS_LOCAL_VERBOSE === '1';
   }
 }
+
+/**
+ * The user's or the bound document's own store of a scoped service (properties, cache), made on first
+ * use. null for the document scope when the script is not bound, and in a web app: [UNCONFIRMED]
+ * stricter choice, as getDocumentLock() is documented to return null there
+ * (https://developers.google.com/apps-script/reference/lock/lock-service#getdocumentlock).
+ */
+export function scopedStore<V>(rt: Core, byOwner: Map<string, Map<string, V>>, scope: 'user' | 'document'): Map<string, V> | null {
+  let owner: string;
+  if (scope === 'user') owner = rt.effectiveUser;
+  else if (!rt.boundId || rt.kind() === 'webapp') return null;
+  else owner = rt.boundId;
+  if (!byOwner.has(owner)) byOwner.set(owner, new Map());
+  return byOwner.get(owner)!;
+}

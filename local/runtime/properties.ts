@@ -1,6 +1,6 @@
 // PropertiesService: script/user/document stores of strings with the platform's size limits.
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import { scopedStore, type Core } from './core';
 import { fail } from './errors';
 
 /**
@@ -29,20 +29,12 @@ export class PropertiesServiceImpl extends Service<PropertiesHost> {
     return new PropertiesImpl(this.__rt, this.__rt.stores.script) as unknown as GoogleAppsScript.Properties.Properties;
   }
   getUserProperties(): GoogleAppsScript.Properties.Properties {
-    const m = this.__rt.stores.user;
-    const email = this.__rt.effectiveUser;
-    if (!m.has(email)) m.set(email, new Map());
-    return new PropertiesImpl(this.__rt, m.get(email)!) as unknown as GoogleAppsScript.Properties.Properties;
+    return new PropertiesImpl(this.__rt, scopedStore(this.__rt, this.__rt.stores.user, 'user')!) as unknown as GoogleAppsScript.Properties.Properties;
   }
-  /**
-   * null unless the script is bound to a document (docs: "returns null" when unavailable). In a web app:
-   * [UNCONFIRMED] stricter choice: null, as getDocumentLock() is documented to be.
-   */
+  /** null unless the script is bound to a document (docs: "returns null" when unavailable), and in a web app (see scopedStore). */
   getDocumentProperties(): GoogleAppsScript.Properties.Properties | null {
-    const rt = this.__rt;
-    if (!rt.boundId || rt.kind() === 'webapp') return null;
-    if (!rt.stores.document.has(rt.boundId)) rt.stores.document.set(rt.boundId, new Map());
-    return new PropertiesImpl(rt, rt.stores.document.get(rt.boundId)!) as unknown as GoogleAppsScript.Properties.Properties;
+    const store = scopedStore(this.__rt, this.__rt.stores.document, 'document');
+    return store ? (new PropertiesImpl(this.__rt, store) as unknown as GoogleAppsScript.Properties.Properties) : null;
   }
 }
 

@@ -156,7 +156,10 @@ function writeSheet(
       const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
       const unrouted = e.hook === null;
       if (step === 'duplicate') {
-        results[e.index] = { ...base, row: fingerprintRow, action: 'duplicate', message: 'This event was already written (same content).' };
+        // An event of unknown hook type stays a dead letter (replayable, never trimmed) until a hook routes it.
+        results[e.index] = unrouted
+          ? { ...base, row: fingerprintRow, action: 'unrouted', message: `Unknown hook type "${e.hookName}": already kept in "${sheetName}".` }
+          : { ...base, row: fingerprintRow, action: 'duplicate', message: 'This event was already written (same content).' };
         continue;
       }
       if (step === 'skip') {

@@ -1,4 +1,4 @@
-// The spreadsheet data model (workbooks, sheets, cells, charts) and its saved-state form.
+// The spreadsheet data model (workbooks; sheets as row arrays with sparse formulas, formats and styles; charts) and its saved-state form.
 import { randomBytes } from 'crypto';
 import { fail } from './errors';
 import { displayOf, type CellValue } from './number-format';

@@ -27,6 +27,8 @@ export class SheetImpl extends Service<SharedState> {
     Object.defineProperty(this, '__wb', { enumerable: false });
     Object.defineProperty(this, '__sh', { enumerable: false });
   }
+  /** This object as the Sheet type the chained methods return. */
+  private _self(): GoogleAppsScript.Spreadsheet.Sheet { return this as unknown as GoogleAppsScript.Spreadsheet.Sheet; }
   private _live(): SheetModel {
     if (!this.__wb.sheets.includes(this.__sh)) fail('The sheet has been deleted.');
     return this.__sh;
@@ -89,50 +91,20 @@ export class SheetImpl extends Service<SharedState> {
     return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
   }
   /** Insert rows after a position (https://developers.google.com/apps-script/reference/spreadsheet/sheet#insertrowsafterafterposition,-howmany). */
-  insertRowsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertRows(afterPosition, howMany);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertRowAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertRows(afterPosition, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertRowBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertRows(beforePosition - 1, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertRowsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertRows(beforePosition - 1, howMany);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertColumnsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertColumns(afterPosition, howMany);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertColumnAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertColumns(afterPosition, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertColumnsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertColumns(beforePosition - 1, howMany);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  insertColumnBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._insertColumns(beforePosition - 1, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
-  deleteRow(rowPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._deleteRows(rowPosition, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
+  insertRowsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(afterPosition, howMany); return this._self(); }
+  insertRowAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(afterPosition, 1); return this._self(); }
+  insertRowBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(beforePosition - 1, 1); return this._self(); }
+  insertRowsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(beforePosition - 1, howMany); return this._self(); }
+  insertColumnsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(afterPosition, howMany); return this._self(); }
+  insertColumnAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(afterPosition, 1); return this._self(); }
+  insertColumnsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(beforePosition - 1, howMany); return this._self(); }
+  insertColumnBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(beforePosition - 1, 1); return this._self(); }
+  deleteRow(rowPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._deleteRows(rowPosition, 1); return this._self(); }
   /** Delete rows; out-of-range positions fail ("Those rows are out of bounds."). */
   deleteRows(rowPosition: number, howMany: number): void {
     this._deleteRows(rowPosition, howMany);
   }
-  deleteColumn(columnPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
-    this._deleteColumns(columnPosition, 1);
-    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
-  }
+  deleteColumn(columnPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._deleteColumns(columnPosition, 1); return this._self(); }
   deleteColumns(columnPosition: number, howMany: number): void {
     this._deleteColumns(columnPosition, howMany);
   }

@@ -3,7 +3,7 @@ import * as vm from 'vm';
 import { Calls } from './calls';
 import { Clock } from './clock';
 import { checkTimeZone } from './dates';
-import type { Workbook } from './spreadsheet';
+import type { Workbook } from './model';
 
 /** Kind of execution (see docs/local-runtime.md). */
 export type ExecutionKind = 'webapp' | 'editor' | 'trigger';
@@ -60,7 +60,7 @@ export interface Realm {
 const NODE_REALM: Realm = { Date, Array, Object, foreign: false };
 
 /** The state every fake service object reaches through its runtime link. */
-export class Core {
+export class SharedState {
   readonly calls = new Calls();
   readonly clock: Clock;
   readonly timeZone: string;
@@ -164,7 +164,7 @@ export class Core {
  * stricter choice, as getDocumentLock() is documented to return null there
  * (https://developers.google.com/apps-script/reference/lock/lock-service#getdocumentlock).
  */
-export function scopedStore<V>(rt: Core, byOwner: Map<string, Map<string, V>>, scope: 'user' | 'document'): Map<string, V> | null {
+export function scopedStore<V>(rt: SharedState, byOwner: Map<string, Map<string, V>>, scope: 'user' | 'document'): Map<string, V> | null {
   let owner: string;
   if (scope === 'user') owner = rt.effectiveUser;
   else if (!rt.boundId || rt.kind() === 'webapp') return null;

@@ -6,16 +6,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as path from 'node:path';
-import { SIDEBAR_FUNCTIONS } from '../src/core/sidebar-api';
 import type { AppHandle } from './load-app';
 import type { LocalRuntime } from './runtime';
 import { runScriptFunction, ScriptRunError, SHIM } from './script-run';
 import { readBody, sendJson } from './server-http';
 import { viewerContentSecurityPolicy, viewerPage } from './viewer-page';
 import { invokeWebApp } from './webapp';
-
-/** Functions the sidebar may call through google.script.run: the SidebarApi list of src/core/sidebar-api.ts. */
-const SCRIPT_RUN_ALLOWLIST: ReadonlySet<string> = new Set(SIDEBAR_FUNCTIONS);
 
 /** What every route needs: the app and its runtime, the one-at-a-time queue, and the save after a run. */
 export interface RouteContext {
@@ -66,7 +62,7 @@ async function scriptRunRoute(ctx: RouteContext, { req, res, pathname }: Request
   const body = await readBody(req);
   const answer = await ctx.serial(() => {
     try {
-      return { ok: true, value: runScriptFunction(ctx.app, SCRIPT_RUN_ALLOWLIST, name, JSON.parse(body || '[]')) };
+      return { ok: true, value: runScriptFunction(ctx.app, name, JSON.parse(body || '[]')) };
     } catch (err) {
       // The page's failure handler gets the message, as google.script.run passes the server's Error.
       return { ok: false, error: err instanceof ScriptRunError || err instanceof Error ? err.message : String(err) };

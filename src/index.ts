@@ -1,7 +1,7 @@
 /**
  * Global entry points. Apps Script, triggers and google.script.run only see top-level functions,
  * so build.mjs bundles this module as the IIFE global `app` and appends
- * `function name(...a) { return app.name(...a); }` for each name in its ENTRY_POINTS list.
+ * `function name(...a) { return app.name(...a); }` for each export of this module.
  * Each export is one line into the app; the sidebar's are typed by the SidebarApi it shares with the browser.
  */
 import type { SidebarApi } from './core/sidebar-api';

@@ -114,3 +114,20 @@ export interface SidebarApi {
   runSelfTest(): SelfTestReport;
   rebuildPipeline(options?: unknown): RebuildResult;
 }
+
+/** Every SidebarApi function as a key: a Record over the interface's keys, so leaving one out (or adding a stray one) does not compile. */
+const SIDEBAR_FUNCTION_SET: { readonly [K in keyof SidebarApi]: true } = {
+  getSidebarState: true,
+  saveSettings: true,
+  rotateToken: true,
+  sendTestDelivery: true,
+  replayDeliveries: true,
+  runSelfTest: true,
+  rebuildPipeline: true,
+};
+
+/**
+ * The one list of functions the sidebar may call through google.script.run: the browser's RPC
+ * wrapper, the local server's allowlist and the build's check of src/index.ts all read it.
+ */
+export const SIDEBAR_FUNCTIONS = Object.freeze(Object.keys(SIDEBAR_FUNCTION_SET) as (keyof SidebarApi)[]);

@@ -8,7 +8,9 @@ import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL,
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
 import { isDate, toCellValue, type CellValue } from '../core/values';
-import { errorText, fingerprintOf, type EventResult } from './ingest';
+import { errorText } from '../core/errors';
+import type { EventResult } from '../core/results';
+import { fingerprintOf } from './ingest';
 import { LOG_SHEET } from './log';
 import { withScriptLock } from './lock';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';

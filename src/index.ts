@@ -6,7 +6,7 @@
  */
 import type { SidebarApi } from './core/sidebar-api';
 import * as menu from './gas/menu';
-import * as pipeline from './gas/pipeline-sheets';
+import * as pipeline from './gas/pipeline-rebuild';
 import * as queue from './gas/queue';
 import * as replay from './gas/replay';
 import * as setup from './gas/setup';

@@ -1,25 +1,20 @@
-/** The Pipeline and Funnel sheets: the update after each delivery, the funnel refresh with its charts, and the batched, resumable rebuild. */
-import { headerIndex, META } from '../core/columns';
-import { eventHookType, parseDelivery } from '../core/delivery';
-import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
-import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
-import type { Settings } from '../core/settings';
-import type { RebuildResult } from '../core/sidebar-api';
-import { isDate, toCellValue, type CellValue } from '../core/values';
+/** The Pipeline and Funnel sheets: the update after each delivery and the funnel refresh with its charts (the rebuild is in pipeline-rebuild.ts). */
+import { headerIndex } from '../core/columns';
 import { errorText } from '../core/errors';
+import type { Field } from '../core/flatten';
+import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import type { HookDefinition } from '../core/hooks';
+import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
 import type { EventResult } from '../core/results';
-import { fingerprintOf } from './ingest';
-import { LOG_SHEET } from './log';
-import { withScriptLock } from './lock';
+import { toCellValue, type CellValue } from '../core/values';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
-import { ScriptStore } from './store';
+import type { ScriptStore } from './store';
 
-type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+export type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Script properties of the pipeline: funnel counters, the Funnel sheet's layout, the rebuild cursor. */
-const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
+export const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
 
 /** What the pipeline needs of a routed event (src/gas/ingest.ts routeEvents). */
 export interface PipelineInput {
@@ -29,7 +24,7 @@ export interface PipelineInput {
 }
 
 /** The Pipeline sheet with its header index. */
-interface PipelineSheet {
+export interface PipelineSheet {
   open: OpenSheet;
   col: Map<string, number>;
 }
@@ -38,7 +33,7 @@ interface PipelineSheet {
  * Opens the Pipeline sheet and makes sure every pipeline column is there (a deleted one comes back at
  * the right); columns are found by header label, so users may reorder them and add their own.
  */
-function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineSheet {
+export function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineSheet {
   const open = openSheet(spreadsheet, PIPELINE_SHEET, store.layout(PIPELINE_SHEET).header ?? null);
   const before = headerIndex(open.header);
   appendHeaderLabels(open, PIPELINE_LABELS.filter((l) => !before.has(l)));
@@ -50,7 +45,7 @@ function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineShe
 }
 
 /** The cells of one pipeline row, exact values by the column's typing. */
-function rowCells(p: PipelineSheet, state: LeadState | null): Map<number, CellValue> {
+export function rowCells(p: PipelineSheet, state: LeadState | null): Map<number, CellValue> {
   const cells = new Map<number, CellValue>();
   for (const c of PIPELINE_COLUMNS) cells.set(p.col.get(c.label)!, state ? toCellValue(c.value(state), c.typing) : '');
   return cells;
@@ -153,7 +148,7 @@ const REVENUE_RANGE = (last: number) => `M3:N${last}`;
  * last report had beyond this one are blanked). The two charts are created with the sheet, and the
  * revenue chart is pointed at its new range only when the number of sources changed.
  */
-function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
+export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
   const now = Date.now();
   pruneFunnel(counters, now, timeZone);
   store.setJson(PIPELINE_KEYS.funnel, counters);
@@ -198,254 +193,4 @@ function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: F
   if (!previous || previous.height !== report.grid.length || previous.revenueLast !== revenueLast) {
     store.setJson(PIPELINE_KEYS.funnelLayout, { height: report.grid.length, revenueLast } satisfies FunnelLayout);
   }
-}
-
-// ---- Rebuild ------------------------------------------------------------------------------------
-
-/** Where a rebuild stands: which source sheet, which row of it, and how many rows it has read. */
-interface RebuildCursor {
-  source: number;
-  row: number;
-  processed: number;
-}
-
-/** Source rows read per getValues call. */
-const READ_CHUNK = 200;
-/** Log outcomes whose events reached their hook sheets (the events the live pipeline saw). */
-const WRITTEN_OUTCOMES = ['appended', 'updated', 'stale', 'duplicate'];
-
-/** The sheets a rebuild reads, in order: the Webhook log (every event, in delivery order), then each hook sheet (rows trimmed from the log). */
-function rebuildSources(settings: Settings): string[] {
-  return [LOG_SHEET, ...new Set(HOOKS.map((h) => settings.hooks[h.id].sheet))];
-}
-
-/** An event a rebuild found. */
-interface FoundEvent {
-  hook: HookDefinition;
-  fields: Field[];
-  fingerprint: string;
-  receivedMs: number;
-}
-
-/**
- * One batch of a rebuild: reads source rows from the cursor on, until `limit` rows or the time budget,
- * applies their events to the pipeline in memory (the same merge as deliveries, so the result does not
- * depend on the order the sources are read in), writes the pipeline back, and stores the cursor. The
- * last batch recomputes the funnel from every lead. `restart` (or no stored cursor) starts over from
- * an empty Pipeline. Runs under the script lock.
- */
-function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Settings, options: { restart: boolean; limit: number; budgetMs: number }): RebuildResult {
-  const started = Date.now();
-  const sources = rebuildSources(settings);
-  const p = openPipeline(spreadsheet, store);
-  let cursor = options.restart ? null : store.getJson<RebuildCursor>(PIPELINE_KEYS.rebuild);
-  if (!cursor) {
-    clearPipeline(p);
-    store.deleteJson(PIPELINE_KEYS.funnel);
-    cursor = { source: 0, row: 2, processed: 0 };
-  }
-  const leads = loadLeads(p);
-  let read = 0;
-  while (cursor.source < sources.length && read < options.limit && Date.now() - started < options.budgetMs) {
-    const sheet = spreadsheet.getSheetByName(sources[cursor.source]);
-    const lastRow = sheet ? sheet.getLastRow() : 0;
-    if (!sheet || cursor.row > lastRow) {
-      cursor = { source: cursor.source + 1, row: 2, processed: cursor.processed };
-      continue;
-    }
-    const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
-    const width = sheet.getLastColumn();
-    const values = sheet.getRange(cursor.row, 1, n, width).getValues();
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values);
-    for (const e of events) {
-      const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
-      if (s) leads.apply(s);
-    }
-    cursor.row += n;
-    cursor.processed += n;
-    read += n;
-  }
-  leads.write();
-  const done = cursor.source >= sources.length;
-  if (done) {
-    store.deleteJson(PIPELINE_KEYS.rebuild);
-    const timeZone = spreadsheet.getSpreadsheetTimeZone();
-    refreshFunnel(spreadsheet, store, funnelFromStates(leads.states(), Date.now(), timeZone), timeZone);
-  } else {
-    store.setJson(PIPELINE_KEYS.rebuild, cursor);
-  }
-  const remaining = done ? 0 : remainingRows(spreadsheet, sources, cursor);
-  const count = leads.states().length;
-  return {
-    done,
-    processed: cursor.processed,
-    remaining,
-    leads: count,
-    message: done ? `Rebuilt: ${count} leads from ${cursor.processed} rows.` : `Rebuilding: ${cursor.processed} rows read, about ${remaining} to go; run again to continue.`,
-  };
-}
-
-function remainingRows(spreadsheet: Spreadsheet, sources: readonly string[], cursor: RebuildCursor): number {
-  let left = 0;
-  for (let i = cursor.source; i < sources.length; i += 1) {
-    const sheet = spreadsheet.getSheetByName(sources[i]);
-    if (!sheet) continue;
-    left += Math.max(0, sheet.getLastRow() - (i === cursor.source ? cursor.row - 1 : 1));
-  }
-  return left;
-}
-
-/** Removes the Pipeline's data rows (the header stays), growing the grid first so one row is always left. */
-function clearPipeline(p: PipelineSheet): void {
-  const sheet = p.open.sheet;
-  const lastRow = sheet.getLastRow();
-  if (lastRow > 1) {
-    if (sheet.getMaxRows() <= lastRow) sheet.insertRowsAfter(sheet.getMaxRows(), 1);
-    sheet.deleteRows(2, lastRow - 1);
-  }
-  p.open.lastRow = 1;
-}
-
-/** The whole pipeline in memory for a rebuild batch: leads in row order, and an index from key token to lead. */
-function loadLeads(p: PipelineSheet) {
-  interface Lead {
-    pos: number;
-    state: LeadState;
-    dead: boolean;
-  }
-  const sheet = p.open.sheet;
-  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
-  const lastRow = sheet.getLastRow();
-  const list: Lead[] = [];
-  const index = new Map<string, Set<Lead>>();
-  const addKeys = (lead: Lead): void => {
-    for (const k of lead.state.keys) {
-      const set = index.get(k) ?? new Set<Lead>();
-      set.add(lead);
-      index.set(k, set);
-    }
-  };
-  if (lastRow > 1) {
-    sheet.getRange(2, stateCol, lastRow - 1, 1).getValues().forEach((cell) => {
-      const state = parseState(cell[0]);
-      if (!state) return;
-      const lead = { pos: list.length, state, dead: false };
-      list.push(lead);
-      addKeys(lead);
-    });
-  }
-  const previousRows = Math.max(0, lastRow - 1);
-  return {
-    /** The same join and merge as a delivery, on the in-memory rows. */
-    apply(ev: LeadState): void {
-      const found = new Set<Lead>();
-      for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
-      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys }));
-      const targets = joinTargets(ev.keys, candidates);
-      const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
-      for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
-      for (const t of targets.slice(1)) t.dead = true;
-      const lead = targets[0] ?? { pos: list.length, state: merged, dead: false };
-      if (!targets[0]) list.push(lead);
-      lead.state = merged;
-      addKeys(lead);
-    },
-    states(): LeadState[] {
-      return list.filter((l) => !l.dead).map((l) => l.state);
-    },
-    /** Writes every lead back in row order, blanking the app's cells of rows merged away. */
-    write(): void {
-      const live = list.filter((l) => !l.dead);
-      const rows = live.map((l) => rowCells(p, l.state));
-      for (let i = live.length; i < previousRows; i += 1) rows.push(rowCells(p, null));
-      writeCells(p.open, 2, rows);
-    },
-  };
-}
-
-/** A sheet cell as the flattened value it was written from (date-times back to ISO text). */
-function fieldOf(cell: unknown): FieldValue {
-  if (cell === '' || cell === null || cell === undefined) return null;
-  if (isDate(cell)) return cell.toISOString();
-  if (typeof cell === 'number' || typeof cell === 'boolean' || typeof cell === 'string') return cell;
-  return String(cell);
-}
-
-/** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
-function logEvents(values: unknown[][]): FoundEvent[] {
-  const out: FoundEvent[] = [];
-  for (const v of values) {
-    if (!WRITTEN_OUTCOMES.includes(String(v[3]))) continue;
-    const parsed = parseDelivery({ contents: v.slice(7).map((c) => String(c)).join(''), contentType: 'application/json', parameter: {} });
-    if (!parsed.ok) continue;
-    const hookColumn = String(v[2]);
-    const hint = hookColumn.includes(',') ? null : findHook(hookColumn);
-    const receivedMs = isDate(v[0]) ? v[0].getTime() : Date.now();
-    for (const event of parsed.events) {
-      const named = eventHookType(event);
-      const hook = findHook(named) ?? (named ? null : hint);
-      if (hook) out.push({ hook, fields: flattenEvent(event), fingerprint: fingerprintOf(event), receivedMs });
-    }
-  }
-  return out;
-}
-
-/** Events of a hook sheet's rows: each row is the latest version of its key, read back by the sheet's layout. */
-function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][]): FoundEvent[] {
-  const layout = store.layout(sheetName);
-  const hooks = HOOKS.filter((h) => settings.hooks[h.id].sheet === sheetName);
-  const index = headerIndex(header);
-  const paths: Array<[number, string]> = [];
-  for (const [label, column] of index) {
-    if (Object.prototype.hasOwnProperty.call(layout.fields, label)) paths.push([column - 1, layout.fields[label]]);
-  }
-  const at = (label: string): number => (index.has(label) ? index.get(label)! - 1 : -1);
-  const [fpCol, receivedCol, otherCol] = [at(META.fingerprint), at(META.receivedAt), at(META.otherFields)];
-  const out: FoundEvent[] = [];
-  for (const v of values) {
-    const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
-    if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
-      try {
-        const other = JSON.parse(v[otherCol] as string) as Record<string, FieldValue>;
-        for (const path of Object.keys(other)) fields.push({ path, value: other[path] });
-      } catch {
-        // Cut or edited JSON: the row's columns still count.
-      }
-    }
-    const named = fields.find((f) => f.path === 'hookType');
-    const hook = (named && findHook(named.value)) || (hooks.length === 1 ? hooks[0] : null);
-    const fingerprint = fpCol >= 0 ? String(v[fpCol]).split(/\s+/).filter(Boolean).pop() : undefined;
-    if (!hook || !fingerprint) continue;
-    out.push({ hook, fields, fingerprint, receivedMs: receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : Date.now() });
-  }
-  return out;
-}
-
-/** Replays stop before Apps Script's 6-minute execution limit; the rest waits for the next call. */
-const REBUILD_BUDGET_MS = 4.5 * 60 * 1000;
-
-/**
- * Menu item and sidebar button: rebuilds Pipeline and Funnel from the hook sheets and the Webhook log.
- * `{ restart: true }` starts over; later calls (or the menu again) resume from the stored cursor;
- * `limit` caps the rows read per call so the sidebar can show progress.
- */
-export function rebuildPipeline(options?: unknown): RebuildResult {
-  const opts = options && typeof options === 'object' ? (options as { restart?: unknown; limit?: unknown }) : {};
-  const limit = opts.limit === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('limit must be a whole number of at least 1.');
-  const result = withScriptLock((store): RebuildResult => {
-    const id = store.spreadsheetId();
-    const spreadsheet = (id ? SpreadsheetApp.openById(id) : null) ?? SpreadsheetApp.getActive();
-    // From the menu: start over unless an earlier rebuild stopped half-way.
-    const restart = options === undefined ? store.getJson(PIPELINE_KEYS.rebuild) === null : opts.restart === true;
-    return rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
-  });
-  if (options === undefined) {
-    try {
-      SpreadsheetApp.getActive().toast(result.message, 'iClosed', 8);
-    } catch {
-      // No spreadsheet UI in this execution: nothing to show.
-    }
-  }
-  return result;
 }

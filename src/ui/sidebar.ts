@@ -2,6 +2,7 @@
  * The sidebar (browser): connection, per-hook settings, test deliveries, activity and the self-test.
  * build.mjs bundles it as an IIFE and inlines it into dist/Sidebar.html. All data is rendered as text.
  */
+import { errorText as fullErrorText } from '../core/errors';
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
@@ -37,8 +38,9 @@ function message(id: string, text: string, kind: 'ok' | 'error' | 'busy' = 'ok')
   el.className = `status ${kind}`;
 }
 
+/** The sidebar shows a failed call's whole message. */
 function errorText(err: unknown): string {
-  return err && typeof (err as Error).message === 'string' ? (err as Error).message : String(err);
+  return fullErrorText(err, Number.POSITIVE_INFINITY);
 }
 
 function clone<T>(value: T): T {

@@ -2,7 +2,8 @@
 import { flattenEvent } from '../../src/core/flatten';
 import { HOOKS, type HookId } from '../../src/core/hooks';
 import { addLead, applyLeadDelta, emptyFunnel, funnelFromStates, leadMetrics, monthKey, weekKey } from '../../src/core/funnel';
-import { emptyState, eventState, joinTargets, mergeStates, normalizeEmail, normalizePhone, statusOf, type LeadState } from '../../src/core/pipeline';
+import { emptyState, eventState, joinTargets, mergeStates, normalizeEmail, normalizePhone, type LeadState } from '../../src/core/pipeline';
+import { statusOf } from '../../src/core/pipeline-row';
 
 const example = (id: HookId, patch: (e: any) => void = () => {}): LeadState => {
   const event = JSON.parse(JSON.stringify(HOOKS.find((h) => h.id === id)!.example[0]));

@@ -2,7 +2,7 @@
 import { headerIndex, META } from '../core/columns';
 import { eventHookType, parseDelivery } from '../core/delivery';
 import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
 import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
 import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import type { Settings } from '../core/settings';
@@ -18,6 +18,11 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Script properties of the pipeline: funnel counters, the Funnel sheet's layout, the rebuild cursor. */
 const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
+
+/** A time zone for the funnel, its dates formatted by Utilities.formatDate (https://developers.google.com/apps-script/reference/utilities/utilities#formatdatedate,-timezone,-format). */
+function zoneOf(id: string): Zone {
+  return { id, localDate: (ms) => Utilities.formatDate(new Date(ms), id, 'yyyy-MM-dd') };
+}
 
 /** What the pipeline needs of a routed event (src/gas/ingest.ts routeEvents). */
 export interface PipelineInput {
@@ -73,7 +78,7 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
   // The counters may have changed while this execution waited for the lock: read them fresh.
   store.refresh();
   const p = openPipeline(spreadsheet, store);
-  const timeZone = store.timeZone(spreadsheet);
+  const timeZone = zoneOf(store.timeZone(spreadsheet));
   const counters = readCounters(store);
   let changed = false;
   for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
@@ -93,7 +98,7 @@ export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStor
 }
 
 /** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
-function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
+function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: Zone): boolean {
   const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
   const stateCol = p.col.get(LEAD_STATE_LABEL)!;
   const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
@@ -151,7 +156,7 @@ const REVENUE_RANGE = (last: number) => `M3:N${last}`;
  * last report had beyond this one are blanked). The two charts are created with the sheet, and the
  * revenue chart is pointed at its new range only when the number of sources changed.
  */
-function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
+function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: Zone): void {
   const now = Date.now();
   pruneFunnel(counters, now, timeZone);
   store.setJson(PIPELINE_KEYS.funnel, counters);
@@ -267,7 +272,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
   const done = cursor.source >= sources.length;
   if (done) {
     store.deleteJson(PIPELINE_KEYS.rebuild);
-    const timeZone = spreadsheet.getSpreadsheetTimeZone();
+    const timeZone = zoneOf(spreadsheet.getSpreadsheetTimeZone());
     refreshFunnel(spreadsheet, store, funnelFromStates(leads.states(), Date.now(), timeZone), timeZone);
   } else {
     store.setJson(PIPELINE_KEYS.rebuild, cursor);

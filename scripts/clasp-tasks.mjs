@@ -8,7 +8,8 @@
 //   node scripts/clasp-tasks.mjs open                               npm run open
 //
 // Environment:
-//   SKIP_CHECKS=1  push/deploy skip `npm test` (typecheck + jest); the build and clasp still run.
+//   SKIP_CHECKS=1  push/deploy skip `npm test` (typecheck + jest); the login and deployment checks,
+//                  the build and clasp still run.
 //                  The deploy tests set it; do not use it for a real deploy.
 //   CLASP_BIN      path of the clasp to run. Unset: `clasp` from PATH, then node_modules/.bin
 //                  (`npm run` puts node_modules/.bin first, so npm scripts use the pinned clasp).
@@ -509,9 +510,11 @@ function help() {
   setup                      create a new spreadsheet and its bound script (.clasp.json, rootDir dist)
     --title <title>          the spreadsheet and script title (default "${DEFAULT_TITLE}")
     --parent-id <id>         bind to an existing spreadsheet instead (its id or URL)
-  push                       npm test, build, clasp push -f
-  deploy                     push, then create the web app deployment (first time) or update it,
-                             keeping its id in deployment.json so the /exec URL never changes
+  push                       login check, npm test, build, clasp push -f
+  deploy                     login and deployment checks, npm test, build with the web app URL in it,
+                             clasp push -f, then create the web app deployment (first time: pushed again
+                             with its new URL, and updated) or update it, keeping its id and URL in
+                             deployment.json so the /exec URL never changes
     --confirm-access         record that "Who has access: Anyone" is set (no push)
     --deployment-id <id>     update this existing deployment from now on (e.g. one made in the editor)
     --new-deployment         create a deployment even though the script has others (new URL)

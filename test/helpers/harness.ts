@@ -8,15 +8,15 @@ import { invokeWebApp, type HttpResponse } from '../../local/webapp';
 export const DIST = path.resolve(__dirname, '../../dist');
 export const PAYLOADS = path.resolve(__dirname, '../../src/core/examples');
 
-/**
- * The /exec URL the runtime reports: the one `npm run deploy` recorded (deployment.json, which the build
- * puts into dist/Code.js), else a stand-in. So the suites pass before and after a real deploy.
- */
-export const WEB_APP_URL: string = (() => {
+/** The /exec URL `npm run deploy` recorded in deployment.json, which the build puts into dist/Code.js; null before a deploy. */
+export const RECORDED_WEB_APP_URL: string | null = (() => {
   const file = path.resolve(__dirname, '../../deployment.json');
   const url = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { url?: unknown }).url : null;
-  return typeof url === 'string' ? url : 'https://script.google.com/macros/s/LOCAL/exec';
+  return typeof url === 'string' ? url : null;
 })();
+
+/** The /exec URL the runtime reports: the recorded one, else a stand-in. So the suites pass before and after a real deploy. */
+export const WEB_APP_URL: string = RECORDED_WEB_APP_URL ?? 'https://script.google.com/macros/s/LOCAL/exec';
 
 /** The example payload for a file name such as "call-booked". */
 export function payload(name: string): any[] {

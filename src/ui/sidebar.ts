@@ -88,7 +88,7 @@ function renderConnection(): void {
     const copy = h('button', { type: 'button', id: 'copy-token' }, 'Copy token');
     copy.addEventListener('click', () => copyText(token, 'connection-status'));
     parts.push(
-      h('p', {}, 'This script is not deployed as a web app yet, so there is no URL to give iClosed. To deploy it:'),
+      h('p', {}, 'There is no web app URL (…/exec) to give iClosed yet. To get one:'),
       h(
         'ol',
         {},

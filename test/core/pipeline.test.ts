@@ -91,6 +91,9 @@ describe('funnel counters', () => {
     expect(weekKey(sundayNightUtc, zone('Asia/Karachi'))).toBe('week:2025-05-12');
     expect(monthKey(Date.parse('2025-05-31T22:00:00Z'), zone('Asia/Karachi'))).toBe('month:2025-06');
   });
+  it('refuses a local date that is not yyyy-MM-dd instead of counting it in a wrong bucket', () => {
+    expect(() => weekKey(0, { id: 'Etc/UTC', localDate: () => '01/01/1970' })).toThrow(/not yyyy-MM-dd/);
+  });
   it('changes by deltas that add up to a count from scratch', () => {
     const s1 = mergeStates(example('contactCreated'), example('callBooked'));
     const s2 = mergeStates(s1, example('callOutcome'));

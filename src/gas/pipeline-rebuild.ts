@@ -12,7 +12,7 @@ import { isDate } from '../core/values';
 import { fingerprintOf } from './ingest';
 import { withScriptLock } from './lock';
 import { LOG_SHEET } from './log';
-import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
+import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, zoneOf, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
 import { writeCells } from './sheets';
 import type { ScriptStore } from './store';
 import { toast } from './toast';
@@ -84,7 +84,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
   const done = cursor.source >= sources.length;
   if (done) {
     store.deleteJson(PIPELINE_KEYS.rebuild);
-    const timeZone = spreadsheet.getSpreadsheetTimeZone();
+    const timeZone = zoneOf(spreadsheet.getSpreadsheetTimeZone());
     refreshFunnel(spreadsheet, store, funnelFromStates(leads.states(), Date.now(), timeZone), timeZone);
   } else {
     store.setJson(PIPELINE_KEYS.rebuild, cursor);

@@ -2,7 +2,7 @@
 import { headerIndex } from '../core/columns';
 import { errorText } from '../core/errors';
 import type { Field } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
 import type { HookDefinition } from '../core/hooks';
 import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
@@ -10,6 +10,11 @@ import type { EventResult } from '../core/results';
 import { toCellValue, type CellValue } from '../core/values';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
 import type { ScriptStore } from './store';
+
+/** A time zone for the funnel, its dates formatted by Utilities.formatDate (https://developers.google.com/apps-script/reference/utilities/utilities#formatdatedate,-timezone,-format). */
+export function zoneOf(id: string): Zone {
+  return { id, localDate: (ms) => Utilities.formatDate(new Date(ms), id, 'yyyy-MM-dd') };
+}
 
 export type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -70,7 +75,7 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
   // The counters may have changed while this execution waited for the lock: read them fresh.
   store.refresh();
   const p = openPipeline(spreadsheet, store);
-  const timeZone = store.timeZone(spreadsheet);
+  const timeZone = zoneOf(store.timeZone(spreadsheet));
   const counters = readCounters(store);
   let changed = false;
   for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
@@ -90,7 +95,7 @@ export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStor
 }
 
 /** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
-function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
+function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: Zone): boolean {
   const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
   const stateCol = p.col.get(LEAD_STATE_LABEL)!;
   const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
@@ -148,7 +153,7 @@ const REVENUE_RANGE = (last: number) => `M3:N${last}`;
  * last report had beyond this one are blanked). The two charts are created with the sheet, and the
  * revenue chart is pointed at its new range only when the number of sources changed.
  */
-export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
+export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: Zone): void {
   const now = Date.now();
   pruneFunnel(counters, now, timeZone);
   store.setJson(PIPELINE_KEYS.funnel, counters);

@@ -75,21 +75,26 @@ function renderConnection(): void {
   const hook = s.webhook;
   const url = hook.url;
   const parts: Array<Node | null> = [];
+  // A /dev URL, a Workspace form or another deployment: shown above the URL, with its fix.
+  if (hook.urlWarning) parts.push(h('p', { id: 'url-warning', className: 'status error', role: 'alert' }, hook.urlWarning));
   if (url) {
     const input = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: url, 'aria-label': 'Webhook URL' });
     const copy = h('button', { type: 'button', id: 'copy-url' }, 'Copy');
     copy.addEventListener('click', () => copyText(input, 'connection-status'));
     parts.push(h('label', { for: 'webhook-url' }, 'Paste this URL into iClosed → Settings → Developer:'), h('div', { className: 'row' }, input, copy));
+    if (hook.urlSource === 'apps-script') {
+      parts.push(h('p', { id: 'url-source', className: 'hint' }, 'This URL is the one Apps Script reports; npm run deploy records the deployment\'s own URL and shows that instead.'));
+    }
   } else {
     const token = h('input', { id: 'webhook-token', type: 'text', readonly: true, value: hook.token, 'aria-label': 'Webhook token' });
     const copy = h('button', { type: 'button', id: 'copy-token' }, 'Copy token');
     copy.addEventListener('click', () => copyText(token, 'connection-status'));
     parts.push(
-      h('p', {}, 'This script is not deployed as a web app yet, so there is no URL to give iClosed. To deploy it:'),
+      h('p', {}, 'There is no web app URL (…/exec) to give iClosed yet. To get one:'),
       h(
         'ol',
         {},
-        h('li', {}, 'Extensions → Apps Script, then Deploy → New deployment.'),
+        h('li', {}, 'Run npm run deploy from the project folder; or, by hand: Extensions → Apps Script, then Deploy → New deployment.'),
         h('li', {}, 'Select type: Web app. Execute as: Me. Who has access: Anyone.'),
         h('li', {}, 'Deploy, authorise, and copy the web app URL (it ends in /exec).'),
         h('li', {}, 'Reopen this sidebar: the full URL with its token appears here.'),

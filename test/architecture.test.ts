@@ -114,7 +114,7 @@ describe('imports', () => {
   test('the scan sees the project (files in every layer, with their imports)', () => {
     const files = [...graph.keys()];
     for (const layer of ['src/core/', 'src/gas/', 'src/ui/', 'local/runtime/']) expect(files.some((f) => f.startsWith(layer))).toBe(true);
-    expect(graph.get('src/index.ts')).toContain('src/gas/app.ts');
+    expect(graph.get('src/index.ts')).toContain('src/gas/webapp.ts');
   });
 
   test('no import cycle in src/ or local/', () => {

@@ -4,12 +4,12 @@ import { payload, startApp, type Harness } from './helpers/harness';
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
 describe('menu', () => {
-  it('onOpen adds the iClosed menu with its five items', () => {
+  it('onOpen adds the Webhooks to Sheets menu with its five items', () => {
     const h = startApp();
     h.app.call('editor', 'onOpen', {});
-    const menu = h.runtime.ui.menus.find((m) => m.name === 'iClosed')!;
+    const menu = h.runtime.ui.menus.find((m) => m.name === 'Webhooks to Sheets')!;
     expect(menu.items.filter((i: any) => i.functionName).map((i: any) => [i.caption, i.functionName])).toEqual([
-      ['Settings', 'showSidebar'],
+      ['Open sidebar', 'showSidebar'],
       ['Send test deliveries', 'sendTestDeliveries'],
       ['Replay failed deliveries', 'replayDeliveries'],
       ['Rebuild pipeline and funnel', 'rebuildPipeline'],
@@ -17,10 +17,10 @@ describe('menu', () => {
     ]);
     for (const item of menu.items as any[]) if (item.functionName) expect(typeof h.app.context[item.functionName]).toBe('function');
   });
-  it('Settings opens the sidebar; Send test deliveries writes every hook; Run self-test shows a report', () => {
+  it('Open sidebar opens the sidebar; Send test deliveries writes every hook; Run self-test shows a report', () => {
     const h = startApp();
     h.app.call('editor', 'showSidebar');
-    expect(h.runtime.ui.sidebars[0].html).toContain('iClosed → Sheets');
+    expect(h.runtime.ui.sidebars[0].html).toContain('<h1>Webhooks to Sheets</h1>');
     const sent = h.app.call<any[]>('editor', 'sendTestDeliveries');
     expect(sent.map((r) => r.action)).toEqual(Array(7).fill('appended'));
     expect(h.runtime.ui.toasts.at(-1)!.message).toMatch(/Call booked: appended/);

@@ -6,6 +6,7 @@ import type { Settings } from '../core/settings';
 import type { ReplayResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult, WebhookState } from '../core/sidebar-api';
 import { HOOKS } from '../core/hooks';
 import { APP_NAME, APP_VERSION } from '../core/version';
+import { MENU, OPEN_SIDEBAR_PATH } from '../core/menu';
 import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
 import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
@@ -47,11 +48,11 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
   }
   const tokens = store.tokens();
   if (!tokens.current) {
-    return failure('not_configured', 'The webhook is not set up yet: open the spreadsheet and choose iClosed → Settings.');
+    return failure('not_configured', `The webhook is not set up yet: open the spreadsheet and choose ${OPEN_SIDEBAR_PATH}.`);
   }
   if (!tokenAccepted(parameter.token, tokens, receivedAt.getTime())) {
     countRefusal();
-    return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
+    return failure('unauthorized', `Missing or wrong token: use the full web app URL the spreadsheet shows under ${OPEN_SIDEBAR_PATH}, including ?token=….`);
   }
   delete parameter.token;
   const delivery: Delivery = {
@@ -255,7 +256,7 @@ function boundedNumber(value: unknown, name: string, min: number, max: number, f
 
 function toast(message: string): void {
   try {
-    SpreadsheetApp.getActive().toast(message, 'iClosed', 8);
+    SpreadsheetApp.getActive().toast(message, MENU.title, 8);
   } catch {
     // No spreadsheet UI in this execution (a trigger or the web app): nothing to show.
   }
@@ -336,23 +337,23 @@ function newToken(): string {
   return (Utilities.getUuid() + Utilities.getUuid()).replace(/-/g, '');
 }
 
-/** The "iClosed" menu. */
+/** The spreadsheet's menu (named apart from iClosed's own Settings page). */
 export function addMenu(_e?: unknown): void {
   SpreadsheetApp.getUi()
-    .createMenu('iClosed')
-    .addItem('Settings', 'showSidebar')
-    .addItem('Send test deliveries', 'sendTestDeliveries')
-    .addItem('Replay failed deliveries', 'replayDeliveries')
-    .addItem('Rebuild pipeline and funnel', 'rebuildPipeline')
+    .createMenu(MENU.title)
+    .addItem(MENU.openSidebar, 'showSidebar')
+    .addItem(MENU.sendTests, 'sendTestDeliveries')
+    .addItem(MENU.replay, 'replayDeliveries')
+    .addItem(MENU.rebuild, 'rebuildPipeline')
     .addSeparator()
-    .addItem('Run self-test', 'showSelfTest')
+    .addItem(MENU.selfTest, 'showSelfTest')
     .addToUi();
 }
 
 /** Opens the sidebar; the first time, this also sets up the webhook. */
 export function showSidebar(): void {
   setupWebhook();
-  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('iClosed → Sheets');
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(MENU.title);
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
@@ -395,7 +396,7 @@ export function showSelfTest(): SelfTestReport {
   const html = HtmlService.createHtmlOutput(
     `<p><b>${report.passed} passed, ${report.failed} failed.</b></p><table style="font:13px sans-serif">${rows}</table>`,
   ).setWidth(520).setHeight(480);
-  SpreadsheetApp.getUi().showModalDialog(html, 'iClosed self-test');
+  SpreadsheetApp.getUi().showModalDialog(html, `${MENU.title}: self-test`);
   return report;
 }
 

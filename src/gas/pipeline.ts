@@ -13,6 +13,7 @@ import { LOG_SHEET } from './log';
 import { withScriptLock } from './lock';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
 import { ScriptStore } from './store';
+import { MENU } from '../core/menu';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -440,7 +441,7 @@ export function rebuildPipeline(options?: unknown): RebuildResult {
   });
   if (options === undefined) {
     try {
-      SpreadsheetApp.getActive().toast(result.message, 'iClosed', 8);
+      SpreadsheetApp.getActive().toast(result.message, MENU.title, 8);
     } catch {
       // No spreadsheet UI in this execution: nothing to show.
     }

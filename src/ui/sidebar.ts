@@ -7,6 +7,7 @@ import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
 import { fill, h, when } from './dom';
 import { server } from './rpc';
+import { OPEN_SIDEBAR_PATH } from '../core/menu';
 
 const MODES: Array<{ value: HookSettings['mode']; label: string }> = [
   { value: 'upsert', label: 'Upsert: update the row with the same key, else add one' },
@@ -67,7 +68,7 @@ function renderConnection(): void {
   const s = state!;
   const panel = byId('connection');
   if (!s.webhook) {
-    fill(panel, h('p', {}, 'The webhook is not set up yet. Close and reopen iClosed → Settings.'));
+    fill(panel, h('p', {}, `The webhook is not set up yet. Close this sidebar and choose ${OPEN_SIDEBAR_PATH} again.`));
     return;
   }
   const hook = s.webhook;
@@ -77,7 +78,7 @@ function renderConnection(): void {
     const input = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: url, 'aria-label': 'Webhook URL' });
     const copy = h('button', { type: 'button', id: 'copy-url' }, 'Copy');
     copy.addEventListener('click', () => copyText(input, 'connection-status'));
-    parts.push(h('label', { for: 'webhook-url' }, 'Paste this URL into iClosed → Settings → Developer:'), h('div', { className: 'row' }, input, copy));
+    parts.push(h('label', { for: 'webhook-url' }, 'In iClosed, open Settings → Developer and paste this URL:'), h('div', { className: 'row' }, input, copy));
   } else {
     const token = h('input', { id: 'webhook-token', type: 'text', readonly: true, value: hook.token, 'aria-label': 'Webhook token' });
     const copy = h('button', { type: 'button', id: 'copy-token' }, 'Copy token');

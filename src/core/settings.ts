@@ -13,6 +13,8 @@ export interface ColumnSetting {
   include: boolean;
   label: string;
   typing: Typing;
+  /** True: the field gets no column of its own and travels in the row's "Other fields" JSON cell. */
+  inOtherFields?: boolean;
 }
 
 /** How one hook type is written. */
@@ -25,7 +27,7 @@ export interface HookSettings {
   addNewFields: boolean;
   /** Upsert never overwrites a row with an older version of itself (by the event's own time); such events are logged as `stale`. */
   skipStale: boolean;
-  /** Columns in order, or null for the defaults: every known field, labelled by its dot path, typed as sent. */
+  /** Columns in order, or null for the defaults: the hook's essentials under plain labels, every other known field in "Other fields". */
   columns: ColumnSetting[] | null;
 }
 
@@ -154,7 +156,8 @@ function normalizeColumns(name: string, input: unknown): ColumnSetting[] {
     labels.set(label.toLowerCase(), field);
     const typing = c.typing === undefined ? 'auto' : c.typing;
     if (!TYPINGS.includes(typing as Typing)) throw new SettingsError(`${name}: typing for "${field}" must be one of ${TYPINGS.join(', ')}.`);
-    return { field, include: c.include !== false, label, typing: typing as Typing };
+    if (c.inOtherFields !== undefined && typeof c.inOtherFields !== 'boolean') throw new SettingsError(`${name}: "inOtherFields" for "${field}" must be true or false.`);
+    return { field, include: c.include !== false, label, typing: typing as Typing, ...(c.inOtherFields === true ? { inOtherFields: true } : {}) };
   });
 }
 

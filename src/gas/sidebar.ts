@@ -1,5 +1,5 @@
 /** The sidebar's server side: its state, saving and applying settings, test deliveries and the in-sheet self-test. */
-import { defaultColumns, headerIndex, META } from '../core/columns';
+import { hookDefaultColumns, headerIndex, META } from '../core/columns';
 import { flattenEvent } from '../core/flatten';
 import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type HookId } from '../core/hooks';
 import { REPLAYABLE } from '../core/plan';
@@ -40,14 +40,14 @@ function preview(value: unknown): string {
 
 /** The defaults of a hook with its columns spelt out, for "reset to defaults". */
 function expandedDefaults(hook: HookDefinition): HookSettings {
-  return { ...defaultHookSettings(hook.id), columns: defaultColumns(exampleFields(hook)) };
+  return { ...defaultHookSettings(hook.id), columns: hookDefaultColumns(hook) };
 }
 
 /** Settings with every hook's columns spelt out, so the sidebar edits concrete lists. */
 function expanded(settings: Settings): Settings {
   const hooks = { ...settings.hooks };
   for (const hook of HOOKS) {
-    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: defaultColumns(exampleFields(hook)) };
+    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: hookDefaultColumns(hook) };
   }
   return { ...settings, hooks };
 }
@@ -186,7 +186,7 @@ function plannedHeaderChanges(store: ScriptStore, spreadsheet: GoogleAppsScript.
     const handled = new Set<string>();
     for (const id of ids) {
       for (const c of settings.hooks[id].columns ?? []) {
-        if (!c.include || handled.has(c.field)) continue;
+        if (!c.include || c.inOtherFields || handled.has(c.field)) continue;
         handled.add(c.field);
         const current = labelOfField.get(c.field);
         if (current === c.label && index.has(current)) continue;

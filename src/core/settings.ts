@@ -102,7 +102,7 @@ function normalizeHook(id: HookId, input: unknown, fallback: HookSettings, known
   if (!isRecord(input)) throw new SettingsError(`Settings for ${id} must be an object.`);
   const out: HookSettings = { ...fallback, key: [...fallback.key] };
   const name = HOOKS.find((h) => h.id === id)!.name;
-  if (input.sheet !== undefined) out.sheet = sheetName(input.sheet, id);
+  if (input.sheet !== undefined) out.sheet = sheetName(input.sheet, name);
   if (input.mode !== undefined) {
     if (!WRITE_MODES.includes(input.mode as WriteMode)) {
       throw new SettingsError(`Write mode for ${id} must be one of ${WRITE_MODES.join(', ')}.`);
@@ -161,12 +161,13 @@ function normalizeColumns(name: string, input: unknown): ColumnSetting[] {
   });
 }
 
-function sheetName(value: unknown, id: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(`The sheet name for ${id} must not be empty.`);
+/** A checked sheet name; `hook` is the hook's display name, for the message. */
+function sheetName(value: unknown, hook: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(`The sheet name for ${hook} must not be empty.`);
   const name = value.trim();
-  if (name.length > 100) throw new SettingsError(`The sheet name for ${id} is longer than 100 characters.`);
-  if (/[[\]*?:/\\]/.test(name)) throw new SettingsError(`The sheet name for ${id} must not contain [ ] * ? : / \\.`);
-  if (RESERVED_SHEETS.has(name.toLowerCase())) throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${id}.`);
+  if (name.length > 100) throw new SettingsError(`The sheet name for ${hook} is longer than 100 characters.`);
+  if (/[[\]*?:/\\]/.test(name)) throw new SettingsError(`The sheet name for ${hook} must not contain [ ] * ? : / \\.`);
+  if (RESERVED_SHEETS.has(name.toLowerCase())) throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${hook}.`);
   return name;
 }
 

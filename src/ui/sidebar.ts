@@ -220,7 +220,8 @@ function renderKey(): void {
       hook.key.splice(i, 1);
       renderKey();
     });
-    return h('li', {}, h('code', {}, field), ' ', remove);
+    const label = (hook.columns ?? []).find((c) => c.field === field)?.label;
+    return h('li', {}, label && label !== field ? `${label} ` : '', h('code', {}, field), ' ', remove);
   });
   fill(list, ...(items.length ? items : [h('li', { className: 'hint' }, hook.mode === 'append' ? 'No key: append needs none.' : 'No key yet: add at least one field.')]));
   byId('key-section').hidden = hook.mode === 'append' && hook.key.length === 0;
@@ -268,7 +269,7 @@ function renderColumns(focus?: { field: string; control: string }): void {
     const typing = h('select', { 'aria-label': `Typing for ${c.field}`, 'data-control': 'typing' }, ...TYPINGS.map((t) => h('option', { value: t.value, selected: t.value === c.typing }, t.label)));
     typing.addEventListener('change', () => (c.typing = typing.value as ColumnSetting['typing']));
     const example = examples.get(c.field);
-    const meta = h('div', { className: 'meta' }, h('code', { className: 'path' }, c.field), example ? ` · e.g. ${example}` : '');
+    const meta = h('div', { className: 'meta', title: example ? `${c.field}: ${example}` : c.field }, h('code', { className: 'path' }, c.field), example ? h('span', { className: 'example' }, `e.g. ${example}`) : null);
     const li = h('li', { 'data-field': c.field, className: c.include ? '' : 'excluded' });
     include.addEventListener('change', () => {
       c.include = include.checked;

@@ -69,6 +69,16 @@ describe('every example payload lands in its own sheet', () => {
     expect(JSON.parse(String(log[3].Body))[0].hookType).toBe('Call booked');
     expect(JSON.stringify(log)).not.toContain(h.token);
   });
+  it('gives a field iClosed starts sending later a column of its own, while documented fields stay in Other fields', () => {
+    const later = payload('call-booked');
+    later[0].event.uuid = 'later-1';
+    later[0].lead_score = 87;
+    const before = h.header('Call booked');
+    expect(h.post(later).results[0]).toMatchObject({ action: 'appended', row: 3 });
+    expect(h.header('Call booked')).toEqual([...before, 'lead_score']);
+    expect(h.fields('Call booked')[1]).toMatchObject({ lead_score: 87, 'event.uuid': 'later-1', 'event_type.slug': 'strategy-session' });
+    expect(h.rows('Call booked')[1]['Other fields']).not.toContain('lead_score');
+  });
 });
 
 describe('upserts', () => {

@@ -339,7 +339,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           sendJson(res, 404, { error: `no sheet named ${JSON.stringify(name)}` });
           return;
         }
-        sendJson(res, 200, { values: snapshot.values.map((row) => row.map(jsonCell)) });
+        // displayValues: what the cell shows in Sheets (dates in the spreadsheet's time zone), which the viewer renders.
+        sendJson(res, 200, { values: snapshot.values.map((row) => row.map(jsonCell)), displayValues: snapshot.displayValues });
         return;
       }
       sendJson(res, 404, { error: 'not found' });
@@ -499,8 +500,9 @@ function viewerPage(nonce: string): string {
       if (key !== lastSheets || tabs.childNodes.length !== names.length) { lastSheets = key; renderTabs(names); }
       if (current === null) { grid.textContent = ''; grid.appendChild(el('div', 'No sheets yet.', 'empty')); return; }
       return getJson('/api/sheets/' + encodeURIComponent(current)).then(function (d) {
-        var vkey = JSON.stringify(d.values);
-        if (vkey !== lastValues) { lastValues = vkey; renderValues(d.values || []); }
+        var shown = d.displayValues || d.values || [];
+        var vkey = JSON.stringify(shown);
+        if (vkey !== lastValues) { lastValues = vkey; renderValues(shown); }
       });
     }).then(function () {
       status.textContent = 'updated ' + new Date().toLocaleTimeString();

@@ -277,4 +277,15 @@ if (!haveChromium && process.env.CI) {
     expect((await labels()).at(-1)).toBe('event_type.uuid');
     expect(await page.locator('#other-columns li[data-field="event_type.uuid"]').count()).toBe(0);
   }, 60000);
+
+  it('the workbook viewer shows cells as Sheets displays them: dates in the spreadsheet time zone, not ISO text', async () => {
+    const res = await fetch(`${server.url}/api/sheets/${encodeURIComponent('Call booked')}`);
+    const { values, displayValues } = (await res.json()) as { values: unknown[][]; displayValues: string[][] };
+    const received = values[0].indexOf('Received at');
+    expect(String(values[1][received])).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+    expect(displayValues[1][received]).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2}$/);
+    await page.goto(`${server.url}/`);
+    await page.click('text="Call booked"');
+    await page.waitForFunction((shown) => document.body.textContent!.includes(shown), displayValues[1][received], { timeout: 10000 });
+  }, 30000);
 });

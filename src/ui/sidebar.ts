@@ -338,6 +338,8 @@ function renderColumns(focus?: { field: string; control: string }): void {
 /** Shows only the fields whose label, path or example contains the search text. */
 function applySearch(): void {
   const query = byId<HTMLInputElement>('column-search').value.trim().toLowerCase();
+  // The fields in Other fields are folded away until asked for; a search looks in them too.
+  if (query !== '') byId<HTMLDetailsElement>('other-section').open = true;
   for (const li of document.querySelectorAll<HTMLLIElement>('#columns li, #other-columns li')) {
     const label = li.querySelector<HTMLInputElement>('[data-control="label"]')?.value ?? '';
     li.hidden = query !== '' && !`${label}\n${li.textContent ?? ''}`.toLowerCase().includes(query);

@@ -212,12 +212,14 @@ if (!haveChromium && process.env.CI) {
         for (const id of ['callBooked', 'contactUpdated', 'callOutcome']) {
           await page.selectOption('#hook-select', id);
           found.push(...(await layoutProblems()).map((p) => `${id}: ${p}`));
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          if (height > 2 * VIEWPORT.height) found.push(`${id}: ${height}px long`);
         }
       }
       found.push(...(await layoutProblems()).map((p) => `${tab}: ${p}`));
       // Each section is one or two screens long.
-      expect([tab, await page.evaluate(() => document.documentElement.scrollHeight)]).toEqual([tab, expect.any(Number)]);
-      if (tab !== 'sheets') expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(2 * VIEWPORT.height);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      if (height > 2 * VIEWPORT.height) found.push(`${tab}: ${height}px long`);
     }
     expect(found).toEqual([]);
     // Status words keep their shape: each outcome fits its cell on one line.
@@ -229,6 +231,7 @@ if (!haveChromium && process.env.CI) {
   it('shows the Save feedback next to Save, inside the view, after Save is clicked in the middle of the field list', async () => {
     await openSidebar();
     await openHook('callRescheduled');
+    await page.click('#other-title'); // unfold the fields kept in Other fields: a long list
     const fields = page.locator('#columns li, #other-columns li');
     const middle = fields.nth(Math.floor((await fields.count()) / 2));
     await middle.scrollIntoViewIfNeeded();
@@ -273,6 +276,7 @@ if (!haveChromium && process.env.CI) {
     await page.dragAndDrop('#columns li[data-field="invitee.email"] .handle', '#columns li[data-field="tracking.utm_campaign"]');
     expect((await labels()).slice(0, 2)).toEqual(['invitee.email', 'tracking.utm_campaign']);
     // A field from Other fields becomes the last column.
+    expect(await page.locator('#other-section').getAttribute('open')).not.toBeNull(); // the search unfolded it
     await page.selectOption('select[aria-label="Where event_type.uuid goes"]', 'column');
     expect((await labels()).at(-1)).toBe('event_type.uuid');
     expect(await page.locator('#other-columns li[data-field="event_type.uuid"]').count()).toBe(0);

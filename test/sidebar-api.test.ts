@@ -113,16 +113,22 @@ describe('saveSettings', () => {
     expect(res.changes.join('\n')).toMatch(/is now "Call id"/);
     const header = h.header('Call booked');
     expect(header).toHaveLength(headerBefore.length);
-    expect(header[headerBefore.indexOf('event.uuid')]).toBe('Call id');
-    expect(header[headerBefore.indexOf('invitee.email')]).toBe('Email');
-    expect(header).toContain('event_type.uuid'); // excluded, but its column and data stay
+    // The three listed columns take the sidebar's order within the places they held; every other column stays put.
+    const slots = ['event.uuid', 'invitee.email', 'event_type.uuid'].map((f) => headerBefore.indexOf(f)).sort((a, b) => a - b);
+    expect(slots.map((i) => header[i])).toEqual(['Call id', 'Email', 'event_type.uuid']);
+    headerBefore.forEach((label, i) => {
+      if (!slots.includes(i)) expect(header[i]).toBe(label);
+    });
+    expect(header).toContain('event_type.uuid'); // unticked: hidden, its column and data stay
     expect(h.rows('Call booked')[0].Notes).toBe('my note');
     const changed = payload('call-booked');
     changed[0].invitee.email = 'other@example.com';
     changed[0].event_type.uuid = 'changed';
     expect(h.post(changed).results[0]).toMatchObject({ action: 'updated', row: 2 });
     const row = h.rows('Call booked')[0];
-    expect(row).toMatchObject({ 'Call id': '45526', Email: 'other@example.com', 'event_type.uuid': '123', Notes: 'my note' });
+    // The unticked column is hidden and still written, so nothing a delivery brings is lost.
+    expect(row).toMatchObject({ 'Call id': '45526', Email: 'other@example.com', 'event_type.uuid': 'changed', Notes: 'my note' });
+    expect(h.asUser((s) => s.getSheetByName('Call booked')!.isColumnHiddenByUser(header.indexOf('event_type.uuid') + 1))).toBe(true);
   });
 
   it('stores versioned settings that a later load reads back', () => {

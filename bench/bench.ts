@@ -96,7 +96,7 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
     const template = sheet.getRange(2, 1, 1, width).getValues()[0].map((v) => (typeof v === 'string' && v !== '' ? `'${v}` : v));
     const keyCol = header.indexOf('Row key');
     const fpCol = header.indexOf('Fingerprint');
-    const uuidCol = header.indexOf('event.uuid');
+    const uuidCol = header.indexOf('Call id');
     const extra = size - 1;
     if (sheet.getMaxRows() < size + 1) sheet.insertRowsAfter(sheet.getMaxRows(), size + 1 - sheet.getMaxRows());
     const CHUNK = 10000;

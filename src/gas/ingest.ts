@@ -1,9 +1,9 @@
 /** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
-import { defaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
+import { hookDefaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
 import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
 import { errorText } from '../core/errors';
 import { flattenEvent, type Field } from '../core/flatten';
-import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
+import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey } from '../core/keys';
 import { eventVersion } from '../core/pipeline';
 import { addFingerprint, cellVersion, decideBatchStep, isStale } from '../core/plan';
@@ -60,7 +60,7 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
       };
     }
     const s = settings.hooks[hook.id];
-    const columns = s.columns ?? defaultColumns(exampleFields(hook));
+    const columns = s.columns ?? hookDefaultColumns(hook);
     const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
     return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version, skipStale: s.skipStale };
   });

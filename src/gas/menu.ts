@@ -1,4 +1,5 @@
-/** The "iClosed" menu and what its items open: the sidebar, test deliveries, the self-test report. */
+/** The spreadsheet's menu ("Webhooks to Sheets", named apart from iClosed's own Settings page) and what its items open: the sidebar, test deliveries, the self-test report. */
+import { MENU } from '../core/menu';
 import { HOOKS } from '../core/hooks';
 import type { SelfTestReport, TestDeliveryResult } from '../core/sidebar-api';
 import { selfTest } from './self-test';
@@ -7,23 +8,23 @@ import { testDelivery } from './sidebar-server';
 import { toast } from './toast';
 import { receive } from './webapp';
 
-/** The "iClosed" menu. */
+/** The spreadsheet's menu (named apart from iClosed's own Settings page). */
 export function addMenu(_e?: unknown): void {
   SpreadsheetApp.getUi()
-    .createMenu('iClosed')
-    .addItem('Settings', 'showSidebar')
-    .addItem('Send test deliveries', 'sendTestDeliveries')
-    .addItem('Replay failed deliveries', 'replayDeliveries')
-    .addItem('Rebuild pipeline and funnel', 'rebuildPipeline')
+    .createMenu(MENU.title)
+    .addItem(MENU.openSidebar, 'showSidebar')
+    .addItem(MENU.sendTests, 'sendTestDeliveries')
+    .addItem(MENU.replay, 'replayDeliveries')
+    .addItem(MENU.rebuild, 'rebuildPipeline')
     .addSeparator()
-    .addItem('Run self-test', 'showSelfTest')
+    .addItem(MENU.selfTest, 'showSelfTest')
     .addToUi();
 }
 
 /** Opens the sidebar; the first time, this also sets up the webhook. */
 export function showSidebar(): void {
   setupWebhook();
-  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('iClosed → Sheets');
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(MENU.title);
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
@@ -44,7 +45,7 @@ export function showSelfTest(): SelfTestReport {
   const html = HtmlService.createHtmlOutput(
     `<p><b>${report.passed} passed, ${report.failed} failed.</b></p><table style="font:13px sans-serif">${rows}</table>`,
   ).setWidth(520).setHeight(480);
-  SpreadsheetApp.getUi().showModalDialog(html, 'iClosed self-test');
+  SpreadsheetApp.getUi().showModalDialog(html, `${MENU.title}: self-test`);
   return report;
 }
 

@@ -1,5 +1,5 @@
 /** The sidebar's server side: its entry points, its state, saving and applying settings, and test deliveries. */
-import { defaultColumns } from '../core/columns';
+import { hookDefaultColumns } from '../core/columns';
 import { flattenEvent } from '../core/flatten';
 import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type HookId } from '../core/hooks';
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../core/log-stats';
@@ -66,14 +66,14 @@ function preview(value: unknown): string {
 
 /** The defaults of a hook with its columns spelt out, for "reset to defaults". */
 function expandedDefaults(hook: HookDefinition): HookSettings {
-  return { ...defaultHookSettings(hook.id), columns: defaultColumns(exampleFields(hook)) };
+  return { ...defaultHookSettings(hook.id), columns: hookDefaultColumns(hook) };
 }
 
 /** Settings with every hook's columns spelt out, so the sidebar edits concrete lists. */
 function expanded(settings: Settings): Settings {
   const hooks = { ...settings.hooks };
   for (const hook of HOOKS) {
-    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: defaultColumns(exampleFields(hook)) };
+    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: hookDefaultColumns(hook) };
   }
   return { ...settings, hooks };
 }

@@ -32,6 +32,11 @@ export interface Harness {
   postRaw(body: unknown, options?: { token?: string | null; query?: string; contentType?: string }): HttpResponse;
   /** The sheet's rows as objects keyed by header label (row 2 onwards). */
   rows(sheet: string): Array<Record<string, unknown>>;
+  /**
+   * The sheet's rows keyed the way the app reads them back: the app's columns by field path (from the
+   * sheet's stored layout), the fields kept in "Other fields" by their path, other columns by label.
+   */
+  fields(sheet: string): Array<Record<string, unknown>>;
   header(sheet: string): string[];
   sheetNames(): string[];
   saveSettings(settings: unknown): any;
@@ -68,6 +73,21 @@ export function startApp(options: { virtualTime?: boolean } = {}): Harness {
       if (!snap) throw new Error(`No sheet "${sheet}"; sheets: ${runtime.sheetNames().join(', ')}`);
       const [head, ...rest] = snap.values;
       return rest.map((r) => Object.fromEntries(head.map((h, i) => [String(h), r[i]])));
+    },
+    fields(sheet) {
+      const stored = runtime.execute('editor', () =>
+        (runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty(`layout/${sheet}`),
+      );
+      const pathOf: Record<string, string> = stored ? JSON.parse(stored).fields : {};
+      return this.rows(sheet).map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const [label, value] of Object.entries(row)) {
+          if (label === 'Other fields') {
+            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value));
+          } else out[Object.prototype.hasOwnProperty.call(pathOf, label) ? pathOf[label] : label] = value;
+        }
+        return out;
+      });
     },
     sheetNames: () => runtime.sheetNames(),
     saveSettings: (settings) => app.call('editor', 'saveSettings', settings),

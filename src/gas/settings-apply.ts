@@ -96,7 +96,7 @@ function planRenames(store: ScriptStore, spreadsheet: Spreadsheet, previous: Set
         : spreadsheet.getSheetByName(t)
           ? `because "${t}" already exists${store.layout(t).header || Object.keys(store.layout(t).fields).length ? ' (the rows of both now share it from here on)' : ''}`
           : 'because its hooks now write to different sheets';
-      plan.changes.push(`${who} will write to "${t}"; the ${count(rows)} rows written so far stay on "${oldName}", ${why}.`);
+      plan.changes.push(`${who} will write to "${t}"; ${rows === 1 ? 'the row written so far stays' : `the ${count(rows)} rows written so far stay`} on "${oldName}", ${why}.`);
     }
   }
   return renamed;

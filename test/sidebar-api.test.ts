@@ -114,16 +114,22 @@ describe('saveSettings', () => {
     expect(res.changes.join('\n')).toMatch(/is now "Booking id"/);
     const header = h.header('Call booked');
     expect(header).toHaveLength(headerBefore.length);
-    expect(header[headerBefore.indexOf('Call id')]).toBe('Booking id');
-    expect(header[headerBefore.indexOf('Email')]).toBe('Invitee email');
-    expect(header).toContain('Meeting link'); // excluded, but its column and data stay
+    // The three listed columns take the sidebar's order within the places they held; every other column stays put.
+    const slots = ['Call id', 'Email', 'Meeting link'].map((l) => headerBefore.indexOf(l)).sort((a, b) => a - b);
+    expect(slots.map((i) => header[i])).toEqual(['Booking id', 'Invitee email', 'Meeting link']);
+    headerBefore.forEach((label, i) => {
+      if (!slots.includes(i)) expect(header[i]).toBe(label);
+    });
+    expect(header).toContain('Meeting link'); // unticked: hidden, its column and data stay
     expect(h.rows('Call booked')[0].Notes).toBe('my note');
     const changed = payload('call-booked');
     changed[0].invitee.email = 'other@example.com';
     changed[0].event.location = 'Zoom';
     expect(h.post(changed).results[0]).toMatchObject({ action: 'updated', row: 2 });
     const row = h.rows('Call booked')[0];
-    expect(row).toMatchObject({ 'Booking id': '45526', 'Invitee email': 'other@example.com', 'Meeting link': 'https://app.iclosed.io/e/strategy-session', Notes: 'my note' });
+    // The unticked column is hidden and still written, so nothing a delivery brings is lost.
+    expect(row).toMatchObject({ 'Booking id': '45526', 'Invitee email': 'other@example.com', 'Meeting link': 'Zoom', Notes: 'my note' });
+    expect(h.asUser((s) => s.getSheetByName('Call booked')!.isColumnHiddenByUser(header.indexOf('Meeting link') + 1))).toBe(true);
   });
 
   it('stores versioned settings that a later load reads back', () => {

@@ -54,8 +54,6 @@ export interface ColumnPlan {
   layout: SheetLayout;
   /** Label of each field path that has a column; fields without one go to "Other fields". */
   labelOf: Map<string, string>;
-  /** Fields the settings exclude: written nowhere (the raw body stays in the webhook log). */
-  excluded: Set<string>;
 }
 
 /**
@@ -92,16 +90,14 @@ export function planColumns(
   if (isNewSheet) ensure(META.receivedAt);
 
   const labelOf = new Map<string, string>();
-  const excluded = new Set<string>();
   const wanted = [...(isNewSheet ? options.spec.filter((c) => c.include && !c.inOtherFields).map((c) => c.field) : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
   for (const path of wanted) {
-    if (labelOf.has(path) || excluded.has(path)) continue;
+    if (labelOf.has(path)) continue;
     const spec = specByField.get(path);
     const existing = labelByPath.get(path);
-    if (spec && !spec.include) {
-      excluded.add(path);
-      continue;
-    }
+    // An unticked field gets no new column; a column it already has is hidden by the save and still
+    // written, and without one its values travel in "Other fields": unticking never loses data.
+    if (spec && !spec.include && existing === undefined) continue;
     if (existing !== undefined) {
       labelOf.set(path, existing);
       ensure(existing); // a column the user deleted comes back, so nothing is lost
@@ -121,9 +117,9 @@ export function planColumns(
   ensure(META.rowKey);
   ensure(META.fingerprint);
   if (!isNewSheet) ensure(META.receivedAt);
-  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && !excluded.has(f.path) && f.value !== null));
+  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && f.value !== null));
   if (overflows || index.has(META.otherFields)) ensure(META.otherFields);
-  return { newLabels, layout: { fields }, labelOf, excluded };
+  return { newLabels, layout: { fields }, labelOf };
 }
 
 /**

@@ -191,9 +191,11 @@ function checkPair(other: { id: HookId; hook: HookSettings }, mine: { id: HookId
       `${a} and ${b} both write to "${hook.sheet}" but with different write modes or keys; give them the same mode and key, or separate sheets.`,
     );
   }
-  const labelOf = new Map((other.hook.columns ?? []).map((c) => [c.field, c.label]));
-  const fieldOf = new Map((other.hook.columns ?? []).map((c) => [c.label.toLowerCase(), c.field]));
-  for (const c of hook.columns ?? []) {
+  // Only columns that get a column of their own can clash; fields kept in Other fields have no header cell.
+  const own = (columns: ColumnSetting[] | null) => (columns ?? []).filter((c) => !c.inOtherFields);
+  const labelOf = new Map(own(other.hook.columns).map((c) => [c.field, c.label]));
+  const fieldOf = new Map(own(other.hook.columns).map((c) => [c.label.toLowerCase(), c.field]));
+  for (const c of own(hook.columns)) {
     const label = labelOf.get(c.field);
     if (label !== undefined && label !== c.label) {
       throw new SettingsError(`${a} and ${b} share "${hook.sheet}" but label "${c.field}" differently ("${label}" and "${c.label}"); use one label.`);

@@ -65,6 +65,9 @@ export interface SidebarState {
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };
 
+/** What a save would change on the existing sheets, in plain language (empty: nothing on the sheets changes). */
+export type PreviewResult = { ok: true; changes: string[] } | { ok: false; error: string };
+
 export interface ReplayResult {
   replayed: number;
   /** Replayable deliveries after `lastRow` not reached yet: call again with `{ after: lastRow }`. */
@@ -113,6 +116,7 @@ export interface SelfTestReport {
 export interface SidebarApi {
   getSidebarState(): SidebarState;
   saveSettings(settings: unknown): SaveResult;
+  previewSettings(settings: unknown): PreviewResult;
   rotateToken(): WebhookState;
   sendTestDelivery(hookId: unknown): TestDeliveryResult;
   replayDeliveries(options?: unknown): ReplayResult;
@@ -124,6 +128,7 @@ export interface SidebarApi {
 const SIDEBAR_FUNCTION_SET: { readonly [K in keyof SidebarApi]: true } = {
   getSidebarState: true,
   saveSettings: true,
+  previewSettings: true,
   rotateToken: true,
   sendTestDelivery: true,
   replayDeliveries: true,

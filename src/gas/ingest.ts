@@ -129,7 +129,7 @@ function writeSheet(
     events.length === 1 ||
     anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
   const batch: SheetBatch = {
-    open, sheetName, col, labelOf: plan.labelOf, excluded: plan.excluded, typingOf, receivedAt, searchEach, results,
+    open, sheetName, col, labelOf: plan.labelOf, typingOf, receivedAt, searchEach, results,
     newRows: [], newRowEvents: [], pendingByKey: new Map(), seenFingerprints: new Set(),
   };
   for (const e of events) {
@@ -148,7 +148,6 @@ interface SheetBatch {
   sheetName: string;
   col: (label: string) => number;
   labelOf: ReadonlyMap<string, string>;
-  excluded: ReadonlySet<string>;
   typingOf: ReadonlyMap<string, Typing>;
   receivedAt: Date;
   /** False when one search found none of the events on the sheet: no per-event search. */
@@ -193,7 +192,7 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
     return;
   }
-  const cells = rowCells(e, b.labelOf, b.excluded, b.typingOf, col, b.receivedAt, key);
+  const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);
   if (step === 'merge' && pendingIndex !== undefined) {
     const pending = b.newRows[pendingIndex];
     const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
@@ -251,7 +250,6 @@ function writeNewRows(b: SheetBatch): void {
 function rowCells(
   e: RoutedEvent,
   labelOf: ReadonlyMap<string, string>,
-  excluded: ReadonlySet<string>,
   typingOf: ReadonlyMap<string, Typing>,
   col: (label: string) => number,
   receivedAt: Date,
@@ -262,7 +260,6 @@ function rowCells(
   let hasOther = false;
   const rich = new Set(e.hook?.richTextFields ?? []);
   for (const f of e.fields) {
-    if (excluded.has(f.path)) continue;
     const label = labelOf.get(f.path);
     if (label === undefined) {
       if (f.value !== null) {

@@ -202,7 +202,6 @@ describe('default columns', () => {
     const fresh = planColumns([], emptyLayout(), [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: true, spec });
     expect(fresh.newLabels).toEqual([META.receivedAt, 'Email', 'extra', META.rowKey, META.fingerprint, META.otherFields]);
     expect(fresh.labelOf.has('ip')).toBe(false);
-    expect(fresh.excluded.has('ip')).toBe(false);
     const header = [META.receivedAt, 'Email', 'ip', META.rowKey, META.fingerprint];
     const old = planColumns(header, { fields: { Email: 'email', ip: 'ip' } }, [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4' })], { addNewFields: true, spec });
     expect(old.labelOf.get('ip')).toBe('ip');
@@ -232,8 +231,11 @@ describe('column plan', () => {
     ];
     const plan = planColumns([], emptyLayout(), [flattenEvent({ id: 1, email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: false, spec });
     expect(plan.newLabels).toEqual([META.receivedAt, 'Email', 'Contact id', META.rowKey, META.fingerprint, META.otherFields]);
-    expect(plan.excluded.has('ip')).toBe(true);
+    // An unticked field gets no column; its value travels in Other fields with the rest.
+    expect(plan.labelOf.has('ip')).toBe(false);
     expect(plan.labelOf.has('extra')).toBe(false);
+    const hidden = planColumns(['Received at', 'ip'], { fields: { ip: 'ip' } }, [flattenEvent({ ip: '5.6.7.8' })], { addNewFields: false, spec });
+    expect(hidden.labelOf.get('ip')).toBe('ip'); // a column it already has stays written (the save hides it)
   });
   it('labels new columns so they read back as themselves: white space collapsed, blank named', () => {
     const plan = planColumns([], emptyLayout(), [flattenEvent({ ' ': 1, 'a  b ': 2 })], { addNewFields: true, spec: [] });

@@ -359,7 +359,45 @@ function resetHook(): void {
   message('save-status', 'Defaults restored in the form. Save to apply them.');
 }
 
+/**
+ * Save asks the server first what the settings would do to the rows already written (previewSettings).
+ * Nothing to change on the sheets: it saves at once. Otherwise the preview shows next to the button and
+ * the user applies it or goes back to editing.
+ */
 async function save(): Promise<void> {
+  const preview = byId('save-preview');
+  preview.hidden = true;
+  preview.textContent = '';
+  message('save-status', 'Checking what this changes…', 'busy');
+  try {
+    const planned = await server.previewSettings(draft);
+    if (!planned.ok) {
+      message('save-status', planned.error, 'error');
+      return;
+    }
+    if (planned.changes.length === 0) {
+      await apply();
+      return;
+    }
+    const list = h('ul', { id: 'save-changes' });
+    for (const change of planned.changes) list.appendChild(h('li', {}, change));
+    const confirm = h('button', { type: 'button', id: 'save-apply', className: 'primary' }, 'Apply to the sheet');
+    const cancel = h('button', { type: 'button', id: 'save-cancel' }, 'Keep editing');
+    confirm.addEventListener('click', () => void apply());
+    cancel.addEventListener('click', () => {
+      preview.hidden = true;
+      message('save-status', 'Nothing saved yet.');
+    });
+    preview.append(h('p', { className: 'hint' }, 'Saving changes the existing rows:'), list, h('div', { className: 'row' }, confirm, cancel));
+    preview.hidden = false;
+    message('save-status', '');
+    confirm.focus();
+  } catch (err) {
+    message('save-status', errorText(err), 'error');
+  }
+}
+
+async function apply(): Promise<void> {
   byId('save-preview').hidden = true;
   message('save-status', 'Saving…', 'busy');
   try {
@@ -369,7 +407,7 @@ async function save(): Promise<void> {
       return;
     }
     setState(result.state);
-    message('save-status', result.changes.length ? `Saved. ${result.changes.join('; ')}.` : 'Saved.');
+    message('save-status', result.changes.length ? `Saved. ${result.changes.join(' ')}` : 'Saved. Nothing on the sheets needed to change.');
   } catch (err) {
     message('save-status', errorText(err), 'error');
   }

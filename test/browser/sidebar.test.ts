@@ -141,6 +141,34 @@ if (!haveChromium && process.env.CI) {
     expect(row).toMatchObject({ Email: 'zogiji@example.com', Name: 'Raya F.', Starts: '2025-05-13T10:15:00.000Z', 'Row key': 'zogiji@example.com' });
   }, 60000);
 
+  it('previews what a save does to the rows already written, next to Save, and applies it only when asked', async () => {
+    await post(payload('call-booked'));
+    await openSidebar();
+    await openHook('callBooked');
+    const headerBefore = (await sheet('Call booked'))[0].map(String);
+    // The start time has a column on the sheet (the test above chose it third): move it to the top.
+    await page.click('button[aria-label="Move event.utc_start_time to the top"]');
+    await page.click('#save');
+    await page.waitForSelector('#save-preview:not([hidden]) li');
+    const preview = await page.locator('#save-changes li').allTextContents();
+    expect(preview.join('\n')).toMatch(/"Call booked": columns move into the sidebar's order/);
+    // The preview changed nothing yet, and sits inside the view with its Apply button.
+    expect((await sheet('Call booked'))[0].map(String)).toEqual(headerBefore);
+    const box = (await page.locator('#save-apply').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(VIEWPORT.height);
+    await page.click('#save-cancel');
+    expect(await page.isHidden('#save-preview')).toBe(true);
+    expect((await sheet('Call booked'))[0].map(String)).toEqual(headerBefore);
+    await page.click('#save');
+    await page.waitForSelector('#save-preview:not([hidden]) li');
+    await page.click('#save-apply');
+    await page.waitForFunction(() => /^Saved/.test(document.querySelector('#save-status')?.textContent ?? ''));
+    expect(await page.textContent('#save-status')).toMatch(/columns move into the sidebar's order/);
+    const headerAfter = (await sheet('Call booked'))[0].map(String);
+    expect(headerAfter).not.toEqual(headerBefore);
+    expect([...headerAfter].sort()).toEqual([...headerBefore].sort());
+  }, 60000);
+
   it('refuses invalid settings with the server message', async () => {
     await openSidebar();
     await openHook('callCancelled');

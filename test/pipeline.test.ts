@@ -214,7 +214,11 @@ function events(p: Plan): unknown[] {
     e.event.assigned_to['1'] = p.closer;
     Object.assign(e.invitee, { email: p.emailOnlyCalls ? email.toUpperCase() : email, text_reminder_number: p.emailOnlyCalls ? null : phone, name: `Lead${p.i} Test`, created_at: iso(p.created) });
     Object.assign(e.tracking, tracking);
-    if (file === 'call-cancelled') e.event.canceled_at = e.invitee.canceled_at = iso(p.created + 3 * 60000);
+    if (file === 'call-cancelled') {
+      e.event.canceled_at = e.invitee.canceled_at = iso(p.created + 3 * 60000);
+      // A call cancelled after its reschedule is cancelled in its new slot.
+      if (p.rescheduled) e.event.utc_start_time = payload('call-rescheduled')[0].event.utc_start_time;
+    }
     return e;
   };
   const out: unknown[] = [contact('contact-created', 'POTENTIAL', 0)];
@@ -251,7 +255,7 @@ function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const add = (key: string, c: number[]) => out.set(key, (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]));
   for (const p of list) {
-    const held = p.booked && !p.cancelled && p.outcome !== 'NO_SHOW';
+    const held = p.outcome !== null && p.outcome !== 'NO_SHOW';
     const sale = p.outcome === 'SALE';
     const c = [1, p.qualified ? 1 : 0, p.booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, sale ? p.value : 0];
     const periods = ['All time'];

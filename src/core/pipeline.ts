@@ -141,6 +141,40 @@ export function emptyState(): LeadState {
   return { keys: [], v: {}, t: {}, created: null, status: null, call: null, outcome: null, qualified: false, booked: false, counted: [] };
 }
 
+/** Tokens in `counted` that order a call's reschedules and cancellations by slot: `m:<call>:<old>><new>` and `x:<call>:<slot>`. */
+const MOVE = 'm:';
+const CANCELLED_SLOT = 'x:';
+
+/**
+ * The lead's latest call as it stands. The call register holds the newest call event by stamp; a
+ * reschedule carries no time of its own (iClosed sends the booking's `created_at`), so it cannot be
+ * ordered against a cancellation by time. It is ordered by the slot it moves instead: a reschedule away
+ * from a cancelled slot happened after that cancellation. From the register's slot the call follows
+ * its moves to the last slot; the call is cancelled when that slot was cancelled, else rescheduled.
+ * Built from sets of tokens, so it does not depend on the order events arrive in.
+ */
+export function currentCall(s: LeadState): CallInfo | null {
+  const call = s.call;
+  if (!call || call.start === null) return call;
+  const prefix = `${MOVE}${call.id}:`;
+  const moves = new Map<string, string>();
+  for (const k of s.counted) {
+    if (!k.startsWith(prefix)) continue;
+    const [from, to] = k.slice(prefix.length).split('>');
+    // Two moves away from one slot: the later new slot wins, so the walk does not depend on token order.
+    if (to && (!moves.has(from) || to > moves.get(from)!)) moves.set(from, to);
+  }
+  let slot = b36(Date.parse(call.start));
+  const seen = new Set<string>([slot]);
+  while (moves.has(slot) && !seen.has(moves.get(slot)!)) {
+    slot = moves.get(slot)!;
+    seen.add(slot);
+  }
+  if (seen.size === 1) return call;
+  const cancelled = s.counted.includes(`${CANCELLED_SLOT}${call.id}:${slot}`);
+  return { ...call, start: new Date(parseInt(slot, 36)).toISOString(), state: cancelled ? 'cancelled' : 'rescheduled' };
+}
+
 /** Counted events kept per lead; beyond this a lead's counters stop growing. */
 const MAX_COUNTED = 200;
 
@@ -268,11 +302,16 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
       state = 'rescheduled';
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
       s.counted = [`r:${callId}:${start === null ? fingerprint : b36(start)}`];
+      // The move from the old slot to the new one: it places this reschedule after a cancellation of the old slot.
+      const oldStart = time('event.old_start_time');
+      if (oldStart !== null && start !== null) s.counted.push(`${MOVE}${callId}:${b36(oldStart)}>${b36(start)}`);
     } else if (hook === 'callCancelled') {
       state = 'cancelled';
       const at = time('event.canceled_at', 'invitee.canceled_at') ?? receivedMs;
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
       s.counted = [`c:${callId}:${b36(at)}`];
+      // The slot this cancellation cancelled: a later reschedule moving away from it makes the call active again.
+      if (start !== null) s.counted.push(`${CANCELLED_SLOT}${callId}:${b36(start)}`);
     } else {
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
     }
@@ -377,7 +416,8 @@ export function codeLabel(code: string): string {
  */
 export function statusOf(s: LeadState): string {
   if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? ''))) return OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome);
-  if (s.call) return CALL_LABELS[s.call.state];
+  const call = currentCall(s);
+  if (call) return CALL_LABELS[call.state];
   if (s.status) return /CALL_BOOKED$/.test(s.status) ? 'Call booked' : codeLabel(s.status);
   return '';
 }
@@ -419,10 +459,10 @@ export const PIPELINE_COLUMNS: readonly PipelineColumn[] = [
   col('Latest UTM medium', 'text', (s) => s.v.medium),
   col('Latest UTM campaign', 'text', (s) => s.v.campaign),
   col('Created at', 'date', (s) => s.created),
-  col('Call start', 'date', (s) => s.call?.start),
-  col('Closer', 'text', (s) => s.call?.closer),
-  col('Setter', 'text', (s) => s.call?.setter),
-  col('Cancelled', 'auto', (s) => s.call?.state === 'cancelled'),
+  col('Call start', 'date', (s) => currentCall(s)?.start),
+  col('Closer', 'text', (s) => currentCall(s)?.closer),
+  col('Setter', 'text', (s) => currentCall(s)?.setter),
+  col('Cancelled', 'auto', (s) => currentCall(s)?.state === 'cancelled'),
   col('Times cancelled', 'auto', (s) => count(s, 'c:')),
   col('Rescheduled', 'auto', (s) => count(s, 'r:') > 0),
   col('Times rescheduled', 'auto', (s) => count(s, 'r:')),

@@ -321,7 +321,7 @@ describe('500 generated leads', () => {
     const expected = handCount(list, now);
     const actual = funnelTable(h);
     // The app's "this week" is the runtime clock's (Monday 16 March 2026), not the real one.
-    expect(h.runtime.peek('Funnel')!.values.map((r) => r[0])).toContain('This week (from 03-16)');
+    expect(h.runtime.peek('Funnel')!.values.map((r) => r[0])).toContain('This week (from 2026-03-16)');
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
     const stages = h.runtime.peek('Funnel')!.values.slice(3, 8).map((r) => [r[0], r[1]]);
     const total = expected.get('All time|Total|')!;

@@ -1,7 +1,7 @@
 /** The lead pipeline through the built bundle: one row per lead, order-proof, joins, the funnel against a hand count, charts, the rebuild, the switch. */
+import { funnelTable, isDate, plain, utcDay, utcMonday } from './helpers/funnel';
 import { payload, startApp, type Harness } from './helpers/harness';
 
-const isDate = (v: unknown): v is Date => Object.prototype.toString.call(v) === '[object Date]';
 
 /** A small deterministic random generator (mulberry32), so every run sees the same journeys. */
 function rng(seed: number): () => number {
@@ -22,11 +22,6 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-/** Rows of a sheet as plain data, dates as ISO text, so rows compare with toEqual. */
-function plain(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, isDate(v) ? v.toISOString() : v])));
 }
 
 const JOURNEY = ['contact-created', 'contact-updated', 'call-booked', 'call-rescheduled', 'outcome-added'];
@@ -247,11 +242,8 @@ function events(p: Plan): unknown[] {
 
 /** The funnel counted by hand from the plans: the test's own week and month arithmetic (UTC, weeks from Monday). */
 function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const monday = (ms: number) => {
-    const d = new Date(ms);
-    return day(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7)));
-  };
+  const day = utcDay;
+  const monday = utcMonday;
   const out = new Map<string, number[]>();
   const add = (key: string, c: number[]) => out.set(key, (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]));
   for (const p of list) {
@@ -267,21 +259,6 @@ function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
       add(`${period}|UTM campaign|${p.campaign}`, c);
       add(`${period}|Closer|${p.booked ? p.closer : '(none)'}`, c);
     }
-  }
-  return out;
-}
-
-/** The Funnel sheet's table, keyed like handCount. */
-function funnelTable(h: Harness): Map<string, number[]> {
-  const values = h.runtime.peek('Funnel')!.values;
-  const header = values.findIndex((r) => r[0] === 'Period');
-  const out = new Map<string, number[]>();
-  for (const r of values.slice(header + 1)) {
-    if (r[0] === '') continue;
-    const period = String(r[0]).startsWith('This week') ? 'This week' : String(r[0]).startsWith('This month') ? 'This month' : 'All time';
-    const counts = r.slice(3, 8).map(Number).concat(Number(r[10]));
-    if (r[1] === 'Total' && counts[0] === 0) continue; // an empty period shows its total row with zeros
-    out.set(`${period}|${r[1]}|${r[2]}`, counts);
   }
   return out;
 }

@@ -143,6 +143,13 @@ export function emptyState(): LeadState {
 
 /** Tokens in `counted` that order a call's reschedules and cancellations by slot: `m:<call>:<old>><new>` and `x:<call>:<slot>`. */
 const MOVE = 'm:';
+/** Token in `counted` for every call the lead's events named (`k:<call>`): later events of that call join this lead. */
+const CALL_HELD = 'k:';
+
+/** The `k:` tokens of a state: the calls it holds. */
+export function callTokens(s: Pick<LeadState, 'counted'>): string[] {
+  return s.counted.filter((k) => k.startsWith(CALL_HELD));
+}
 const CANCELLED_SLOT = 'x:';
 
 /**
@@ -297,11 +304,12 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
     keys = { id: null, email: normalizeEmail(get.get('invitee.email')), phone: normalizePhone(get.get('invitee.text_reminder_number')) };
     const callId = keyPart(get.get('event.uuid')) || fingerprint;
     const start = time('event.utc_start_time', 'event.start_time');
+    s.counted = [`${CALL_HELD}${callId}`];
     let state: CallInfo['state'] = 'booked';
     if (hook === 'callRescheduled') {
       state = 'rescheduled';
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
-      s.counted = [`r:${callId}:${start === null ? fingerprint : b36(start)}`];
+      s.counted.push(`r:${callId}:${start === null ? fingerprint : b36(start)}`);
       // The move from the old slot to the new one: it places this reschedule after a cancellation of the old slot.
       const oldStart = time('event.old_start_time');
       if (oldStart !== null && start !== null) s.counted.push(`${MOVE}${callId}:${b36(oldStart)}>${b36(start)}`);
@@ -309,7 +317,7 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
       state = 'cancelled';
       const at = time('event.canceled_at', 'invitee.canceled_at') ?? receivedMs;
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
-      s.counted = [`c:${callId}:${b36(at)}`];
+      s.counted.push(`c:${callId}:${b36(at)}`);
       // The slot this cancellation cancelled: a later reschedule moving away from it makes the call active again.
       if (start !== null) s.counted.push(`${CANCELLED_SLOT}${callId}:${b36(start)}`);
     } else {
@@ -378,18 +386,25 @@ function idValue(value: FieldValue | undefined): FieldValue {
 export interface Candidate<T> {
   ref: T;
   keys: readonly string[];
+  /** The calls the row holds (callTokens of its state). */
+  calls?: readonly string[];
 }
 
 /**
  * The rows an event joins, by the join rule (see LeadKeys), in the order given (the caller keeps the
  * first and merges the others into it). Empty when the event starts a new lead.
  */
-export function joinTargets<T>(eventKeys: readonly string[], candidates: ReadonlyArray<Candidate<T>>): T[] {
+export function joinTargets<T>(eventKeys: readonly string[], candidates: ReadonlyArray<Candidate<T>>, eventCalls: readonly string[] = []): T[] {
   const mine = new Set(eventKeys);
   const found = candidates.filter((c) => c.keys.some((k) => mine.has(k)));
   const idOf = (keys: readonly string[]): string | null => keys.find((k) => k.startsWith('id:')) ?? null;
   let id = idOf(eventKeys);
-  if (id === null) {
+  // A call event without a contact id joins the lead that already holds its call, so a late or repeated
+  // event of a call follows the call even when its email has since been seen on another contact.
+  const holder = id === null && eventCalls.length ? found.find((c) => (c.calls ?? []).some((k) => eventCalls.includes(k))) : undefined;
+  if (holder) {
+    id = idOf(holder.keys);
+  } else if (id === null) {
     // No id on the event: the id of the best match (by email, then phone; then the smallest id) decides.
     const level = (c: Candidate<T>): number => (c.keys.some((k) => k.startsWith('email:') && mine.has(k)) ? 0 : 1);
     const withId = found.filter((c) => idOf(c.keys) !== null).sort((a, b) => level(a) - level(b) || (idOf(a.keys)! < idOf(b.keys)! ? -1 : 1));

@@ -8,6 +8,7 @@ import { HOOKS } from '../core/hooks';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { errorText, routeEvents, writeEvents, type EventResult } from './ingest';
 import { appendLog, entryFor, logSheet, markReplayed, replayableRows, trimLog } from './log';
+import { recordCapacitySafely } from './capacity';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
 import { updatePipelineSafely } from './pipeline';
 export { rebuildPipeline } from './pipeline';
@@ -167,6 +168,7 @@ export function processDelivery(
     const entry = entryFor(delivery.id, receivedAt, body, outcome, results, message);
     if (replayOf) markReplayed(log, replayOf.row, entry);
     else appendLog(log, entry);
+    recordCapacitySafely(spreadsheet, store);
   } catch (err) {
     console.error(`Could not write the Webhook log: ${errorText(err)}`);
   }

@@ -4,7 +4,7 @@ import { eventHookType, parseDelivery } from '../core/delivery';
 import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
 import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
 import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
 import { isDate, toCellValue, type CellValue } from '../core/values';
@@ -102,9 +102,9 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
     const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
     // A state cell someone cleared still has its keys: the lead restarts from them.
     const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
+    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys, calls: callTokens(state) };
   });
-  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
+  const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
   const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
@@ -205,6 +205,12 @@ interface RebuildCursor {
   source: number;
   row: number;
   processed: number;
+  /**
+   * When the log's oldest kept written delivery arrived (ms), or null without one. Hook-sheet rows
+   * written since then came from deliveries the log holds, in order: the rebuild takes them from the log
+   * alone, so it applies the same events in the same order as the live pipeline did.
+   */
+  logFrom?: number | null;
 }
 
 /** Source rows read per getValues call. */
@@ -240,7 +246,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
   if (!cursor) {
     clearPipeline(p);
     store.deleteJson(PIPELINE_KEYS.funnel);
-    cursor = { source: 0, row: 2, processed: 0 };
+    cursor = { source: 0, row: 2, processed: 0, logFrom: oldestLogged(spreadsheet) };
   }
   const leads = loadLeads(p);
   let read = 0;
@@ -248,13 +254,13 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     const sheet = spreadsheet.getSheetByName(sources[cursor.source]);
     const lastRow = sheet ? sheet.getLastRow() : 0;
     if (!sheet || cursor.row > lastRow) {
-      cursor = { source: cursor.source + 1, row: 2, processed: cursor.processed };
+      cursor = { ...cursor, source: cursor.source + 1, row: 2 };
       continue;
     }
     const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
     const width = sheet.getLastColumn();
     const values = sheet.getRange(cursor.row, 1, n, width).getValues();
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values);
+    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values, cursor.logFrom ?? null);
     for (const e of events) {
       const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
       if (s) leads.apply(s);
@@ -338,8 +344,8 @@ function loadLeads(p: PipelineSheet) {
     apply(ev: LeadState): void {
       const found = new Set<Lead>();
       for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
-      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys }));
-      const targets = joinTargets(ev.keys, candidates);
+      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys, calls: callTokens(lead.state) }));
+      const targets = joinTargets(ev.keys, candidates, callTokens(ev));
       const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
       for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
       for (const t of targets.slice(1)) t.dead = true;
@@ -369,6 +375,18 @@ function fieldOf(cell: unknown): FieldValue {
   return String(cell);
 }
 
+/** When the Webhook log's oldest written delivery arrived (ms): the log is trimmed oldest-first, so it holds every written delivery since. */
+function oldestLogged(spreadsheet: Spreadsheet): number | null {
+  const log = spreadsheet.getSheetByName(LOG_SHEET);
+  const lastRow = log ? log.getLastRow() : 0;
+  if (!log || lastRow < 2) return null;
+  const first = log
+    .getRange(2, 1, lastRow - 1, 4)
+    .getValues()
+    .find((v) => WRITTEN_OUTCOMES.includes(String(v[3])) && isDate(v[0]));
+  return first ? (first[0] as Date).getTime() : null;
+}
+
 /** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
 function logEvents(values: unknown[][]): FoundEvent[] {
   const out: FoundEvent[] = [];
@@ -389,7 +407,7 @@ function logEvents(values: unknown[][]): FoundEvent[] {
 }
 
 /** Events of a hook sheet's rows: each row is the latest version of its key, read back by the sheet's layout. */
-function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][]): FoundEvent[] {
+function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][], logFrom: number | null): FoundEvent[] {
   const layout = store.layout(sheetName);
   const hooks = HOOKS.filter((h) => settings.hooks[h.id].sheet === sheetName);
   const index = headerIndex(header);
@@ -401,6 +419,8 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
   const [fpCol, receivedCol, otherCol] = [at(META.fingerprint), at(META.receivedAt), at(META.otherFields)];
   const out: FoundEvent[] = [];
   for (const v of values) {
+    const received = receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : null;
+    if (logFrom !== null && received !== null && received >= logFrom) continue; // read from the log
     const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
     if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
       try {
@@ -414,7 +434,7 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
     const hook = (named && findHook(named.value)) || (hooks.length === 1 ? hooks[0] : null);
     const fingerprint = fpCol >= 0 ? String(v[fpCol]).split(/\s+/).filter(Boolean).pop() : undefined;
     if (!hook || !fingerprint) continue;
-    out.push({ hook, fields, fingerprint, receivedMs: receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : Date.now() });
+    out.push({ hook, fields, fingerprint, receivedMs: received ?? Date.now() });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { ActivityEntry, FieldInfo, HookState, SaveResult, SelfTestReport, S
 import { textCell } from '../core/values';
 import { APP_VERSION } from '../core/version';
 import { FIDELITY_CASES } from '../selftest/fidelity-cases';
+import { capacityNow } from './capacity';
 import { CELL_LIMIT, cellsUsed, cellWarning } from './limits';
 import { LOG_SHEET } from './log';
 import { queuedKeys } from './queue';
@@ -97,7 +98,7 @@ export function sidebarState(store: ScriptStore, webhook: SidebarState['webhook'
     }))
     .reverse();
   const used = cellsUsed(spreadsheet);
-  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used) };
+  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used), forecast: capacityNow(spreadsheet, store) };
   return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday(), cells };
 }
 

@@ -5,6 +5,7 @@
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
+import { capacityView } from './capacity';
 import { fill, h, when } from './dom';
 import { server } from './rpc';
 
@@ -111,6 +112,7 @@ function renderConnection(): void {
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last delivery'), h('th', {}, 'Today'))), h('tbody', {}, ...rows)),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
     s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
+    capacityView(s.cells.forecast),
   );
 }
 

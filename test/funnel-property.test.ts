@@ -207,6 +207,37 @@ function checkJourney(leads: readonly LeadSpec[], schedule: Schedule): void {
   expect(funnelValues(h)).toEqual(liveFunnel);
 }
 
+/** Cases the property found once, kept as regular tests of their fixes. */
+describe('journeys the property found', () => {
+  const lead = (patch: Partial<LeadSpec>): LeadSpec => ({
+    ageDays: 0,
+    email: 2,
+    phone: null,
+    source: 'facebook',
+    campaign: 'spring',
+    closer: 'Sam Closer',
+    statuses: [],
+    calls: [],
+    callsByEmailOnly: false,
+    outcomes: [],
+    ...patch,
+  });
+  const inOrder = (n: number, first = 0): Schedule => ({ order: Array.from({ length: n }, (_, i) => (i === first ? 5 : 0)), duplicates: [], batchSizes: [], retries: [] });
+
+  it('calls known by an email two contacts share stay with the lead they joined first, in a rebuild too', () => {
+    // Lead 0's contact arrives last: its calls first join lead 1's contact (same email), and a rebuild re-reading
+    // the call sheets must not move them to lead 0 (the smaller id) now that both contacts exist.
+    const leads = [lead({ calls: [['reschedule'], ['reschedule', 'reschedule']] }), lead({ statuses: ['QUALIFIED'], calls: [['reschedule', 'reschedule', 'reschedule']], outcomes: [{ outcome: 'APPROVED', reason: null, value: 0 }] })];
+    checkJourney(leads, inOrder(13));
+  });
+
+  it('an outcome corrected from a sale to another outcome leaves no deal value behind in a rebuild', () => {
+    // The correction updates the outcome's row without a deal: the row's old deal.value cell must not come back.
+    const leads = [lead({ email: 0, statuses: ['QUALIFIED'], outcomes: [{ outcome: 'SALE', reason: null, value: 100 }, { outcome: 'APPROVED', reason: null, value: 0 }] })];
+    checkJourney(leads, inOrder(4, -1));
+  });
+});
+
 const RUNS = Number(process.env.FUNNEL_PROPERTY_RUNS ?? 300);
 
 describe('funnel property', () => {

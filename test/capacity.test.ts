@@ -15,6 +15,9 @@ function growFor(h: Harness, days: number, grow: (day: number) => void): void {
   }
 }
 
+/** The days of the stored size history (script property capacity/history). */
+const storedDays = (h: Harness): string[] =>
+  h.runtime.execute('editor', () => JSON.parse(h.app.context.PropertiesService.getScriptProperties().getProperty('capacity/history')).days.map((d: unknown[]) => d[0]));
 const forecast = (h: Harness) => h.app.call<any>('editor', 'getSidebarState').cells.forecast;
 
 describe('capacity forecast', () => {
@@ -28,9 +31,10 @@ describe('capacity forecast', () => {
     expect(h.post(again).results[0].action).toBe('updated');
     const after = h.runtime.calls.byMethod;
     for (const m of ['Spreadsheet.getSheets', 'Sheet.getMaxRows', 'Sheet.getMaxColumns']) expect([m, after[m] ?? 0]).toEqual([m, before[m] ?? 0]);
+    expect(storedDays(h)).toEqual(['2026-03-02']);
     h.runtime.setTime(START + DAY);
     h.post(payload('contact-updated'));
-    expect(h.runtime.calls.byMethod['Spreadsheet.getSheets']).toBeGreaterThan(before['Spreadsheet.getSheets'] ?? 0);
+    expect(storedDays(h)).toEqual(['2026-03-02', '2026-03-03']);
   });
 
   it('a month of synthetic growth gives the rates, the limit day and a warning naming the fastest sheets', () => {

@@ -1,4 +1,6 @@
 /** The capacity forecast in the local runtime: a daily size sample on the delivery path, growth over a synthetic month, and the sidebar's figures and warning. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { payload, startApp, type Harness } from './helpers/harness';
 
 const DAY = 86400000;
@@ -69,5 +71,26 @@ describe('capacity forecast', () => {
     expect(fast.warning).toContain('retention');
     // The sidebar's Connection area shows the figures (the page renders state.cells.forecast).
     expect(h.app.call<any>('editor', 'getSidebarState').cells).toMatchObject({ used: fast.used, limit: 10_000_000 });
+  });
+});
+
+describe('docs/capacity.md', () => {
+  it('gives the grid columns each sheet has after the seven example deliveries, and the team figure they imply', () => {
+    const doc = readFileSync(join(__dirname, '..', 'docs', 'capacity.md'), 'utf8');
+    const h = startApp();
+    for (const f of ['contact-created', 'contact-by-status', 'contact-updated', 'call-booked', 'call-cancelled', 'call-rescheduled', 'outcome-added']) h.post(payload(f));
+    const width = new Map(h.asUser((ss) => ss.getSheets().map((s) => [s.getName(), s.getMaxColumns()] as [string, number])));
+    const documented = new Map([...doc.matchAll(/^\| ([^|]+?)(?: \([^|]*\))? \| (\d+) \| (\d+) \|$/gm)].map((m) => [m[1], Number(m[2])]));
+    const hooks = ['Contact created', 'Contact by status', 'Contact updated', 'Call booked', 'Call cancelled', 'Call rescheduled', 'Call outcome added'];
+    for (const sheet of [...hooks, 'Pipeline', 'Webhook log']) expect([sheet, documented.get(sheet)]).toEqual([sheet, width.get(sheet)]);
+    const perLead = hooks.reduce((sum, s) => sum + width.get(s)!, 0) + width.get('Pipeline')!;
+    const fixed = h.asUser((ss) => ss.getSheets().reduce((sum, s) => sum + s.getMaxRows() * s.getMaxColumns(), 0));
+    expect(doc).toContain(`**${perLead} cells per lead**`);
+    expect(doc).toContain(`hold ${fixed.toLocaleString('en-US')}\ncells before the first delivery`);
+    // Every sheet one row per lead (plus its header), the log at 5,000 rows, the Funnel and Sheet1 at their first grids.
+    const log = 5001 * width.get('Webhook log')!;
+    const leads = Math.floor((10_000_000 - log - 2 * 1000 * 26) / perLead) - 1;
+    const years = leads / (100 / 7) / 365;
+    expect(doc).toContain(`about ${leads.toLocaleString('en-US')} leads: ${years.toFixed(1)} years`);
   });
 });

@@ -253,5 +253,5 @@ describe('funnel property', () => {
     );
     console.log(`funnel property: ${journeys} journeys checked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(journeys).toBeGreaterThanOrEqual(RUNS);
-  });
+  }, 600_000);
 });

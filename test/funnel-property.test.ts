@@ -232,7 +232,8 @@ describe('journeys the property found', () => {
   });
 
   it('an outcome corrected from a sale to another outcome leaves no deal value behind in a rebuild', () => {
-    // The correction updates the outcome's row without a deal: the row's old deal.value cell must not come back.
+    // The correction updates the outcome's row without a deal, so the row keeps the sale's deal.value cell: the
+    // rebuild reads that row back as the same event (same time and fingerprint) and must keep the log's version.
     const leads = [lead({ email: 0, statuses: ['QUALIFIED'], outcomes: [{ outcome: 'SALE', reason: null, value: 100 }, { outcome: 'APPROVED', reason: null, value: 0 }] })];
     checkJourney(leads, inOrder(4, -1));
   });

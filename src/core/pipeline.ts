@@ -210,6 +210,18 @@ export function mergeStates(a: LeadState, b: LeadState): LeadState {
   return out;
 }
 
+/**
+ * An event merged into the rows it joins (the rows first, in row order). On a tie (the same event
+ * read again, e.g. by a rebuild from its hook-sheet row, which may hold cells of an older version) the
+ * rows' version stays, so reading an event again never changes a lead.
+ */
+export function mergeEvent(rows: readonly LeadState[], ev: LeadState): LeadState {
+  return mergeStates(
+    rows.reduce((acc, s) => mergeStates(acc, s), emptyState()),
+    ev,
+  );
+}
+
 function newer(sa: string | undefined, sb: string | undefined): 'a' | 'b' | null {
   if (sa === undefined) return sb === undefined ? null : 'b';
   if (sb === undefined) return 'a';

@@ -4,7 +4,7 @@ import { eventHookType, parseDelivery } from '../core/delivery';
 import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
 import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
 import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
-import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeEvent, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
 import { isDate, toCellValue, type CellValue } from '../core/values';
@@ -105,7 +105,7 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
     return { ref: { row, state }, keys: state.keys.length ? state.keys : keys, calls: callTokens(state) };
   });
   const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
-  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+  const merged = mergeEvent(targets.map((t) => t.state), ev);
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
   writeCells(p.open, row, [rowCells(p, merged)]);
@@ -206,8 +206,8 @@ interface RebuildCursor {
   row: number;
   processed: number;
   /**
-   * When the log's oldest kept written delivery arrived (ms), or null without one. Hook-sheet rows
-   * written since then came from deliveries the log holds, in order: the rebuild takes them from the log
+   * A time after which every written delivery is in the log (oldestLogged), or null. Hook-sheet rows
+   * written later came from deliveries the log holds, in order: the rebuild takes them from the log
    * alone, so it applies the same events in the same order as the live pipeline did.
    */
   logFrom?: number | null;
@@ -346,7 +346,7 @@ function loadLeads(p: PipelineSheet) {
       for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
       const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys, calls: callTokens(lead.state) }));
       const targets = joinTargets(ev.keys, candidates, callTokens(ev));
-      const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+      const merged = mergeEvent(targets.map((t) => t.state), ev);
       for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
       for (const t of targets.slice(1)) t.dead = true;
       const lead = targets[0] ?? { pos: list.length, state: merged, dead: false };
@@ -375,16 +375,24 @@ function fieldOf(cell: unknown): FieldValue {
   return String(cell);
 }
 
-/** When the Webhook log's oldest written delivery arrived (ms): the log is trimmed oldest-first, so it holds every written delivery since. */
+/** No execution runs longer than Apps Script's 6-minute limit: a delivery is logged within this of its arrival. */
+const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+
+/**
+ * A time after which every written delivery is still in the Webhook log (ms), or null. The log is
+ * trimmed oldest row first; a delivery logged above the oldest kept one arrived before that one was
+ * logged, at most one execution after it arrived (queued and replayed rows keep an older arrival time,
+ * so they do not count as the oldest kept one).
+ */
 function oldestLogged(spreadsheet: Spreadsheet): number | null {
   const log = spreadsheet.getSheetByName(LOG_SHEET);
   const lastRow = log ? log.getLastRow() : 0;
   if (!log || lastRow < 2) return null;
   const first = log
-    .getRange(2, 1, lastRow - 1, 4)
+    .getRange(2, 1, lastRow - 1, 7)
     .getValues()
-    .find((v) => WRITTEN_OUTCOMES.includes(String(v[3])) && isDate(v[0]));
-  return first ? (first[0] as Date).getTime() : null;
+    .find((v) => WRITTEN_OUTCOMES.includes(String(v[3])) && isDate(v[0]) && !/^(Queued|Replayed) at /.test(String(v[6])));
+  return first ? (first[0] as Date).getTime() + EXECUTION_LIMIT_MS : null;
 }
 
 /** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
@@ -420,7 +428,7 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
   const out: FoundEvent[] = [];
   for (const v of values) {
     const received = receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : null;
-    if (logFrom !== null && received !== null && received >= logFrom) continue; // read from the log
+    if (logFrom !== null && received !== null && received > logFrom) continue; // read from the log
     const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
     if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
       try {

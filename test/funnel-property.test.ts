@@ -1,7 +1,9 @@
 /** Property test of the pipeline and funnel: random lead journeys delivered in random order, with duplicates and retries, through the built bundle; the Funnel must equal a recount of the Pipeline. */
 import fc from 'fast-check';
 import { funnelTable, isDate, plain, utcDay, utcMonday } from './helpers/funnel';
-import { payload, startApp, type Harness } from './helpers/harness';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { payload, PAYLOADS, startApp, type Harness } from './helpers/harness';
 
 /** The runtime clock during every run: Wednesday 18 March 2026, noon UTC. */
 const NOW = Date.UTC(2026, 2, 18, 12);
@@ -206,6 +208,20 @@ function checkJourney(leads: readonly LeadSpec[], schedule: Schedule): void {
   expect(plain(h.rows('Pipeline'))).toEqual(liveRows);
   expect(funnelValues(h)).toEqual(liveFunnel);
 }
+
+describe("the README's example loop", () => {
+  it('the seven examples in file order (booked, cancelled, rescheduled, …, a sale) give one held call and one sale, with both rates', () => {
+    const h = startApp();
+    for (const file of readdirSync(PAYLOADS).sort()) expect(h.post(JSON.parse(readFileSync(join(PAYLOADS, file), 'utf8'))).ok).toBe(true);
+    const stages = h.runtime.peek('Funnel')!.values.slice(3, 8).map((r) => [r[0], r[1]]);
+    expect(stages).toEqual([['Leads', 1], ['Qualified', 1], ['Calls booked', 1], ['Calls held', 1], ['Sales', 1]]);
+    // All time: close rate (sales / held) and show rate (held / booked) filled in.
+    expect(funnelTable(h).get('All time|Total|')).toEqual([1, 1, 1, 1, 1, 5000]);
+    const allTime = h.runtime.peek('Funnel')!.values.find((r) => r[0] === 'All time' && r[1] === 'Total')!;
+    expect([allTime[8], allTime[9]]).toEqual([1, 1]);
+    expect(h.rows('Pipeline')[0]).toMatchObject({ Status: 'Sale', Cancelled: false, 'Times cancelled': 1, 'Times rescheduled': 1, 'Call start': new Date('2025-05-14T09:00:00Z') });
+  });
+});
 
 /** Cases the property found once, kept as regular tests of their fixes. */
 describe('journeys the property found', () => {

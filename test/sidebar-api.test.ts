@@ -1,5 +1,5 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
-import { payload, startApp, type Harness } from './helpers/harness';
+import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
@@ -38,7 +38,7 @@ describe('getSidebarState', () => {
     h.post('{oops');
     h.post(payload('call-booked'), { token: 'wrong'.repeat(6) });
     const s = h.app.call<any>('editor', 'getSidebarState');
-    expect(s.webhook.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${h.token}`);
+    expect(s.webhook.url).toBe(`${WEB_APP_URL}?token=${h.token}`);
     const booked = s.hooks.find((x: any) => x.id === 'callBooked');
     expect(booked.deliveriesToday).toBe(2);
     expect(Date.parse(booked.lastDeliveryAt)).toBeGreaterThan(Date.now() - 60000);

@@ -1,6 +1,6 @@
 // CacheService: script/user/document caches with expiry on the runtime clock and the platform's limits.
 import { instrument, Service } from './calls';
-import { scopedStore, type Core } from './core';
+import { scopedStore, type SharedState } from './shared-state';
 import { fail } from './errors';
 
 /** Keys up to 250 characters, values up to 100 KB (https://developers.google.com/apps-script/reference/cache/cache). */
@@ -19,7 +19,7 @@ export interface Entry { value: string; expiresAt: number }
 export type CacheData = Map<string, Entry>;
 
 /** Runtime state CacheService needs. */
-export interface CacheHost extends Core {
+export interface CacheHost extends SharedState {
   caches: { script: CacheData; user: Map<string, CacheData>; document: Map<string, CacheData> };
 }
 

@@ -1,6 +1,6 @@
 // ContentService: TextOutput with a MIME type (web app responses).
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import type { SharedState } from './shared-state';
 
 /** ContentService.MimeType, as the MIME strings the local web-app layer sends (https://developers.google.com/apps-script/reference/content/mime-type). */
 export const MimeType = {
@@ -16,7 +16,7 @@ export const MimeType = {
 } as const;
 
 /** The ContentService global (https://developers.google.com/apps-script/reference/content/content-service). */
-export class ContentServiceImpl extends Service<Core> {
+export class ContentServiceImpl extends Service<SharedState> {
   readonly MimeType = MimeType;
   /** A TextOutput, TEXT by default. */
   createTextOutput(content?: string): GoogleAppsScript.Content.TextOutput {
@@ -25,11 +25,11 @@ export class ContentServiceImpl extends Service<Core> {
 }
 
 /** A text response (https://developers.google.com/apps-script/reference/content/text-output). */
-export class TextOutputImpl extends Service<Core> {
+export class TextOutputImpl extends Service<SharedState> {
   private _content: string;
   private _mime: string = MimeType.TEXT;
   private _fileName: string | null = null;
-  constructor(rt: Core, content: string) {
+  constructor(rt: SharedState, content: string) {
     super(rt);
     this._content = content;
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import type { SharedState } from './shared-state';
 import { fail } from './errors';
 
 /** HtmlService.SandboxMode: only IFRAME is in effect (https://developers.google.com/apps-script/reference/html/sandbox-mode). */
@@ -16,7 +16,7 @@ export function escapeHtml(v: unknown): string {
   return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-function readProjectFile(rt: Core, name: string): string {
+function readProjectFile(rt: SharedState, name: string): string {
   const dir = rt.projectDir;
   const base = String(name).replace(/\.html$/, '');
   const file = dir ? path.join(dir, `${base}.html`) : null;
@@ -26,7 +26,7 @@ function readProjectFile(rt: Core, name: string): string {
 }
 
 /** The HtmlService global (https://developers.google.com/apps-script/reference/html/html-service). */
-export class HtmlServiceImpl extends Service<Core> {
+export class HtmlServiceImpl extends Service<SharedState> {
   readonly SandboxMode = SandboxMode;
   readonly XFrameOptionsMode = XFrameOptionsMode;
   createHtmlOutput(html?: string): GoogleAppsScript.HTML.HtmlOutput {
@@ -45,7 +45,7 @@ export class HtmlServiceImpl extends Service<Core> {
 }
 
 /** Page output (https://developers.google.com/apps-script/reference/html/html-output). */
-export class HtmlOutputImpl extends Service<Core> {
+export class HtmlOutputImpl extends Service<SharedState> {
   private _html: string;
   private _title = '';
   private _width = 0;
@@ -53,7 +53,7 @@ export class HtmlOutputImpl extends Service<Core> {
   private _meta: Array<{ name: string; content: string }> = [];
   private _xfo: string = XFrameOptionsMode.DEFAULT;
   private _favicon: string | null = null;
-  constructor(rt: Core, html: string) {
+  constructor(rt: SharedState, html: string) {
     super(rt);
     this._html = html;
   }
@@ -112,7 +112,7 @@ const templateSource = new WeakMap<object, string>();
  * the scriptlets are compiled inside that context (so `include()` declared in the bundle is visible);
  * otherwise they run under `with (globals())`.
  */
-export class HtmlTemplateImpl extends Service<Core> {
+export class HtmlTemplateImpl extends Service<SharedState> {
   /** Evaluate into an HtmlOutput. Calls the scriptlets make into services are counted as script calls. */
   evaluate(): GoogleAppsScript.HTML.HtmlOutput {
     const rt = this.__rt;
@@ -139,7 +139,7 @@ export class HtmlTemplateImpl extends Service<Core> {
   getRawContent(): string { return templateSource.get(this) ?? ''; }
 }
 
-function makeTemplate(rt: Core, src: string): GoogleAppsScript.HTML.HtmlTemplate {
+function makeTemplate(rt: SharedState, src: string): GoogleAppsScript.HTML.HtmlTemplate {
   const t = new HtmlTemplateImpl(rt);
   templateSource.set(t, src);
   return t as unknown as GoogleAppsScript.HTML.HtmlTemplate;

@@ -2,7 +2,6 @@
 import { CacheServiceImpl, type CacheData, type Entry } from './cache';
 import type { CallCounter } from './calls';
 import { ContentServiceImpl } from './content';
-import { Core, type ExecutionKind, type LogEntry, type RuntimeOptions, type TriggerRecord, type UiRecord } from './core';
 import { fail } from './errors';
 import { HtmlServiceImpl } from './html';
 import { FOREIGN_OWNER, LockServiceImpl, LockTable } from './lock';
@@ -10,11 +9,14 @@ import { LoggerImpl, makeConsole } from './logger';
 import { PropertiesServiceImpl, type Store } from './properties';
 import { ScriptAppImpl } from './script';
 import { SessionImpl } from './session';
-import { createWorkbook, SheetModel, SpreadsheetAppImpl, Workbook, wrapWorkbook, type CellStyle } from './spreadsheet';
+import { workbookFromState, workbookState, type SpreadsheetState, type Workbook } from './model';
+import { SharedState, type ExecutionKind, type LogEntry, type RuntimeOptions, type TriggerRecord, type UiRecord } from './shared-state';
+import { wrapWorkbook } from './spreadsheet';
+import { createWorkbook, SpreadsheetAppImpl } from './spreadsheet-app';
 import { UtilitiesImpl } from './utilities';
-import type { CellValue } from './number-format';
 
 export type { ExecutionKind, RuntimeOptions, CallCounter, UiRecord, LogEntry, TriggerRecord };
+export type { SavedCell, SheetState, SpreadsheetState } from './model';
 export { GasException } from './errors';
 
 /** Uncounted look at a sheet (docs/local-runtime.md). */
@@ -26,33 +28,6 @@ export interface SheetSnapshot {
   frozenRows: number;
   maxRows: number;
   maxColumns: number;
-}
-
-/** A cell in saved state: Dates become {d: epoch ms}. */
-export type SavedCell = string | number | boolean | null | { d: number };
-
-/** One sheet in saved state. */
-export interface SheetState {
-  name: string;
-  sheetId: number;
-  maxRows: number;
-  maxColumns: number;
-  frozenRows: number;
-  rows: Array<SavedCell[] | null>;
-  formulas: Array<[number, number, string]>;
-  formats: Array<[number, number, string]>;
-  styles: Array<[number, number, CellStyle]>;
-  hiddenColumns: number[];
-  columnWidths: Array<[number, number]>;
-}
-
-/** One spreadsheet in saved state. */
-export interface SpreadsheetState {
-  id: string;
-  name: string;
-  timeZone: string;
-  active: number;
-  sheets: SheetState[];
 }
 
 /** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
@@ -67,24 +42,11 @@ export interface RuntimeState {
   clockOffset: number;
 }
 
-/** Core plus the stores of the stateful services. */
-class Host extends Core {
+/** The shared state plus the stores of the stateful services. */
+class Host extends SharedState {
   locks = new LockTable();
   stores = { script: new Map() as Store, user: new Map<string, Store>(), document: new Map<string, Store>() };
   caches = { script: new Map() as CacheData, user: new Map<string, CacheData>(), document: new Map<string, CacheData>() };
-}
-
-const KEY = 32768;
-
-function encodeCell(v: CellValue | undefined): SavedCell {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'object') return { d: v.getTime() };
-  return v;
-}
-
-function decodeCell(v: SavedCell): CellValue {
-  if (v !== null && typeof v === 'object') return new Date(v.d);
-  return v;
 }
 
 function mapToRecord<V>(m: Map<string, V>): Record<string, V> {
@@ -220,7 +182,7 @@ export class LocalRuntime {
    * harness in local/concurrency/): unlike execute(), it is not entered; runInExecution enters it per call.
    */
   openExecution(kind: ExecutionKind): number {
-    // Core hands out ids only on entry: take one and leave at once, so the stack stays as it was.
+    // The shared state hands out ids only on entry: take one and leave at once, so the stack stays as it was.
     const id = this.host.beginExecution(kind);
     this.host.endExecution(id);
     this.openExecutions.set(id, kind);
@@ -289,22 +251,11 @@ export class LocalRuntime {
   /** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
   toJSON(): RuntimeState {
     const h = this.host;
-    const sheetState = (sh: SheetModel): SheetState => {
-      let end = sh.rows.length;
-      while (end > 0 && !sh.rows[end - 1]) end--;
-      const split = <V>(m: Map<number, V>): Array<[number, number, V]> => [...m].map(([k, v]) => [Math.floor(k / KEY), k % KEY, v]);
-      return {
-        name: sh.name, sheetId: sh.sheetId, maxRows: sh.maxRows, maxColumns: sh.maxCols, frozenRows: sh.frozenRows,
-        rows: sh.rows.slice(0, end).map((row) => (row ? Array.from(row, encodeCell) : null)),
-        formulas: split(sh.formulas), formats: split(sh.formats), styles: split(sh.styles),
-        hiddenColumns: [...sh.hiddenColumns], columnWidths: [...sh.columnWidths],
-      };
-    };
     return {
       version: 1,
       scriptId: h.scriptId,
       boundSpreadsheetId: h.boundId,
-      spreadsheets: [...h.workbooks.values()].map((wb) => ({ id: wb.id, name: wb.name, timeZone: wb.timeZone, active: wb.active, sheets: wb.sheets.map(sheetState) })),
+      spreadsheets: [...h.workbooks.values()].map(workbookState),
       properties: { script: mapToRecord(h.stores.script), user: nested(h.stores.user), document: nested(h.stores.document) },
       cache: { script: mapToRecord(h.caches.script), user: nested(h.caches.user), document: nested(h.caches.document) },
       triggers: h.triggers.map((t) => ({ ...t })),
@@ -319,19 +270,7 @@ export class LocalRuntime {
     h.scriptId = state.scriptId ?? h.scriptId;
     h.boundId = state.boundSpreadsheetId;
     for (const s of state.spreadsheets) {
-      const wb = new Workbook(s.id, s.name, s.timeZone);
-      wb.active = s.active ?? 0;
-      for (const st of s.sheets) {
-        const sh = new SheetModel(st.name, st.sheetId, st.maxRows, st.maxColumns);
-        sh.frozenRows = st.frozenRows;
-        sh.rows = st.rows.map((row) => (row ? row.map(decodeCell) : undefined));
-        for (const [r, c, f] of st.formulas) sh.formulas.set(r * KEY + c, f);
-        for (const [r, c, f] of st.formats) sh.formats.set(r * KEY + c, f);
-        for (const [r, c, f] of st.styles ?? []) sh.styles.set(r * KEY + c, f);
-        sh.hiddenColumns = new Set(st.hiddenColumns ?? []);
-        sh.columnWidths = new Map(st.columnWidths ?? []);
-        wb.sheets.push(sh);
-      }
+      const wb = workbookFromState(s);
       h.workbooks.set(wb.id, wb);
     }
     h.stores.script = new Map(Object.entries(state.properties?.script ?? {}));

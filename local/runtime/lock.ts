@@ -1,6 +1,6 @@
 // LockService: script/user/document locks in a SharedArrayBuffer, released when the holding execution ends.
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import type { SharedState } from './shared-state';
 import { GasException } from './errors';
 
 /** waitLock's timeout error (text as gas-fakes emulates it, and as seen in execution logs: apps-script-facts.md §5). */
@@ -33,7 +33,7 @@ export class LockTable {
 }
 
 /** Runtime state LockService needs. */
-export interface LockHost extends Core {
+export interface LockHost extends SharedState {
   locks: LockTable;
 }
 

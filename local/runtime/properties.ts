@@ -1,6 +1,6 @@
 // PropertiesService: script/user/document stores of strings with the platform's size limits.
 import { instrument, Service } from './calls';
-import { scopedStore, type Core } from './core';
+import { scopedStore, type SharedState } from './shared-state';
 import { fail } from './errors';
 
 /**
@@ -19,7 +19,7 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 export type Store = Map<string, string>;
 
 /** Runtime state PropertiesService needs. */
-export interface PropertiesHost extends Core {
+export interface PropertiesHost extends SharedState {
   stores: { script: Store; user: Map<string, Store>; document: Map<string, Store> };
 }
 

@@ -1,7 +1,7 @@
 // ScriptApp: service URL, script id, time-based triggers (recorded in runtime.triggers), enums.
 import { randomBytes } from 'crypto';
 import { instrument, Service } from './calls';
-import type { Core, TriggerRecord } from './core';
+import type { SharedState, TriggerRecord } from './shared-state';
 import { fail } from './errors';
 
 /** ScriptApp.AuthMode (https://developers.google.com/apps-script/reference/script/auth-mode). */
@@ -17,7 +17,7 @@ export const ALLOWED_MINUTES = [1, 5, 10, 15, 30];
 export const MAX_TRIGGERS = 20;
 
 /** The ScriptApp global (https://developers.google.com/apps-script/reference/script/script-app). */
-export class ScriptAppImpl extends Service<Core> {
+export class ScriptAppImpl extends Service<SharedState> {
   readonly AuthMode = AuthMode;
   readonly EventType = EventType;
   readonly TriggerSource = TriggerSource;
@@ -35,22 +35,31 @@ export class ScriptAppImpl extends Service<Core> {
 }
 
 /** The script as a web app (https://developers.google.com/apps-script/reference/script/service). */
-export class ServiceImpl extends Service<Core> {
-  /** The /exec URL, or null when not deployed as a web app (https://developers.google.com/apps-script/reference/script/service#getUrl()). */
-  getUrl(): string | null { return this.__rt.scriptUrl; }
+export class ServiceImpl extends Service<SharedState> {
+  /**
+   * The /exec URL, or null when not deployed as a web app (https://developers.google.com/apps-script/reference/script/service#getUrl()).
+   * With the devUrlOutsideWebApp switch, the head deployment's /dev URL outside web-app executions (see RuntimeOptions).
+   */
+  getUrl(): string | null {
+    const rt = this.__rt;
+    if (rt.scriptUrl !== null && rt.devUrlOutsideWebApp && rt.kind() !== 'webapp') {
+      return `https://script.google.com/macros/s/AKfycbHEAD-${rt.scriptId}/dev`;
+    }
+    return rt.scriptUrl;
+  }
   isEnabled(): boolean { return this.__rt.scriptUrl !== null; }
 }
 
 /** newTrigger(name). */
-export class TriggerBuilderImpl extends Service<Core> {
-  constructor(rt: Core, private readonly _handler: string) { super(rt); }
+export class TriggerBuilderImpl extends Service<SharedState> {
+  constructor(rt: SharedState, private readonly _handler: string) { super(rt); }
   timeBased(): ClockTriggerBuilderImpl { return new ClockTriggerBuilderImpl(this.__rt, this._handler); }
 }
 
 /** timeBased() builder: only everyMinutes/everyHours are modelled. */
-export class ClockTriggerBuilderImpl extends Service<Core> {
+export class ClockTriggerBuilderImpl extends Service<SharedState> {
   private _minutes = 0;
-  constructor(rt: Core, private readonly _handler: string) { super(rt); }
+  constructor(rt: SharedState, private readonly _handler: string) { super(rt); }
   everyMinutes(n: number): this {
     if (!ALLOWED_MINUTES.includes(n)) fail('The value passed to everyMinutes() must be one of 1, 5, 10, 15 or 30.');
     this._minutes = n;
@@ -71,8 +80,8 @@ export class ClockTriggerBuilderImpl extends Service<Core> {
 }
 
 /** An installed trigger (https://developers.google.com/apps-script/reference/script/trigger). */
-export class TriggerImpl extends Service<Core> {
-  constructor(rt: Core, private readonly _rec: TriggerRecord) { super(rt); }
+export class TriggerImpl extends Service<SharedState> {
+  constructor(rt: SharedState, private readonly _rec: TriggerRecord) { super(rt); }
   getHandlerFunction(): string { return this._rec.handler; }
   getUniqueId(): string { return this._rec.id; }
   getEventType(): string { return EventType.CLOCK; }

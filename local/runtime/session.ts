@@ -1,9 +1,9 @@
 // Session: effective/active user and the script time zone.
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import type { SharedState } from './shared-state';
 
 /** The Session global (https://developers.google.com/apps-script/reference/base/session). */
-export class SessionImpl extends Service<Core> {
+export class SessionImpl extends Service<SharedState> {
   getEffectiveUser(): UserImpl { return new UserImpl(this.__rt, this.__rt.effectiveUser); }
   /** The web app runs as the deploying user here, so the active user is that user. [UNCONFIRMED for other deployments] */
   getActiveUser(): UserImpl { return new UserImpl(this.__rt, this.__rt.effectiveUser); }
@@ -13,8 +13,8 @@ export class SessionImpl extends Service<Core> {
 }
 
 /** A user (https://developers.google.com/apps-script/reference/base/user). */
-export class UserImpl extends Service<Core> {
-  constructor(rt: Core, private readonly _email: string) { super(rt); }
+export class UserImpl extends Service<SharedState> {
+  constructor(rt: SharedState, private readonly _email: string) { super(rt); }
   getEmail(): string { return this._email; }
 }
 

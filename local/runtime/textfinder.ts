@@ -1,7 +1,8 @@
 // TextFinder: one service call that scans displayed values server-side (scanned cells are not "cells read").
 import { instrument, Service } from './calls';
-import type { Core } from './core';
-import type { SheetImpl, SheetModel } from './spreadsheet';
+import type { SharedState } from './shared-state';
+import type { SheetModel } from './model';
+import type { SheetHandle } from './sheet-handle';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -17,7 +18,7 @@ function stripDiacritics(s: string): string {
  * return null when nothing more matches. The scan runs on Google's side in one call, so the cells it
  * looks at are not added to calls.cellsRead (apps-script-facts.md §7).
  */
-export class TextFinderImpl extends Service<Core> {
+export class TextFinderImpl extends Service<SharedState> {
   private _matchCase = false;
   private _entire = false;
   private _regex = false;
@@ -25,7 +26,7 @@ export class TextFinderImpl extends Service<Core> {
   private _ignoreDiacritics = false;
   /** Linear index (row-major within the range) of the current match; -1 = before the first cell. */
   private _pos = -1;
-  constructor(rt: Core, private readonly _sheet: SheetImpl, private readonly _sh: SheetModel, private readonly _r: number,
+  constructor(rt: SharedState, private readonly _sheet: SheetHandle, private readonly _sh: SheetModel, private readonly _r: number,
     private readonly _c: number, private readonly _nr: number, private readonly _nc: number, private readonly _text: string) {
     super(rt);
     for (const k of ['_sheet', '_sh', '_r', '_c', '_nr', '_nc', '_text']) Object.defineProperty(this, k, { enumerable: false });

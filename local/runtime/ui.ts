@@ -1,6 +1,6 @@
 // The editor Ui (menus, sidebars, dialogs, alerts): recorded in runtime.ui for tests.
 import { instrument, Service } from './calls';
-import type { Core, MenuRecord } from './core';
+import type { SharedState, MenuRecord } from './shared-state';
 
 /** Ui.Button (https://developers.google.com/apps-script/reference/base/button). */
 export const Button = { CLOSE: 'CLOSE', OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', NO: 'NO' } as const;
@@ -10,7 +10,7 @@ export const ButtonSet = { OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', Y
 interface HtmlLike { getContent(): string; getTitle?(): string }
 
 /** SpreadsheetApp.getUi() (editor executions only). */
-export class UiImpl extends Service<Core> {
+export class UiImpl extends Service<SharedState> {
   readonly Button = Button;
   readonly ButtonSet = ButtonSet;
   createMenu(caption: string): MenuImpl { return new MenuImpl(this.__rt, String(caption)); }
@@ -38,9 +38,9 @@ export class UiImpl extends Service<Core> {
 }
 
 /** A menu being built. */
-export class MenuImpl extends Service<Core> {
+export class MenuImpl extends Service<SharedState> {
   private readonly _rec!: MenuRecord;
-  constructor(rt: Core, name: string) {
+  constructor(rt: SharedState, name: string) {
     super(rt);
     Object.defineProperty(this, '_rec', { value: { name, items: [] }, enumerable: false });
   }

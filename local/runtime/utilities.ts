@@ -1,7 +1,7 @@
 // Utilities: digests and HMACs as signed bytes, base64, UUIDs, formatDate/formatString, sleep, minimal Blob.
 import * as crypto from 'crypto';
 import { instrument, Service } from './calls';
-import type { Core } from './core';
+import type { SharedState } from './shared-state';
 import { formatSimpleDate } from './dates';
 import { fail } from './errors';
 import { isDate } from './value-parsing';
@@ -37,7 +37,7 @@ export function toBuffer(value: unknown, charset?: unknown): Buffer {
 }
 
 /** The Utilities global (https://developers.google.com/apps-script/reference/utilities/utilities). */
-export class UtilitiesImpl extends Service<Core> {
+export class UtilitiesImpl extends Service<SharedState> {
   readonly DigestAlgorithm = DigestAlgorithm;
   readonly MacAlgorithm = MacAlgorithm;
   readonly Charset = Charset;
@@ -113,8 +113,8 @@ export function formatPrintf(template: string, args: unknown[]): string {
 }
 
 /** Minimal Blob (https://developers.google.com/apps-script/reference/base/blob). */
-export class BlobImpl extends Service<Core> {
-  constructor(rt: Core, private _bytes: Buffer, private _type: string | null, private _name: string | null) {
+export class BlobImpl extends Service<SharedState> {
+  constructor(rt: SharedState, private _bytes: Buffer, private _type: string | null, private _name: string | null) {
     super(rt);
     Object.defineProperty(this, '_bytes', { enumerable: false, writable: true });
   }

@@ -3,7 +3,7 @@ import * as vm from 'vm';
 import { Calls } from './calls';
 import { Clock, installScriptClock } from './clock';
 import { checkTimeZone } from './dates';
-import type { Workbook } from './spreadsheet';
+import type { Workbook } from './model';
 
 /** Kind of execution (see docs/local-runtime.md). */
 export type ExecutionKind = 'webapp' | 'editor' | 'trigger';
@@ -14,6 +14,12 @@ export interface RuntimeOptions {
   timeZone?: string;
   /** ScriptApp.getService().getUrl(); null = not deployed as a web app (default). */
   scriptUrl?: string | null;
+  /**
+   * getUrl() outside web-app executions (editor, sidebar, triggers) returns the head deployment's …/dev URL
+   * instead of scriptUrl. [UNCONFIRMED] Public reports describe this; Google's reference does not say which
+   * deployment's URL getUrl() gives. Default false; the app must be right either way (src/core/webapp-url.ts).
+   */
+  devUrlOutsideWebApp?: boolean;
   /** Utilities.sleep and lock waits advance a virtual clock instead of blocking. */
   virtualTime?: boolean;
   /** Session.getEffectiveUser().getEmail(), default 'owner@example.com'. */
@@ -60,11 +66,12 @@ export interface Realm {
 const NODE_REALM: Realm = { Date, Array, Object, foreign: false };
 
 /** The state every fake service object reaches through its runtime link. */
-export class Core {
+export class SharedState {
   readonly calls = new Calls();
   readonly clock: Clock;
   readonly timeZone: string;
   readonly scriptUrl: string | null;
+  readonly devUrlOutsideWebApp: boolean;
   readonly effectiveUser: string;
   scriptId = 'local-script-' + Math.random().toString(36).slice(2, 12);
   readonly workbooks = new Map<string, Workbook>();
@@ -83,6 +90,7 @@ export class Core {
     this.timeZone = opts.timeZone ?? 'Etc/UTC';
     checkTimeZone(this.timeZone);
     this.scriptUrl = opts.scriptUrl ?? null;
+    this.devUrlOutsideWebApp = opts.devUrlOutsideWebApp === true;
     this.effectiveUser = opts.effectiveUser ?? 'owner@example.com';
     this.clock = new Clock(!!opts.virtualTime);
   }
@@ -176,7 +184,7 @@ export class Core {
  * stricter choice, as getDocumentLock() is documented to return null there
  * (https://developers.google.com/apps-script/reference/lock/lock-service#getdocumentlock).
  */
-export function scopedStore<V>(rt: Core, byOwner: Map<string, Map<string, V>>, scope: 'user' | 'document'): Map<string, V> | null {
+export function scopedStore<V>(rt: SharedState, byOwner: Map<string, Map<string, V>>, scope: 'user' | 'document'): Map<string, V> | null {
   let owner: string;
   if (scope === 'user') owner = rt.effectiveUser;
   else if (!rt.boundId || rt.kind() === 'webapp') return null;

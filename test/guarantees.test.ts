@@ -1,0 +1,96 @@
+/** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming. */
+import { payload, startApp, type Harness } from './helpers/harness';
+
+/** Records every string the app hands to Range.setValues/setValue while `fn` runs (the raw input, apostrophe included). */
+function writtenStrings(h: Harness, fn: () => void): string[] {
+  const proto = h.asUser((spreadsheet) => Object.getPrototypeOf(spreadsheet.getSheets()[0].getRange(1, 1)));
+  const { setValues, setValue } = proto;
+  const seen: string[] = [];
+  proto.setValues = function (this: unknown, values: unknown[][]) {
+    for (const row of values) for (const v of row) if (typeof v === 'string') seen.push(v);
+    return setValues.call(this, values);
+  };
+  proto.setValue = function (this: unknown, value: unknown) {
+    if (typeof value === 'string') seen.push(value);
+    return setValue.call(this, value);
+  };
+  try {
+    fn();
+  } finally {
+    proto.setValues = setValues;
+    proto.setValue = setValue;
+  }
+  return seen;
+}
+
+describe('a text value starting with @', () => {
+  it('is written behind the apostrophe and reads back exactly, with or without a digit', () => {
+    const h = startApp();
+    const event = { ...payload('contact-created')[0], mention: '@channel', handle: '@here now' };
+    const written = writtenStrings(h, () => expect(h.post(event).results[0].action).toBe('appended'));
+    expect(written).toEqual(expect.arrayContaining(["'@channel", "'@here now"]));
+    expect(written).not.toContain('@channel');
+    const row = h.rows('Contact created')[0];
+    expect([row.mention, row.handle]).toEqual(['@channel', '@here now']);
+    expect(h.runtime.peek('Contact created')!.formulas.flat().filter(Boolean)).toEqual([]);
+  });
+});
+
+describe('a column typed "number"', () => {
+  it('turns numeric text into a number and leaves other text exact', () => {
+    const h = startApp();
+    const typed = ['firstName', 'lastName', 'country', 'status', 'timeZone'];
+    const saved = h.saveSettings({ hooks: { contactCreated: { columns: typed.map((field) => ({ field, typing: 'number' })) } } });
+    expect(saved).toMatchObject({ ok: true });
+    const event = { ...payload('contact-created')[0], firstName: '0042.50', lastName: ' 17 ', country: '1,234', status: 'N/A', timeZone: '12 apples' };
+    expect(h.post(event).results[0].action).toBe('appended');
+    const row = h.rows('Contact created')[0];
+    expect(typed.map((field) => row[field])).toEqual([42.5, 17, '1,234', 'N/A', '12 apples']);
+  });
+});
+
+describe('upsert versions', () => {
+  const contact = (updatedAt: string, lastName: string) => ({ ...payload('contact-updated')[0], updatedAt, lastName });
+  it('the updated row records the new version, so an older event arriving afterwards is stale and changes nothing', () => {
+    const h = startApp();
+    expect(h.post(contact('2025-05-09T15:30:00.000Z', 'First')).results[0].action).toBe('appended');
+    expect(h.post(contact('2025-05-09T15:50:00.000Z', 'Third')).results[0]).toMatchObject({ action: 'updated', row: 2 });
+    const before = h.runtime.peek('Contact updated')!.values;
+    // Older than the update, newer than the first write: only the update's version can refuse it.
+    const late = h.post(contact('2025-05-09T15:40:00.000Z', 'Second'));
+    expect(late.results[0]).toMatchObject({ action: 'stale', row: 2 });
+    expect(h.runtime.peek('Contact updated')!.values).toEqual(before);
+    expect(h.rows('Contact updated').map((r) => r.lastName)).toEqual(['Third']);
+    expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['appended', 'updated', 'stale']);
+  });
+});
+
+describe('settings validation of keyed modes', () => {
+  it.each(['upsert', 'insert-if-new'])('%s without a key field is refused with a clear message and nothing is saved', (mode) => {
+    const h = startApp();
+    const before = h.app.call<any>('editor', 'getSidebarState').settings.hooks.callBooked;
+    const result = h.saveSettings({ hooks: { callBooked: { mode, key: [] } } });
+    expect(result.ok).toBe(false);
+    expect(result.error).toBe(`Call booked uses ${mode}, which needs a key: choose at least one key field or use append.`);
+    expect(h.app.call<any>('editor', 'getSidebarState').settings.hooks.callBooked).toEqual(before);
+  });
+});
+
+describe('trimming the Webhook log', () => {
+  it('never deletes failed, queued or unrouted rows, however many successful rows there are', () => {
+    const h = startApp();
+    expect(h.saveSettings({ logRetention: 0 })).toMatchObject({ ok: true });
+    h.post('not json');
+    h.post({ hookType: 'Mystery hook', id: 1 });
+    h.post(payload('contact-created'));
+    for (let i = 0; i < 30; i += 1) h.post({ ...payload('contact-created')[0], id: 100 + i });
+    // A queued row: the outcome a log row holds while its delivery waits to be written.
+    h.asUser((spreadsheet) => spreadsheet.getSheetByName('Webhook log')!.getRange(4, 4).setValue('queued'));
+    const bodies = h.runtime.peek('Webhook log')!.values.slice(1, 4).map((r) => r[7]);
+    expect(h.rows('Webhook log')).toHaveLength(33);
+    expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 0, remaining: 0 });
+    const log = h.runtime.peek('Webhook log')!.values.slice(1);
+    expect(log.map((r) => r[3])).toEqual(['failed', 'unrouted', 'queued']);
+    expect(log.map((r) => r[7])).toEqual(bodies);
+  });
+});

@@ -1,7 +1,7 @@
 // Shared state of one LocalRuntime: options, clock, counters, executions, realm and records tests inspect.
 import * as vm from 'vm';
 import { Calls } from './calls';
-import { Clock } from './clock';
+import { Clock, installScriptClock } from './clock';
 import { checkTimeZone } from './dates';
 import type { Workbook } from './model';
 
@@ -107,6 +107,7 @@ export class SharedState {
 
   /** Enter an execution; returns its id. */
   beginExecution(kind: ExecutionKind): number {
+    this.followClock();
     const id = this.nextExecution++;
     this.executions.push({ id, kind });
     return id;
@@ -116,6 +117,16 @@ export class SharedState {
   endExecution(id: number): void {
     const i = this.executions.findIndex((e) => e.id === id);
     if (i >= 0) this.executions.splice(i, 1);
+  }
+
+  /** In virtual time, the app's Date reads the runtime clock (installScriptClock); done once its context exists. */
+  private clockFollowed: Record<string, unknown> | null = null;
+  private followClock(): void {
+    const ctx = this.context();
+    if (!this.clock.virtual || !ctx || this.clockFollowed === ctx) return;
+    installScriptClock(ctx, () => this.clock.now());
+    this.clockFollowed = ctx;
+    this.realmCache = null;
   }
 
   /** Remember the globals object so values can be made in its realm once gas-local contextifies it. */
@@ -138,6 +149,7 @@ export class SharedState {
     if (this.realmCache) return this.realmCache;
     const ctx = this.context();
     if (!ctx) return NODE_REALM;
+    this.followClock();
     const r = vm.runInContext('({ Date: Date, Array: Array, Object: Object })', ctx) as Omit<Realm, 'foreign'>;
     this.realmCache = { ...r, foreign: true };
     return this.realmCache;

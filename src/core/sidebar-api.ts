@@ -3,6 +3,7 @@
  * browser (src/ui/rpc.ts wraps google.script.run with it). Everything that crosses is plain JSON:
  * google.script.run refuses Dates and functions, so times travel as ISO strings.
  */
+import type { CapacityForecast } from './capacity';
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
@@ -59,8 +60,8 @@ export interface SidebarState {
   queued: number;
   /** Requests refused for a missing or wrong token today. */
   refusedToday: number;
-  /** Cells the spreadsheet's grids use, and a warning when they near Google's 10 million limit. */
-  cells: { used: number; limit: number; warning: string | null };
+  /** Cells the spreadsheet's grids use, a warning when they near Google's 10 million limit, and the growth forecast. */
+  cells: { used: number; limit: number; warning: string | null; forecast: CapacityForecast };
 }
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };

@@ -4,7 +4,7 @@ import { errorText } from '../core/errors';
 import type { Field } from '../core/flatten';
 import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
 import type { HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeEvent, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
 import type { EventResult } from '../core/results';
 import { toCellValue, type CellValue } from '../core/values';
@@ -104,10 +104,10 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
     const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
     // A state cell someone cleared still has its keys: the lead restarts from them.
     const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
+    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys, calls: callTokens(state) };
   });
-  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
-  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+  const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
+  const merged = mergeEvent(targets.map((t) => t.state), ev);
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
   writeCells(p.open, row, [rowCells(p, merged)]);

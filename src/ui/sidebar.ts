@@ -6,6 +6,7 @@ import { errorText as fullErrorText } from '../core/errors';
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
+import { capacityView } from './capacity';
 import { fill, h, shortWhen, when } from './dom';
 import { server } from './rpc';
 import { OPEN_SIDEBAR_PATH } from '../core/menu';
@@ -150,6 +151,7 @@ function renderConnection(): void {
     h('table', { id: 'hook-stats-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last'), h('th', { className: 'num' }, 'Today'))), h('tbody', {}, ...rows)),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
     s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
+    capacityView(s.cells.forecast),
   );
 }
 

@@ -69,6 +69,14 @@ if (!haveChromium && process.env.CI) {
     expect(await page.locator('#url-warning').count()).toBe(0);
   }, 30000);
 
+  it('shows the capacity forecast in the Connection area', async () => {
+    await openSidebar();
+    const text = await page.textContent('section[aria-labelledby="connection-title"] #capacity');
+    expect(text).toMatch(/Cells: [\d,]+ of 10,000,000/);
+    expect(text).toContain('(7 days)');
+    expect(text).toContain('(30 days)');
+  }, 30000);
+
   it('renders webhook-sourced field names, hooks and messages as text', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const contact = { ...payload('contact-created')[0], [evil]: 'x' };

@@ -8,6 +8,7 @@ import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
 import { fill, h, when } from './dom';
 import { server } from './rpc';
+import { selfTestView } from './self-test-view';
 
 const MODES: Array<{ value: HookSettings['mode']; label: string }> = [
   { value: 'upsert', label: 'Upsert: update the row with the same key, else add one' },
@@ -340,8 +341,8 @@ async function selfTest(): Promise<void> {
   message('selftest-status', 'Running the self-test on a scratch sheet…', 'busy');
   try {
     const report = await server.runSelfTest();
-    message('selftest-status', `${report.passed} passed, ${report.failed} failed.`, report.failed ? 'error' : 'ok');
-    fill(byId('selftest-report'), ...report.cases.filter((c) => !c.ok).map((c) => h('li', {}, h('b', {}, c.name), ': ', c.message)));
+    message('selftest-status', '');
+    fill(byId('selftest-report'), ...selfTestView(report));
   } catch (err) {
     message('selftest-status', errorText(err), 'error');
   }

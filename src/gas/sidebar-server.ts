@@ -17,6 +17,7 @@ import { queuedKeys } from './queue';
 import { refusedToday } from './refusals';
 import { selfTest } from './self-test';
 import { setupWebhook, webhookState } from './setup';
+import { headerLabel } from './sheets';
 import { KEYS, ScriptStore } from './store';
 import { receive } from './webapp';
 
@@ -171,7 +172,7 @@ function plannedHeaderChanges(store: ScriptStore, spreadsheet: GoogleAppsScript.
     const sheet = spreadsheet.getSheetByName(name);
     if (!sheet || sheet.getLastColumn() === 0) continue;
     const lastColumn = sheet.getLastColumn();
-    const header = sheet.getRange(1, 1, 1, lastColumn).getValues()[0];
+    const header = sheet.getRange(1, 1, 1, lastColumn).getValues()[0].map(headerLabel);
     const hooks = ids.map((id) => ({ name: hookById(id).name, columns: settings.hooks[id].columns ?? [] }));
     const changes = planHeaderChanges(name, header, store.layout(name).fields, hooks);
     if (typeof changes === 'string') return changes;

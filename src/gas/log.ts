@@ -44,7 +44,7 @@ const BODY_SLACK = 4000;
  * Splits a body over as many cells as it needs. A chunk after the first never starts with an apostrophe
  * (the boundary moves past them), so reading back (logBody) can tell the guard apostrophe from the body's own.
  */
-function bodyCells(body: string): string[] {
+export function bodyCells(body: string): string[] {
   const cells: string[] = [];
   for (let i = 0; i < body.length; ) {
     let end = Math.min(i + BODY_CHUNK, body.length);

@@ -24,6 +24,13 @@ export interface RuntimeOptions {
   virtualTime?: boolean;
   /** Session.getEffectiveUser().getEmail(), default 'owner@example.com'. */
   effectiveUser?: string;
+  /**
+   * A string written with a leading apostrophe into a Plain-text ("@") cell keeps the apostrophe in its value
+   * (getValues, getDisplayValues, TextFinder). [UNCONFIRMED] Sheets drops it in normal cells
+   * (theoephraim/node-google-spreadsheet#696); no source says what an "@" cell does. Default false (dropped);
+   * the app must be right either way, and the in-sheet self-test checks the app's lookup on a Plain-text column.
+   */
+  keepApostropheInPlainText?: boolean;
 }
 
 /** A menu added with Ui.createMenu(...).addToUi(). */
@@ -73,6 +80,7 @@ export class SharedState {
   readonly scriptUrl: string | null;
   readonly devUrlOutsideWebApp: boolean;
   readonly effectiveUser: string;
+  readonly keepApostropheInPlainText: boolean;
   scriptId = 'local-script-' + Math.random().toString(36).slice(2, 12);
   readonly workbooks = new Map<string, Workbook>();
   boundId: string | null = null;
@@ -92,6 +100,7 @@ export class SharedState {
     this.scriptUrl = opts.scriptUrl ?? null;
     this.devUrlOutsideWebApp = opts.devUrlOutsideWebApp === true;
     this.effectiveUser = opts.effectiveUser ?? 'owner@example.com';
+    this.keepApostropheInPlainText = opts.keepApostropheInPlainText === true;
     this.clock = new Clock(!!opts.virtualTime);
   }
 

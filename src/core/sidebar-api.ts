@@ -7,7 +7,10 @@ import type { CapacityForecast } from './capacity';
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
+import type { SelfTestReport } from './self-test-report';
 import type { WebAppUrlSource } from './webapp-url';
+
+export type { SelfTestCaseResult, SelfTestReport } from './self-test-report';
 
 /** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
 export interface FieldInfo {
@@ -98,19 +101,6 @@ export interface TestDeliveryResult {
   sheet: string;
   row: number | null;
   message: string;
-}
-
-export interface SelfTestCaseResult {
-  name: string;
-  source: string;
-  ok: boolean;
-  message: string;
-}
-
-export interface SelfTestReport {
-  passed: number;
-  failed: number;
-  cases: SelfTestCaseResult[];
 }
 
 /** Functions the sidebar calls through google.script.run. */

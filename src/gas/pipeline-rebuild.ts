@@ -8,12 +8,12 @@ import { callTokens, eventState, joinTargets, LEAD_STATE_LABEL, mergeEvent, type
 import { parseState } from '../core/pipeline-row';
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
-import { isDate } from '../core/values';
+import { isDate, writtenText, writtenValue } from '../core/values';
 import { fingerprintOf } from './ingest';
 import { withScriptLock } from './lock';
-import { LOG_SHEET } from './log';
+import { LOG_SHEET, logBody } from './log';
 import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, zoneOf, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
-import { writeCells } from './sheets';
+import { headerLabel, writeCells } from './sheets';
 import type { ScriptStore } from './store';
 import { toast } from './toast';
 
@@ -77,7 +77,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
     const width = sheet.getLastColumn();
     const values = sheet.getRange(cursor.row, 1, n, width).getValues();
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values, cursor.logFrom ?? null);
+    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0].map(headerLabel), values, cursor.logFrom ?? null);
     for (const e of events) {
       const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
       if (s) leads.apply(s);
@@ -148,7 +148,7 @@ function loadLeads(p: PipelineSheet) {
   };
   if (lastRow > 1) {
     sheet.getRange(2, stateCol, lastRow - 1, 1).getValues().forEach((cell) => {
-      const state = parseState(cell[0]);
+      const state = parseState(writtenValue(cell[0]));
       if (!state) return;
       const lead = { pos: list.length, state, dead: false };
       list.push(lead);
@@ -217,9 +217,9 @@ function logEvents(values: unknown[][]): FoundEvent[] {
   const out: FoundEvent[] = [];
   for (const v of values) {
     if (!WRITTEN_OUTCOMES.includes(String(v[3]))) continue;
-    const parsed = parseDelivery({ contents: v.slice(7).map((c) => String(c)).join(''), contentType: 'application/json', parameter: {} });
+    const parsed = parseDelivery({ contents: logBody(v.slice(7)), contentType: 'application/json', parameter: {} });
     if (!parsed.ok) continue;
-    const hookColumn = String(v[2]);
+    const hookColumn = writtenText(String(v[2]));
     const hint = hookColumn.includes(',') ? null : findHook(hookColumn);
     const receivedMs = isDate(v[0]) ? v[0].getTime() : Date.now();
     for (const event of parsed.events) {
@@ -249,7 +249,7 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
     const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
     if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
       try {
-        const other = JSON.parse(v[otherCol] as string) as Record<string, FieldValue>;
+        const other = JSON.parse(writtenText(v[otherCol] as string)) as Record<string, FieldValue>;
         for (const path of Object.keys(other)) fields.push({ path, value: other[path] });
       } catch {
         // Cut or edited JSON: the row's columns still count.
@@ -257,7 +257,7 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
     }
     const named = fields.find((f) => f.path === 'hookType');
     const hook = (named && findHook(named.value)) || (hooks.length === 1 ? hooks[0] : null);
-    const fingerprint = fpCol >= 0 ? String(v[fpCol]).split(/\s+/).filter(Boolean).pop() : undefined;
+    const fingerprint = fpCol >= 0 ? writtenText(String(v[fpCol])).split(/\s+/).filter(Boolean).pop() : undefined;
     if (!hook || !fingerprint) continue;
     out.push({ hook, fields, fingerprint, receivedMs: received ?? Date.now() });
   }

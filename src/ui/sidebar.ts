@@ -10,6 +10,7 @@ import { capacityView } from './capacity';
 import { fill, h, shortWhen, when } from './dom';
 import { server } from './rpc';
 import { OPEN_SIDEBAR_PATH } from '../core/menu';
+import { selfTestView } from './self-test-view';
 
 const MODES: Array<{ value: HookSettings['mode']; label: string; hint: string }> = [
   { value: 'upsert', label: 'Upsert', hint: 'Updates the row with the same key, else adds one.' },
@@ -496,8 +497,8 @@ async function selfTest(): Promise<void> {
   message('selftest-status', 'Running the self-test on a scratch sheet…', 'busy');
   try {
     const report = await server.runSelfTest();
-    message('selftest-status', `${report.passed} passed, ${report.failed} failed.`, report.failed ? 'error' : 'ok');
-    fill(byId('selftest-report'), ...report.cases.filter((c) => !c.ok).map((c) => h('li', {}, h('b', {}, c.name), ': ', c.message)));
+    message('selftest-status', '');
+    fill(byId('selftest-report'), ...selfTestView(report));
   } catch (err) {
     message('selftest-status', errorText(err), 'error');
   }

@@ -331,4 +331,16 @@ if (!haveChromium && process.env.CI) {
     await page.click('text="Call booked"');
     await page.waitForFunction((shown) => document.body.textContent!.includes(shown), displayValues[1][received], { timeout: 10000 });
   }, 30000);
+
+  it('shows the self-test verdict from the required checks, with the informational ones apart', async () => {
+    await openSidebar();
+    await page.click('#selftest');
+    await page.waitForSelector('#selftest-verdict', { timeout: 60000 });
+    expect(await page.textContent('#selftest-verdict')).toMatch(/^Your deliveries are safe on this account/);
+    const required = await page.locator('#selftest-required li').count();
+    const informational = await page.locator('#selftest-informational li').count();
+    expect(required).toBeGreaterThan(5);
+    expect(informational).toBeGreaterThan(5);
+    expect(await page.textContent('#selftest-informational summary')).toMatch(/^Informational: \d+ as expected, 0 differ$/);
+  }, 90000);
 });

@@ -55,7 +55,7 @@ beforeAll(() => {
   const codeDir = tempDir('iclosed-code-');
   fs.copyFileSync(path.join(outDir, 'Code.js'), path.join(codeDir, 'Code.js'));
   runtime = new LocalRuntime();
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   ctx = require('gas-local').require(codeDir, runtime.globals());
 });

@@ -32,7 +32,7 @@ export interface Harness {
 export function startApp(options: { virtualTime?: boolean } = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
   const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
   const postRaw: Harness['postRaw'] = (body, opts = {}) => {

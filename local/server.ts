@@ -164,8 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 /** The example delivery the banner's curl line posts (an iClosed "Call booked" payload). */
 export const EXAMPLE_PAYLOAD = path.join('src', 'core', 'examples', 'call-booked.json');
 
-/** A shell word in single quotes (the token is URL-safe, but the path may hold spaces). */
+/** A shell word: as is when plain, else in single quotes (a URL's ? and &, a path with spaces). */
 function shellQuote(text: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -98,13 +98,21 @@ export function viewerPage(nonce: string, spreadsheetName: string): string {
     ref.textContent = a1 || '';
     full.textContent = text || '';
   }
+  /** Switches the grid to another sheet, from its top-left corner. */
+  function show(name) {
+    current = name;
+    lastValues = '';
+    select(null);
+    grid.scrollTop = 0;
+    grid.scrollLeft = 0;
+  }
   function renderTabs(names) {
     tabs.textContent = '';
     names.forEach(function (name) {
       var b = el('button', name);
       b.setAttribute('role', 'tab');
       b.setAttribute('aria-selected', String(name === current));
-      b.addEventListener('click', function () { current = name; chosen = true; lastValues = ''; select(null); renderTabs(names); refresh(); });
+      b.addEventListener('click', function () { chosen = true; show(name); renderTabs(names); refresh(); });
       tabs.appendChild(b);
     });
     var active = tabs.querySelector('[aria-selected="true"]');
@@ -124,7 +132,10 @@ export function viewerPage(nonce: string, spreadsheetName: string): string {
     return out;
   }
   function renderValues(d) {
+    // A refresh keeps the selected cell (the scroll position stays: the grid is replaced within one task, before any layout).
+    var keep = selected ? ref.textContent : '';
     grid.textContent = '';
+    selected = null;
     var shown = d.displayValues || [];
     if (d.empty || !shown.length) { grid.appendChild(el('div', 'This sheet is empty.', 'empty')); return; }
     var align = d.alignments || [];
@@ -159,6 +170,7 @@ export function viewerPage(nonce: string, spreadsheetName: string): string {
         if (text) td.title = text;
         (function (td, a1, text) {
           td.addEventListener('click', function () { select(td, a1, text); });
+          if (a1 === keep) select(td, a1, text);
         })(td, columnName(c) + (r + 1), text);
         tr.appendChild(td);
       }
@@ -180,7 +192,7 @@ export function viewerPage(nonce: string, spreadsheetName: string): string {
       // Follow the sheet that changed last until a tab is chosen by hand.
       var want = !chosen && data.lastChanged ? data.lastChanged : current;
       if (want === null || names.indexOf(want) < 0) { want = data.lastChanged || (names.length ? names[0] : null); chosen = false; }
-      if (want !== current) { current = want; lastValues = ''; select(null); }
+      if (want !== current) show(want);
       var key = JSON.stringify([names, current]);
       if (key !== lastSheets || tabs.childNodes.length !== names.length) { lastSheets = key; renderTabs(names); }
       if (current === null) { grid.textContent = ''; grid.appendChild(el('div', 'No sheets yet.', 'empty')); return; }

@@ -133,6 +133,19 @@ interface SheetData {
     expect(after.letters).toBe(before.letters);
     expect(after.frozen).toBe(before.frozen);
     expect(after.number).toBe(before.number);
+
+    // A new delivery redraws the log on the next refresh; the view stays where the reader left it.
+    const rows = await page.locator('#grid tr').count();
+    const body = fs.readFileSync(path.join(PAYLOADS, 'call-booked.json'), 'utf8');
+    await fetch(server.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    await page.locator('#grid tr:nth-child(30) td:not(.rownum)').first().click();
+    const selected = await page.locator('#ref').textContent();
+    const scrolled = await page.locator('#grid').evaluate((g) => [g.scrollTop, g.scrollLeft]);
+    expect(scrolled[0]).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelectorAll('#grid tr').length > n, rows, { timeout: 10000 });
+    expect(await page.locator('#grid').evaluate((g) => [g.scrollTop, g.scrollLeft])).toEqual(scrolled);
+    expect(await page.locator('#ref').textContent()).toBe(selected);
+    expect(await page.locator('#grid td.selected').count()).toBe(1);
   }, 30000);
 
   it('keeps the tab strip on one line, scrolling when the window is narrow, and the browser asks for nothing that is missing', async () => {

@@ -178,6 +178,7 @@ export function viewerPage(nonce: string, spreadsheetName: string): string {
     });
     table.style.width = (46 + colWidths.reduce(function (s, w) { return s + w; }, 0)) + 'px';
     grid.appendChild(table);
+    if (shown.length <= (d.frozenRows || 0)) grid.appendChild(el('div', 'No rows yet. The terminal running npm start shows a curl line that sends an example delivery.', 'empty'));
   }
   function getJson(url) {
     return fetch(url, { cache: 'no-store' }).then(function (r) {

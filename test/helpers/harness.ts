@@ -62,7 +62,7 @@ export const APOSTROPHE_WORLDS: Array<[string, StartOptions]> = [
 export function startApp(options: StartOptions = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
   const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL, keepApostropheInPlainText: options.keepApostropheInPlainText === true });
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
   const postRaw: Harness['postRaw'] = (body, opts = {}) => {

@@ -561,8 +561,8 @@ describe('ScriptApp, Session, Logger, console', () => {
     for (let i = 0; i < 20; i++) g.ScriptApp.newTrigger('f' + i).timeBased().everyMinutes(1).create();
     expect(() => g.ScriptApp.newTrigger('f').timeBased().everyMinutes(1).create()).toThrow(/too many triggers/);
     expect(g.ScriptApp.AuthMode.FULL).toBe('FULL');
-    expect(typeof g.ScriptApp.getOAuthToken()).toBe('string');
-    expect(g.ScriptApp.getScriptId()).toMatch(/\S/);
+    expect(g.ScriptApp.getOAuthToken()).toBe('local-oauth-token');
+    expect(g.ScriptApp.getScriptId()).toMatch(/^local-script-[0-9a-z]{1,10}$/);
   });
   test('Session users and time zone', () => {
     const a = setup();

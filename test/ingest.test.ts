@@ -1,4 +1,5 @@
 /** Ingestion through the built bundle in the local runtime: every hook, write modes, exact values, auth, errors, queue. */
+import { APP_VERSION } from '../src/core/version';
 import { payload, startApp, type Harness } from './helpers/harness';
 
 const HOOK_FILES: Array<[string, string]> = [
@@ -81,7 +82,8 @@ describe('upserts', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]['event.canceled']).toBe(true);
     expect(calls[0]['event.cancel_reason']).toBe('Something came up');
-    expect(calls[0]['event.old_start_time']).toBeInstanceOf(Object);
+    // The cancellation carries no old_start_time: the rescheduled event's value stays, written as a Date.
+    expect(calls[0]['event.old_start_time']).toEqual(new Date('2025-05-13T10:15:00Z'));
   });
 
   it('keep user columns and a reordered header intact', () => {
@@ -196,7 +198,7 @@ describe('auth', () => {
   it('doGet says only whether it is set up without the token', () => {
     const h = startApp();
     const res = invokeGet(h, '');
-    expect(res).toEqual({ ok: true, app: 'iclosed-sheets', version: expect.any(String), setUp: true });
+    expect(res).toEqual({ ok: true, app: 'iclosed-sheets', version: APP_VERSION, setUp: true });
     expect(invokeGet(h, `token=${h.token}`)).toMatchObject({ authorized: true, queued: 0 });
   });
 });

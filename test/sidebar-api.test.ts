@@ -1,5 +1,6 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
 import { TOKEN_GRACE_MS } from '../src/core/auth';
+import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
 import { payload, startApp, type Harness } from './helpers/harness';
 
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
@@ -174,7 +175,7 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
     const before = h.sheetNames();
     const report = h.app.call<any>('editor', 'runSelfTest');
     expect(report.failed).toBe(0);
-    expect(report.passed).toBeGreaterThan(20);
+    expect(report.passed).toBe(FIDELITY_CASES.length);
     expect(h.sheetNames()).toEqual(before);
   });
 });

@@ -3,17 +3,23 @@
  * Build for Apps Script (clasp pushes dist/) and for the local server (`npm start`).
  *
  *   dist/Code.js          src/index.ts bundled as the IIFE global `app`, then one real top-level
- *                         `function name(...a) { return app.name(...a); }` per ENTRY_POINTS name.
+ *                         `function name(...a) { return app.name(...a); }` per export of src/index.ts.
  *                         Apps Script, triggers and google.script.run only see top-level function
  *                         declarations (the V8 runtime has no ES modules).
  *   dist/appsscript.json  copied from the repository root.
  *   dist/Sidebar.html     src/ui/sidebar.html with sidebar.css and the bundled sidebar.ts inlined.
  *   .build/start.cjs      local/start.ts bundled for Node, so `npm start` needs no ts-node.
  *
- * The build fails when ENTRY_POINTS and the exports of src/index.ts differ.
+ * The entry points are read from src/index.ts's exports (esbuild's metafile), so there is no list
+ * to keep in sync. The build fails when src/index.ts lacks a function of the sidebar's list
+ * (SIDEBAR_FUNCTIONS in src/core/sidebar-api.ts) or exports something Apps Script cannot call.
  *
  * `node build.mjs --outdir <dir>` writes the three Apps Script files to <dir> instead of dist/ and
  * skips .build/start.cjs (tests build into a temporary folder so they never race on dist/).
+ *
+ * The web app URL `npm run deploy` recorded in deployment.json is compiled into Code.js as the constant
+ * __WEB_APP_URL__ (src/gas/webapp-url.ts), so the sidebar shows the deployment's own /exec URL.
+ * `--web-app-url <url>` puts that URL in instead, `--web-app-url none` none (npm run deploy passes it).
  */
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,38 +30,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const BUILD = join(ROOT, '.build');
 
-/** The global functions Apps Script sees: exactly the exports of src/index.ts. */
-const ENTRY_POINTS = [
-  'doPost',
-  'doGet',
-  'onOpen',
-  'onInstall',
-  'processQueue',
-  'showSidebar',
-  'sendTestDeliveries',
-  'showSelfTest',
-  'setupWebhook',
-  'getSidebarState',
-  'saveSettings',
-  'rotateToken',
-  'sendTestDelivery',
-  'replayDeliveries',
-  'runSelfTest',
-  'rebuildPipeline',
-];
-
 const GLOBAL_NAME = 'app';
 const DIST_FILES = ['Code.js', 'appsscript.json', 'Sidebar.html'];
 
 class BuildError extends Error {}
 
 function parseArgs(argv) {
-  const args = { outdir: null };
+  const args = { outdir: null, webAppUrl: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--outdir' && i + 1 < argv.length) args.outdir = argv[++i];
     else if (arg.startsWith('--outdir=')) args.outdir = arg.slice('--outdir='.length);
-    else throw new BuildError(`unknown argument ${arg} (usage: node build.mjs [--outdir <dir>])`);
+    else if (arg === '--web-app-url' && i + 1 < argv.length) args.webAppUrl = argv[++i];
+    else throw new BuildError(`unknown argument ${arg} (usage: node build.mjs [--outdir <dir>] [--web-app-url <url>|none])`);
   }
   return args;
 }
@@ -106,28 +93,65 @@ async function exportsOf(entry) {
   return outputs[0].exports;
 }
 
-function checkEntryPoints(exported) {
-  const declared = new Set(ENTRY_POINTS);
+/** SIDEBAR_FUNCTIONS of src/core/sidebar-api.ts, bundled in memory and imported (a pure module: a list and types). */
+async function sidebarFunctions() {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/core/sidebar-api.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    write: false,
+    outfile: 'sidebar-api-probe.js',
+    logLevel: 'silent',
+  });
+  const source = result.outputFiles[0].text;
+  const module = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+  if (!Array.isArray(module.SIDEBAR_FUNCTIONS)) throw new BuildError('src/core/sidebar-api.ts does not export the SIDEBAR_FUNCTIONS list');
+  return module.SIDEBAR_FUNCTIONS;
+}
+
+/** The entry points are src/index.ts's exports; each must be callable, and every sidebar function must be one. */
+function checkEntryPoints(exported, sidebar) {
   const actual = new Set(exported);
-  const missing = ENTRY_POINTS.filter((n) => !actual.has(n));
-  const extra = exported.filter((n) => !declared.has(n));
-  const dupes = ENTRY_POINTS.filter((n, i) => ENTRY_POINTS.indexOf(n) !== i);
   const problems = [];
-  if (missing.length) problems.push(`listed in ENTRY_POINTS but not exported by src/index.ts: ${missing.join(', ')}`);
-  if (extra.length) problems.push(`exported by src/index.ts but missing from ENTRY_POINTS in build.mjs: ${extra.join(', ')}`);
-  if (dupes.length) problems.push(`listed twice in ENTRY_POINTS: ${dupes.join(', ')}`);
+  const missing = sidebar.filter((n) => !actual.has(n));
+  if (missing.length) problems.push(`in SIDEBAR_FUNCTIONS (src/core/sidebar-api.ts) but not exported by src/index.ts: ${missing.join(', ')}`);
   if (exported.includes('default')) problems.push('src/index.ts has a default export; Apps Script cannot call it');
-  for (const name of ENTRY_POINTS) {
+  for (const name of exported) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) problems.push(`not a valid function name: ${name}`);
   }
   if (problems.length) {
-    throw new BuildError(`ENTRY_POINTS and the exports of src/index.ts differ:\n  - ${problems.join('\n  - ')}`);
+    throw new BuildError(`the exports of src/index.ts cannot serve as entry points:\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/** The web app URL compiled into Code.js: --web-app-url, else deployment.json's `url`, else null. */
+function webAppUrl() {
+  let url = ARGS.webAppUrl;
+  if (url === null) {
+    const file = join(ROOT, 'deployment.json');
+    if (!existsSync(file)) return null;
+    let record;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new BuildError(`deployment.json is not valid JSON (${err.message}); fix or delete it`);
+    }
+    url = record && typeof record.url === 'string' ? record.url : null;
+  }
+  if (url === null || url === 'none') return null;
+  if (!/^https:\/\/script\.google\.com\/macros\/s\/[A-Za-z0-9_-]+\/exec$/.test(url)) {
+    throw new BuildError(`the web app URL ${url} is not of the form https://script.google.com/macros/s/<deployment id>/exec`);
+  }
+  return url;
 }
 
 async function buildCode() {
   const entry = 'src/index.ts';
-  checkEntryPoints(await exportsOf(entry));
+  const entryPoints = await exportsOf(entry);
+  checkEntryPoints(entryPoints, await sidebarFunctions());
 
   const result = await esbuild.build({
     absWorkingDir: ROOT,
@@ -135,7 +159,12 @@ async function buildCode() {
     bundle: true,
     format: 'iife',
     globalName: GLOBAL_NAME,
-    target: 'es2020', // Apps Script V8
+    // Google's V8 runtime guide (https://developers.google.com/apps-script/guides/v8-runtime) promises
+    // "modern ECMAScript syntax" such as let and const, but names no edition; no source found says
+    // ES2020 (?. and ??) runs there. esbuild lowers ES2020 syntax for free, so emit ES2019.
+    // test/bundle-platform.test.ts scans dist/Code.js for syntax and globals Apps Script lacks.
+    target: 'es2019',
+    define: { __WEB_APP_URL__: JSON.stringify(webAppUrl()) },
     platform: 'neutral',
     mainFields: ['module', 'main'],
     minify: false,
@@ -147,19 +176,20 @@ async function buildCode() {
   });
   const bundle = result.outputFiles[0].text;
 
-  const wrappers = ENTRY_POINTS.map((name) => `function ${name}(...a) { return ${GLOBAL_NAME}.${name}(...a); }`);
+  const wrappers = entryPoints.map((name) => `function ${name}(...a) { return ${GLOBAL_NAME}.${name}(...a); }`);
   const code =
     bundle.replace(/\s*$/, '\n') +
     '\n// Entry points: Apps Script, triggers and google.script.run call top-level function declarations only.\n' +
     wrappers.join('\n') +
     '\n';
 
-  for (const name of ENTRY_POINTS) {
+  for (const name of entryPoints) {
     if (!new RegExp(`^function ${name}\\(`, 'm').test(code)) {
       throw new BuildError(`dist/Code.js lacks a top-level declaration of ${name}`);
     }
   }
   writeFileSync(join(DIST, 'Code.js'), code);
+  return entryPoints.length;
 }
 
 function inline(html, marker, replacement, file) {
@@ -215,7 +245,7 @@ async function main() {
   const started = Date.now();
   cleanOutDir();
 
-  await buildCode();
+  const entryPointCount = await buildCode();
   copyFileSync(join(ROOT, 'appsscript.json'), join(DIST, 'appsscript.json'));
   await buildSidebar();
   if (!ARGS.outdir) await buildLocalServer();
@@ -226,7 +256,7 @@ async function main() {
   }
   const outputs = DIST_FILES.map((f) => rel(join(DIST, f)));
   if (!ARGS.outdir) outputs.push(rel(join(BUILD, 'start.cjs')));
-  console.log(`build: ${outputs.join(', ')} (${ENTRY_POINTS.length} entry points, ${Date.now() - started} ms)`);
+  console.log(`build: ${outputs.join(', ')} (${entryPointCount} entry points, ${Date.now() - started} ms)`);
 }
 
 main().catch((err) => {

@@ -12,7 +12,8 @@ import { invokeWebApp } from '../local/webapp';
 import callBookedExample from '../src/core/examples/call-booked.json';
 import contactCreatedExample from '../src/core/examples/contact-created.json';
 import { flattenEvent } from '../src/core/flatten';
-import { emptyState, eventState, mergeStates, PIPELINE_COLUMNS } from '../src/core/pipeline';
+import { emptyState, eventState, mergeStates } from '../src/core/pipeline';
+import { PIPELINE_COLUMNS } from '../src/core/pipeline-row';
 import { toCellValue } from '../src/core/values';
 
 const args = process.argv.slice(2);

@@ -6,7 +6,11 @@
  * the call fail; undefined in an array becomes null; objects are copied. Only top-level functions can
  * be called (developers.google.com/apps-script/guides/html/reference/run).
  */
+import { SIDEBAR_FUNCTIONS } from '../src/core/sidebar-api';
 import type { AppHandle } from './load-app';
+
+/** What the page may call: the sidebar's functions (SIDEBAR_FUNCTIONS), not every global of the script. */
+const ALLOWED: ReadonlySet<string> = new Set(SIDEBAR_FUNCTIONS);
 
 /** A call the shim could not complete, reported to the page's failure handler. */
 export class ScriptRunError extends Error {}
@@ -34,9 +38,9 @@ export function serializable(value: unknown, where: string): unknown {
   return value;
 }
 
-/** Runs one google.script.run call: only names in `allowed`, arguments and result checked as Google does. */
-export function runScriptFunction(app: AppHandle, allowed: ReadonlySet<string>, name: string, args: unknown): unknown {
-  if (!allowed.has(name) || typeof app.context[name] !== 'function') throw new ScriptRunError(`Script function not found: ${name}`);
+/** Runs one google.script.run call: only a sidebar function, arguments and result checked as Google does. */
+export function runScriptFunction(app: AppHandle, name: string, args: unknown): unknown {
+  if (!ALLOWED.has(name) || typeof app.context[name] !== 'function') throw new ScriptRunError(`Script function not found: ${name}`);
   if (!Array.isArray(args)) throw new ScriptRunError('The call arguments must be a JSON array.');
   const result = app.call('editor', name, ...args.map((a, i) => serializable(a, `argument ${i + 1}`)));
   return serializable(result, `the result of ${name}`);

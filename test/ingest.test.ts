@@ -1,6 +1,6 @@
 /** Ingestion through the built bundle in the local runtime: every hook, write modes, exact values, auth, errors, queue. */
 import { APP_VERSION } from '../src/core/version';
-import { payload, startApp, type Harness } from './helpers/harness';
+import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const HOOK_FILES: Array<[string, string]> = [
   ['contact-created', 'Contact created'],
@@ -189,7 +189,7 @@ describe('auth', () => {
     const h = startApp();
     const rotated = h.app.call<any>('editor', 'rotateToken');
     expect(rotated.token).not.toBe(h.token);
-    expect(rotated.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${rotated.token}`);
+    expect(rotated.url).toBe(`${WEB_APP_URL}?token=${rotated.token}`);
     expect(Date.parse(rotated.previousTokenExpiresAt)).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
     expect(h.post(payload('call-booked')).ok).toBe(true);
     expect(h.post(payload('call-cancelled'), { token: rotated.token }).ok).toBe(true);

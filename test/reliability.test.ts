@@ -1,6 +1,7 @@
 /** Reliability through the built bundle: crashes between calls, retries, hostile input, the sidebar as an attack surface, limits, secrets. */
 import * as fc from 'fast-check';
 import * as vm from 'node:vm';
+import { invokeWebApp } from '../local/webapp';
 import { exampleFields, HOOKS } from '../src/core/hooks';
 import { payload, startApp, type Harness } from './helpers/harness';
 
@@ -242,7 +243,6 @@ describe('secrets', () => {
     answers.push(h.postRaw('{bad').body);
     answers.push(h.postRaw(payload('call-booked'), { token: `${h.token}x` }).body);
     answers.push(h.postRaw(JSON.stringify([{ hookType: 'x', token: 'not-it' }]), { query: `hook=${h.token}` }).body);
-    const { invokeWebApp } = require('../local/webapp');
     answers.push(invokeWebApp(h.app, { method: 'GET', url: '/exec' }).body);
     answers.push(invokeWebApp(h.app, { method: 'GET', url: `/exec?token=${h.token}` }).body);
     h.runtime.crashAfterCalls(5);

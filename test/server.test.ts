@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_BODY_BYTES, startServer, type RunningServer } from '../local/server';
+import { SIDEBAR_FUNCTIONS } from '../src/core/sidebar-api';
+import { exportedNames } from './helpers/exports';
 import { APP_VERSION } from '../src/core/version';
 import { buildInto, removeTempDirs, tempDir } from './helpers/temp';
 
@@ -166,5 +168,23 @@ describe('local server', () => {
     });
     expect(res.status).toBe(413);
     await res.text();
+  });
+
+  test('/api/run calls exactly the sidebar list (SIDEBAR_FUNCTIONS) and refuses every other global', async () => {
+    const s = await start();
+    const run = async (name: string, args: unknown[]) => {
+      const res = await fetch(`${s.url}/api/run/${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { ok: boolean; value?: unknown; error?: string };
+    };
+    const notFound = (name: string) => `Script function not found: ${name}`;
+    const args: Record<string, unknown[]> = { saveSettings: [{}], sendTestDelivery: ['call-booked'], replayDeliveries: [{ limit: 1 }], rebuildPipeline: [{ limit: 1 }] };
+    for (const name of SIDEBAR_FUNCTIONS) {
+      const answer = await run(name, args[name] ?? []);
+      expect(answer.error ?? '').not.toContain(notFound(name));
+    }
+    const others = exportedNames(path.join(__dirname, '..', 'src', 'index.ts')).filter((n) => !(SIDEBAR_FUNCTIONS as readonly string[]).includes(n));
+    expect(others).toContain('doPost');
+    for (const name of others) expect(await run(name, [])).toEqual({ ok: false, error: notFound(name) });
   });
 });

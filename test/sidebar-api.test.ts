@@ -1,7 +1,7 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
 import { TOKEN_GRACE_MS } from '../src/core/auth';
 import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
-import { payload, startApp, type Harness } from './helpers/harness';
+import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
@@ -40,7 +40,7 @@ describe('getSidebarState', () => {
     h.post('{oops');
     h.post(payload('call-booked'), { token: 'wrong'.repeat(6) });
     const s = h.app.call<any>('editor', 'getSidebarState');
-    expect(s.webhook.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${h.token}`);
+    expect(s.webhook.url).toBe(`${WEB_APP_URL}?token=${h.token}`);
     const booked = s.hooks.find((x: any) => x.id === 'callBooked');
     expect(booked.deliveriesToday).toBe(2);
     expect(Date.parse(booked.lastDeliveryAt)).toBeGreaterThan(Date.now() - 60000);
@@ -143,7 +143,7 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
     const before = h.runtime.now();
     const w = h.app.call<any>('editor', 'rotateToken');
     const after = h.runtime.now();
-    expect(w.url).toBe(`https://script.google.com/macros/s/LOCAL/exec?token=${w.token}`);
+    expect(w.url).toBe(`${WEB_APP_URL}?token=${w.token}`);
     expect(w.token).toMatch(/^[0-9a-f]{64}$/);
     expect(w.token).not.toBe(h.token);
     // The old token stays valid for the grace period from the rotation, given as ISO text.

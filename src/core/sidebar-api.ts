@@ -6,6 +6,7 @@
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
+import type { WebAppUrlSource } from './webapp-url';
 
 /** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
 export interface FieldInfo {
@@ -29,6 +30,10 @@ export interface HookState {
 export interface WebhookState {
   /** The URL to paste into iClosed, or null when the script is not deployed as a web app yet. */
   url: string | null;
+  /** Where `url` came from: the deployment record built into the code, or Apps Script's getUrl(). */
+  urlSource: WebAppUrlSource | null;
+  /** A problem with the web app URL (a /dev URL, a Workspace form, another deployment) and its fix. */
+  urlWarning: string | null;
   token: string;
   previousTokenExpiresAt: string | null;
 }
@@ -114,3 +119,20 @@ export interface SidebarApi {
   runSelfTest(): SelfTestReport;
   rebuildPipeline(options?: unknown): RebuildResult;
 }
+
+/** Every SidebarApi function as a key: a Record over the interface's keys, so leaving one out (or adding a stray one) does not compile. */
+const SIDEBAR_FUNCTION_SET: { readonly [K in keyof SidebarApi]: true } = {
+  getSidebarState: true,
+  saveSettings: true,
+  rotateToken: true,
+  sendTestDelivery: true,
+  replayDeliveries: true,
+  runSelfTest: true,
+  rebuildPipeline: true,
+};
+
+/**
+ * The one list of functions the sidebar may call through google.script.run: the browser's RPC
+ * wrapper, the local server's allowlist and the build's check of src/index.ts all read it.
+ */
+export const SIDEBAR_FUNCTIONS = Object.freeze(Object.keys(SIDEBAR_FUNCTION_SET) as (keyof SidebarApi)[]);

@@ -2,7 +2,7 @@
  * A typed promise wrapper over google.script.run. The types come from SidebarApi, the interface the
  * server's entry points implement, so a renamed function or a changed result breaks the build.
  */
-import type { SidebarApi } from '../core/sidebar-api';
+import { SIDEBAR_FUNCTIONS, type SidebarApi } from '../core/sidebar-api';
 
 /** Every SidebarApi function, returning a Promise of its result. */
 export type AsyncApi = {
@@ -30,16 +30,5 @@ function call(name: string, args: unknown[]): Promise<unknown> {
   });
 }
 
-/** Every SidebarApi name: a Record over its keys, so leaving one out does not compile. */
-const NAMES: Record<keyof SidebarApi, true> = {
-  getSidebarState: true,
-  saveSettings: true,
-  rotateToken: true,
-  sendTestDelivery: true,
-  replayDeliveries: true,
-  runSelfTest: true,
-  rebuildPipeline: true,
-};
-
 /** The server, as promises. */
-export const server = Object.fromEntries(Object.keys(NAMES).map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as AsyncApi;
+export const server = Object.fromEntries(SIDEBAR_FUNCTIONS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as AsyncApi;

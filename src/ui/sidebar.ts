@@ -2,6 +2,7 @@
  * The sidebar (browser): connection, per-hook settings, test deliveries, activity and the self-test.
  * build.mjs bundles it as an IIFE and inlines it into dist/Sidebar.html. All data is rendered as text.
  */
+import { errorText as fullErrorText } from '../core/errors';
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
@@ -37,8 +38,9 @@ function message(id: string, text: string, kind: 'ok' | 'error' | 'busy' = 'ok')
   el.className = `status ${kind}`;
 }
 
+/** The sidebar shows a failed call's whole message. */
 function errorText(err: unknown): string {
-  return err && typeof (err as Error).message === 'string' ? (err as Error).message : String(err);
+  return fullErrorText(err, Number.POSITIVE_INFINITY);
 }
 
 function clone<T>(value: T): T {
@@ -73,21 +75,26 @@ function renderConnection(): void {
   const hook = s.webhook;
   const url = hook.url;
   const parts: Array<Node | null> = [];
+  // A /dev URL, a Workspace form or another deployment: shown above the URL, with its fix.
+  if (hook.urlWarning) parts.push(h('p', { id: 'url-warning', className: 'status error', role: 'alert' }, hook.urlWarning));
   if (url) {
     const input = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: url, 'aria-label': 'Webhook URL' });
     const copy = h('button', { type: 'button', id: 'copy-url' }, 'Copy');
     copy.addEventListener('click', () => copyText(input, 'connection-status'));
     parts.push(h('label', { for: 'webhook-url' }, 'Paste this URL into iClosed → Settings → Developer:'), h('div', { className: 'row' }, input, copy));
+    if (hook.urlSource === 'apps-script') {
+      parts.push(h('p', { id: 'url-source', className: 'hint' }, 'This URL is the one Apps Script reports; npm run deploy records the deployment\'s own URL and shows that instead.'));
+    }
   } else {
     const token = h('input', { id: 'webhook-token', type: 'text', readonly: true, value: hook.token, 'aria-label': 'Webhook token' });
     const copy = h('button', { type: 'button', id: 'copy-token' }, 'Copy token');
     copy.addEventListener('click', () => copyText(token, 'connection-status'));
     parts.push(
-      h('p', {}, 'This script is not deployed as a web app yet, so there is no URL to give iClosed. To deploy it:'),
+      h('p', {}, 'There is no web app URL (…/exec) to give iClosed yet. To get one:'),
       h(
         'ol',
         {},
-        h('li', {}, 'Extensions → Apps Script, then Deploy → New deployment.'),
+        h('li', {}, 'Run npm run deploy from the project folder; or, by hand: Extensions → Apps Script, then Deploy → New deployment.'),
         h('li', {}, 'Select type: Web app. Execute as: Me. Who has access: Anyone.'),
         h('li', {}, 'Deploy, authorise, and copy the web app URL (it ends in /exec).'),
         h('li', {}, 'Reopen this sidebar: the full URL with its token appears here.'),

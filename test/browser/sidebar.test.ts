@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../local/server';
-import { DIST, payload } from '../helpers/harness';
+import { DIST, payload, RECORDED_WEB_APP_URL } from '../helpers/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -59,7 +59,10 @@ if (!haveChromium && process.env.CI) {
 
   it('shows the webhook URL with its token', async () => {
     await openSidebar();
-    expect(await page.inputValue('#webhook-url')).toBe(server.webhookUrl);
+    // After a real deploy the bundle carries the recorded /exec URL, which the sidebar shows instead of the local one.
+    const token = new URL(server.webhookUrl!).searchParams.get('token')!;
+    expect(await page.inputValue('#webhook-url')).toBe(RECORDED_WEB_APP_URL ? `${RECORDED_WEB_APP_URL}?token=${encodeURIComponent(token)}` : server.webhookUrl);
+    expect(await page.locator('#url-warning').count()).toBe(0);
   }, 30000);
 
   it('renders webhook-sourced field names, hooks and messages as text', async () => {

@@ -8,6 +8,16 @@ import { invokeWebApp, type HttpResponse } from '../../local/webapp';
 export const DIST = path.resolve(__dirname, '../../dist');
 export const PAYLOADS = path.resolve(__dirname, '../../src/core/examples');
 
+/** The /exec URL `npm run deploy` recorded in deployment.json, which the build puts into dist/Code.js; null before a deploy. */
+export const RECORDED_WEB_APP_URL: string | null = (() => {
+  const file = path.resolve(__dirname, '../../deployment.json');
+  const url = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { url?: unknown }).url : null;
+  return typeof url === 'string' ? url : null;
+})();
+
+/** The /exec URL the runtime reports: the recorded one, else a stand-in. So the suites pass before and after a real deploy. */
+export const WEB_APP_URL: string = RECORDED_WEB_APP_URL ?? 'https://script.google.com/macros/s/LOCAL/exec';
+
 /** The example payload for a file name such as "call-booked". */
 export function payload(name: string): any[] {
   return JSON.parse(fs.readFileSync(path.join(PAYLOADS, `${name}.json`), 'utf8'));
@@ -31,7 +41,7 @@ export interface Harness {
 
 export function startApp(options: { virtualTime?: boolean } = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
-  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
+  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL });
   runtime.createSpreadsheet('iClosed leads');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');

@@ -5,4 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  // Every run gets its own TMPDIR; anything a test leaves there fails the run.
+  globalSetup: '<rootDir>/test/temp-guard-setup.ts',
+  globalTeardown: '<rootDir>/test/temp-guard-teardown.ts',
 };

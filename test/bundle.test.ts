@@ -11,6 +11,7 @@ import { loadApp } from '../local/load-app';
 import { LocalRuntime } from '../local/runtime';
 import { SIDEBAR_FUNCTIONS } from '../src/core/sidebar-api';
 import { invokeWebApp } from '../local/webapp';
+import { APP_NAME, APP_VERSION } from '../src/core/version';
 import { exportedNames } from './helpers/exports';
 import { buildInto, removeTempDirs, tempDir } from './helpers/temp';
 
@@ -115,8 +116,7 @@ describe('dist/Code.js', () => {
   test('doGet through the runtime returns a TextOutput with JSON content', () => {
     const event = { queryString: '', parameter: {}, parameters: {}, contextPath: '', contentLength: -1 };
     const output = runtime.execute('webapp', () => ctx.doGet(event));
-    expect(typeof output.getContent).toBe('function');
-    expect(() => JSON.parse(output.getContent())).not.toThrow();
+    expect(JSON.parse(output.getContent())).toEqual({ ok: true, app: APP_NAME, version: APP_VERSION, setUp: false });
     expect(output.getMimeType()).toBe(ctx.ContentService.MimeType.JSON);
   });
 
@@ -125,7 +125,7 @@ describe('dist/Code.js', () => {
     const res = invokeWebApp(app, { method: 'GET', url: '/exec' });
     expect(res.status).toBe(200);
     expect(res.contentType).toMatch(/^application\/json/);
-    expect(() => JSON.parse(res.body)).not.toThrow();
+    expect(JSON.parse(res.body)).toEqual({ ok: true, app: APP_NAME, version: APP_VERSION, setUp: false });
   });
 });
 

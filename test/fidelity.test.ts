@@ -1,10 +1,10 @@
 /** Fidelity of the local Apps Script runtime: the in-sheet FIDELITY_CASES plus local-only rules. */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { LocalRuntime, type RuntimeOptions } from '../local/runtime';
 import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
+import { removeTempDirs, tempDir } from './helpers/temp';
 
 type G = Record<string, any>;
 
@@ -495,7 +495,8 @@ describe('ContentService', () => {
 });
 
 describe('HtmlService', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'html-'));
+  const dir = tempDir('html-');
+  afterAll(() => removeTempDirs());
   fs.writeFileSync(path.join(dir, 'Stylesheet.html'), '<style>p{color:red}</style>');
   fs.writeFileSync(path.join(dir, 'Page.html'), "<?!= include('Stylesheet'); ?><p><?= user ?></p><? for (var i = 0; i < 2; i++) { ?><i><?= i ?></i><? } ?>");
   test('createHtmlOutputFromFile reads <name>.html; a missing file throws', () => {
@@ -513,7 +514,7 @@ describe('HtmlService', () => {
   });
   test('the include pattern through a gas-local context: scriptlets see the app globals; their calls are counted', () => {
     const { rt } = setup();
-    const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-'));
+    const appDir = tempDir('app-');
     fs.writeFileSync(path.join(appDir, 'Code.js'),
       "const BRAND = 'iClosed'; // top-level const: not a property of the context object (apps-script-facts.md §9)\n" +
       'function include(f) { return HtmlService.createHtmlOutputFromFile(f).getContent(); }\n' +
@@ -593,8 +594,8 @@ describe('ScriptApp, Session, Logger, console', () => {
     for (let i = 0; i < 20; i++) g.ScriptApp.newTrigger('f' + i).timeBased().everyMinutes(1).create();
     expect(() => g.ScriptApp.newTrigger('f').timeBased().everyMinutes(1).create()).toThrow(/too many triggers/);
     expect(g.ScriptApp.AuthMode.FULL).toBe('FULL');
-    expect(typeof g.ScriptApp.getOAuthToken()).toBe('string');
-    expect(g.ScriptApp.getScriptId()).toMatch(/\S/);
+    expect(g.ScriptApp.getOAuthToken()).toBe('local-oauth-token');
+    expect(g.ScriptApp.getScriptId()).toMatch(/^local-script-[0-9a-z]{1,10}$/);
   });
   test('Session users and time zone', () => {
     const a = setup();

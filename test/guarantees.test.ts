@@ -1,5 +1,10 @@
-/** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming. */
-import { APOSTROPHE_WORLDS, payload, startApp as startIn, type Harness, type StartOptions } from './helpers/harness';
+/** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming, the flush before the lock's release. */
+import { loadApp, type AppHandle } from '../local/load-app';
+import { LocalRuntime } from '../local/runtime';
+import { invokeWebApp } from '../local/webapp';
+import { APOSTROPHE_WORLDS, DIST, payload, startApp as startIn, type Harness, type StartOptions } from './helpers/harness';
+import { bundleWithoutDeliveryFlush } from './helpers/no-flush';
+import { removeTempDirs, tempDir } from './helpers/temp';
 
 /** Records every string the app hands to Range.setValues/setValue while `fn` runs (the raw input, apostrophe included). */
 function writtenStrings(h: Harness, fn: () => void): string[] {
@@ -98,4 +103,54 @@ describe('trimming the Webhook log', () => {
     expect(log.map((r) => r[7])).toEqual(bodies);
   });
 });
+});
+
+describe('the delivery path flushes before it releases the lock', () => {
+  afterAll(() => removeTempDirs());
+
+  /**
+   * Two deliveries, each in an execution of its own: the first one's execution is still open (on Google
+   * it ends a little after doPost returns) when the second takes the lock, so only a flush before the
+   * release lets the second see the first one's rows (writes are buffered per execution: write-buffer.ts).
+   */
+  function twoOverlapping(distDir: string, uuids: [string, string]) {
+    const runtime = new LocalRuntime({ virtualTime: true, scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
+    runtime.createSpreadsheet('iClosed leads');
+    const app = loadApp(runtime, distDir);
+    const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
+    const deliver = (execution: number, uuid: string, location: string): string => {
+      const inExecution: AppHandle = { context: app.context, call: (_kind, name, ...args) => runtime.runInExecution(execution, () => app.context[name](...args)) };
+      const body = payload('call-booked');
+      body[0].event.uuid = uuid;
+      body[0].event.location = location;
+      const res = invokeWebApp(inExecution, { method: 'POST', url: `/exec?token=${token}`, contentType: 'application/json', body: JSON.stringify(body) });
+      return JSON.parse(res.body).results[0].action;
+    };
+    const first = runtime.openExecution('webapp');
+    const second = runtime.openExecution('webapp');
+    const actions = [deliver(first, uuids[0], 'room-1'), deliver(second, uuids[1], 'room-2')];
+    runtime.closeExecution(first);
+    runtime.closeExecution(second);
+    const [head, ...rows] = runtime.peek('Call booked')!.values;
+    const column = (label: string) => rows.map((r) => r[head.indexOf(label)]);
+    return { actions, uuids: column('Call id'), locations: column('Meeting link'), log: runtime.peek('Webhook log')!.values.slice(1).map((r) => r[3]) };
+  }
+
+  it('so the next execution updates the row the previous one wrote for the same key', () => {
+    expect(twoOverlapping(DIST, ['same-key', 'same-key'])).toEqual({ actions: ['appended', 'updated'], uuids: ['same-key'], locations: ['room-2'], log: ['appended', 'updated'] });
+  });
+
+  it('so the next execution appends below the previous one\'s row instead of over it', () => {
+    expect(twoOverlapping(DIST, ['key-a', 'key-b'])).toEqual({ actions: ['appended', 'appended'], uuids: ['key-a', 'key-b'], locations: ['room-1', 'room-2'], log: ['appended', 'appended'] });
+  });
+
+  it('and without that flush the next execution misses the rows: same key appended twice, another key written over the first row', () => {
+    const noFlush = bundleWithoutDeliveryFlush(tempDir('no-flush-'));
+    const same = twoOverlapping(noFlush, ['same-key', 'same-key']);
+    expect(same.actions).toEqual(['appended', 'appended']);
+    expect(same.log).toEqual(['appended', 'appended']);
+    const distinct = twoOverlapping(noFlush, ['key-a', 'key-b']);
+    expect(distinct.actions).toEqual(['appended', 'appended']);
+    expect(distinct.uuids).toEqual(['key-b']);
+  });
 });

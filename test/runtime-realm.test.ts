@@ -1,15 +1,15 @@
 /** Values cross the realm boundary between a gas-local vm context and the runtime, both ways. */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import { LocalRuntime } from '../local/runtime';
+import { removeTempDirs, tempDir } from './helpers/temp';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- gas-local ships no types or ES module
 const gasLocal = require('gas-local') as { require(dir: string, globals?: object): Record<string, any> };
 
 function loadScript(rt: LocalRuntime, code: string): Record<string, any> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-'));
+  const dir = tempDir('realm-');
   fs.writeFileSync(path.join(dir, 'Code.js'), code);
   return gasLocal.require(dir, rt.globals());
 }
@@ -43,6 +43,8 @@ function digest() {
   return Utilities.computeDigest(Utilities.DigestAlgorithm.MD5, 'x') instanceof Array;
 }
 `;
+
+afterAll(() => removeTempDirs());
 
 describe('realms', () => {
   test('the context really is another realm (so the test means something)', () => {

@@ -1,4 +1,6 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
+import { TOKEN_GRACE_MS } from '../src/core/auth';
+import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
 import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
@@ -153,10 +155,16 @@ describe('saveSettings', () => {
 describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
   it('rotateToken answers the new URL and the old token expiry as text', () => {
     const h = startApp();
+    const before = h.runtime.now();
     const w = h.app.call<any>('editor', 'rotateToken');
-    expect(w.url).toContain(w.token);
+    const after = h.runtime.now();
+    expect(w.url).toBe(`${WEB_APP_URL}?token=${w.token}`);
+    expect(w.token).toMatch(/^[0-9a-f]{64}$/);
     expect(w.token).not.toBe(h.token);
-    expect(typeof w.previousTokenExpiresAt).toBe('string');
+    // The old token stays valid for the grace period from the rotation, given as ISO text.
+    expect(w.previousTokenExpiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(w.previousTokenExpiresAt)).toBeGreaterThanOrEqual(before + TOKEN_GRACE_MS);
+    expect(Date.parse(w.previousTokenExpiresAt)).toBeLessThanOrEqual(after + TOKEN_GRACE_MS);
   });
   it('sendTestDelivery writes the example and refuses an unknown hook id', () => {
     const h = startApp();
@@ -182,7 +190,7 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
     const before = h.sheetNames();
     const report = h.app.call<any>('editor', 'runSelfTest');
     expect(report).toMatchObject({ safe: true, required: { failed: 0 }, informational: { failed: 0 } });
-    expect(report.required.passed + report.informational.passed).toBeGreaterThan(20);
+    expect(report.required.passed + report.informational.passed).toBe(FIDELITY_CASES.length);
     expect(report.required.passed).toBeGreaterThan(5);
     expect(h.sheetNames()).toEqual(before);
   });

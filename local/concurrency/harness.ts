@@ -27,6 +27,11 @@ export interface ConcurrentOptions {
   locking?: boolean;
   /** Up to this many ms of real sleep in a worker after each service call, to widen race windows. Default 0. */
   jitterMs?: number;
+  /**
+   * Each execution ends this many ms after its script returns (default 0). On Google the end, which commits
+   * the writes the execution did not flush (runtime/write-buffer.ts), comes a little after doPost returns.
+   */
+  endDelayMs?: number;
   /** Runs in the main thread after setupWebhook, before any delivery (e.g. saveSettings). */
   setup?: (ctx: { runtime: LocalRuntime; app: AppHandle; token: string }) => void;
   /** Folder holding Code.js. Default dist/. */
@@ -274,7 +279,7 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
         });
         const input: WorkerInput = {
           distDir, jobs: share, roots, signal: signal.buffer as SharedArrayBuffer, gate: gate.buffer as SharedArrayBuffer,
-          lockBuffer: runtime.lockBuffer, locking: options.locking ?? true, jitterMs: options.jitterMs ?? 0, port: port2,
+          lockBuffer: runtime.lockBuffer, locking: options.locking ?? true, jitterMs: options.jitterMs ?? 0, endDelayMs: options.endDelayMs ?? 0, port: port2,
         };
         const worker = new Worker(file, { workerData: input, transferList: [port2] });
         workers.push(worker);

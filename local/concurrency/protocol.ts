@@ -65,6 +65,8 @@ export interface WorkerInput {
   locking: boolean;
   /** Up to this many ms of real sleep after each service call (0 = none), to widen race windows. */
   jitterMs: number;
+  /** Real sleep between the script's return and the end of its execution (ConcurrentOptions.endDelayMs). */
+  endDelayMs: number;
   port: import('node:worker_threads').MessagePort;
 }
 

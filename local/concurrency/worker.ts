@@ -194,6 +194,7 @@ const app: AppHandle = {
     try {
       return context[name](...args) as T;
     } finally {
+      sleep(input.endDelayMs);
       rpc({ op: 'close' });
       executionId = 0;
     }

@@ -164,6 +164,8 @@ export class LocalRuntime {
     try {
       return fn();
     } finally {
+      // Pending writes are committed when the execution ends (write-buffer.ts).
+      this.host.writes.commit(id);
       this.host.locks.releaseAll(id);
       this.host.endExecution(id);
       this.host.calls.dead = false;
@@ -193,6 +195,7 @@ export class LocalRuntime {
     const id = this.host.beginExecution(kind);
     this.host.endExecution(id);
     this.openExecutions.set(id, kind);
+    this.host.writes.openExecutions += 1;
     return id;
   }
 
@@ -210,7 +213,11 @@ export class LocalRuntime {
 
   /** Ends an execution opened with openExecution; the locks it holds are released, as when a script ends. */
   closeExecution(id: number): void {
-    this.openExecutions.delete(id);
+    if (this.openExecutions.delete(id)) {
+      // Pending writes are committed when the execution ends (write-buffer.ts).
+      this.host.writes.commit(id);
+      this.host.writes.openExecutions -= 1;
+    }
     this.host.locks.releaseAll(id);
   }
 
@@ -226,6 +233,7 @@ export class LocalRuntime {
 
   /** Uncounted look at a sheet, for tests and the local workbook viewer. null when no such sheet. */
   peek(sheetName: string, spreadsheetId?: string): SheetSnapshot | null {
+    this.host.writes.showCommitted();
     const wb = this.workbook(spreadsheetId);
     const sh = wb?.sheets.find((s) => s.name === sheetName);
     if (!wb || !sh) return null;
@@ -269,6 +277,7 @@ export class LocalRuntime {
   /** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
   toJSON(): RuntimeState {
     const h = this.host;
+    h.writes.showCommitted();
     return {
       version: 1,
       scriptId: h.scriptId,

@@ -50,6 +50,22 @@ function changeStamp(): number {
 /** Cosmetic styles, recorded only so tests can see them. */
 export interface CellStyle { fontWeight?: string; background?: string }
 
+/** What an execution's buffered writes change in a sheet: everything but its name and id (see write-buffer.ts). */
+export interface SheetContent {
+  rows: Array<CellValue[] | undefined>;
+  formulas: Map<number, string>;
+  formats: Map<number, string>;
+  styles: Map<number, CellStyle>;
+  frozenRows: number;
+  hiddenColumns: Set<number>;
+  columnWidths: Map<number, number>;
+  charts: ChartModel[];
+  maxRows: number;
+  maxCols: number;
+}
+
+const CONTENT_KEYS = ['rows', 'formulas', 'formats', 'styles', 'frozenRows', 'hiddenColumns', 'columnWidths', 'charts', 'maxRows', 'maxCols'] as const;
+
 /** One sheet's grid. Rows/columns here are 0-based. */
 export class SheetModel {
   rows: Array<CellValue[] | undefined> = [];
@@ -140,6 +156,27 @@ export class SheetModel {
   }
   format(r: number, c: number): string | undefined {
     return this.formats.size ? this.formats.get(cellKey(r, c)) : undefined;
+  }
+  /** Put `next` in place of this sheet's content and return the content it held (pointers only, no copy). */
+  exchangeContent(next: SheetContent): SheetContent {
+    const held = {} as Record<string, unknown>;
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of CONTENT_KEYS) {
+      held[k] = self[k];
+      self[k] = next[k];
+    }
+    this.touch();
+    return held as unknown as SheetContent;
+  }
+  /** A deep copy of this sheet's content. */
+  copyContent(): SheetContent {
+    return {
+      rows: this.rows.map((row) => (row ? row.slice() : undefined)),
+      formulas: new Map(this.formulas), formats: new Map(this.formats),
+      styles: new Map([...this.styles].map(([k, v]) => [k, { ...v }])),
+      frozenRows: this.frozenRows, hiddenColumns: new Set(this.hiddenColumns), columnWidths: new Map(this.columnWidths),
+      charts: this.charts.map(copyChart), maxRows: this.maxRows, maxCols: this.maxCols,
+    };
   }
   /** Re-key the sparse maps: `f` maps (r, c) to a new place or null to drop it. */
   remap(f: (r: number, c: number) => [number, number] | null): void {

@@ -8,6 +8,7 @@ import type { SheetHandle } from './sheet-handle';
 import { sortBlock } from './sort';
 import { TextFinderImpl } from './textfinder';
 import { isPlainText, parseInput, type Parsed } from './value-parsing';
+import { bufferWrites } from './write-buffer';
 
 /** Column letters → 1-based number. */
 export function columnNumber(letters: string): number {
@@ -257,3 +258,5 @@ instrument(RangeImpl, 'Range',
     getValue: one, getDisplayValue: one, getFormula: one, getNumberFormat: one, getFontWeight: one, getBackground: one },
   { setValues: size, setValue: size, setFormula: size, setFormulas: size, setNumberFormat: size, setNumberFormats: size,
     clearContent: size, setFontWeight: size, setFontWeights: size, setBackground: size, sort: size });
+// Writes are buffered per execution (write-buffer.ts).
+bufferWrites<RangeImpl>(RangeImpl, ['setValues', 'setValue', 'setFormula', 'setFormulas', 'setNumberFormat', 'setNumberFormats', 'setFontWeight', 'setFontWeights', 'setBackground', 'clearContent', 'sort'], (self) => self.__sh);

@@ -4,6 +4,7 @@ import { Calls } from './calls';
 import { Clock, installScriptClock } from './clock';
 import { checkTimeZone } from './dates';
 import type { Workbook } from './model';
+import { WriteBuffer } from './write-buffer';
 
 /** Kind of execution (see docs/local-runtime.md). */
 export type ExecutionKind = 'webapp' | 'editor' | 'trigger';
@@ -75,6 +76,8 @@ const NODE_REALM: Realm = { Date, Array, Object, foreign: false };
 /** The state every fake service object reaches through its runtime link. */
 export class SharedState {
   readonly calls = new Calls();
+  /** Spreadsheet writes other executions cannot see yet (write-buffer.ts). */
+  readonly writes = new WriteBuffer(this.calls);
   readonly clock: Clock;
   readonly timeZone: string;
   readonly scriptUrl: string | null;

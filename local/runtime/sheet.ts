@@ -9,6 +9,7 @@ import type { SharedState } from './shared-state';
 import { sortBlock } from './sort';
 import { TextFinderImpl } from './textfinder';
 import { parseInput } from './value-parsing';
+import { bufferWrites } from './write-buffer';
 
 const wrappers = new WeakMap<SheetModel, SheetImpl>();
 
@@ -273,3 +274,7 @@ export class SheetImpl extends Service<SharedState> {
 }
 
 instrument(SheetImpl, 'Sheet', {}, { appendRow: (_s, args) => (Array.isArray(args[0]) ? args[0].length : 0) });
+// Writes are buffered per execution (write-buffer.ts); renaming and activating are not (structure).
+bufferWrites<SheetImpl>(SheetImpl, ['appendRow', 'insertRowsAfter', 'insertRowAfter', 'insertRowBefore', 'insertRowsBefore', 'insertColumnsAfter',
+  'insertColumnAfter', 'insertColumnsBefore', 'insertColumnBefore', 'deleteRow', 'deleteRows', 'deleteColumn', 'deleteColumns', 'setFrozenRows',
+  'hideColumns', 'showColumns', 'setColumnWidth', 'sort', 'clear', 'clearContents', 'insertChart', 'updateChart', 'removeChart'], (self) => self.__sh);

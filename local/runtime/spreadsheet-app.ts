@@ -47,8 +47,10 @@ export class SpreadsheetAppImpl extends Service<SharedState> {
     if (this.__rt.kind() !== 'editor') fail('Cannot call SpreadsheetApp.getUi() from this context.');
     return new UiImpl(this.__rt) as unknown as GoogleAppsScript.Base.Ui;
   }
-  /** Applies pending changes; the local grid has none (https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()). */
-  flush(): void {}
+  /** Applies this execution's pending changes, so other executions see them (https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush(); write-buffer.ts). */
+  flush(): void {
+    this.__rt.writes.commit(this.__rt.executionId());
+  }
 }
 
 function activeSpreadsheet(rt: SharedState, method: string): GoogleAppsScript.Spreadsheet.Spreadsheet | null {

@@ -1,5 +1,6 @@
 // TextFinder: one service call that scans displayed values server-side (scanned cells are not "cells read").
 import { instrument, Service } from './calls';
+import { bufferWrites } from './write-buffer';
 import type { SharedState } from './shared-state';
 import type { SheetModel } from './model';
 import type { SheetHandle } from './sheet-handle';
@@ -97,3 +98,5 @@ export class TextFinderImpl extends Service<SharedState> {
 }
 
 instrument(TextFinderImpl, 'TextFinder');
+// Reads see the calling execution's view (write-buffer.ts).
+bufferWrites(TextFinderImpl);

@@ -1,0 +1,18 @@
+/** The built bundle with the delivery path's SpreadsheetApp.flush() before the lock's release taken out, to show that the tests of that flush can fail. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DIST } from './harness';
+
+/** The flush in doPost's critical section: right before the response is returned, inside the try whose finally releases the lock. */
+const DELIVERY_FLUSH = /SpreadsheetApp\.flush\(\);(\s*return response;)/g;
+
+/** Copies the build in `from` (default dist/) into `dir` with the delivery path's flush removed; throws when the bundle no longer has exactly one such flush. */
+export function bundleWithoutDeliveryFlush(dir: string, from: string = DIST): string {
+  for (const file of fs.readdirSync(from)) fs.copyFileSync(path.join(from, file), path.join(dir, file));
+  const codeFile = path.join(dir, 'Code.js');
+  const code = fs.readFileSync(codeFile, 'utf8');
+  const found = code.match(DELIVERY_FLUSH)?.length ?? 0;
+  if (found !== 1) throw new Error(`Expected one "SpreadsheetApp.flush(); return response;" in dist/Code.js (the delivery path's flush), found ${found}.`);
+  fs.writeFileSync(codeFile, code.replace(DELIVERY_FLUSH, '$1'));
+  return dir;
+}

@@ -92,6 +92,7 @@ async function execRoute(ctx: RouteContext, { req, res, target, method }: Reques
 /** /macros/echo?user_content_key=…: the output of the POST that redirected here, once. A POST here gets 405 (doPost already ran). */
 function echoRoute(ctx: RouteContext, { res, target, method }: Request): void {
   if (method !== 'GET') {
+    // The status is observed [obs: tanaikech README]; the page's wording is [UNCONFIRMED].
     res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/html; charset=utf-8' });
     res.end('<!DOCTYPE html><html><head><title>Error 405 (Method Not Allowed)</title></head><body><p><b>405.</b> <ins>That’s an error.</ins></p></body></html>');
     return;

@@ -12,7 +12,8 @@ import { invokeWebApp } from '../local/webapp';
 import callBookedExample from '../src/core/examples/call-booked.json';
 import contactCreatedExample from '../src/core/examples/contact-created.json';
 import { flattenEvent } from '../src/core/flatten';
-import { emptyState, eventState, mergeStates, PIPELINE_COLUMNS } from '../src/core/pipeline';
+import { emptyState, eventState, mergeStates } from '../src/core/pipeline';
+import { PIPELINE_COLUMNS } from '../src/core/pipeline-row';
 import { toCellValue } from '../src/core/values';
 
 const args = process.argv.slice(2);
@@ -95,7 +96,7 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
     const template = sheet.getRange(2, 1, 1, width).getValues()[0].map((v) => (typeof v === 'string' && v !== '' ? `'${v}` : v));
     const keyCol = header.indexOf('Row key');
     const fpCol = header.indexOf('Fingerprint');
-    const uuidCol = header.indexOf('event.uuid');
+    const uuidCol = header.indexOf('Call id');
     const extra = size - 1;
     if (sheet.getMaxRows() < size + 1) sheet.insertRowsAfter(sheet.getMaxRows(), size + 1 - sheet.getMaxRows());
     const CHUNK = 10000;

@@ -2,29 +2,36 @@
  * Global entry points. Apps Script, triggers and google.script.run only see top-level functions,
  * so build.mjs bundles this module as the IIFE global `app` and appends
  * `function name(...a) { return app.name(...a); }` for each export of this module.
- * Each export is one line into the app; the sidebar's are typed by the SidebarApi it shares with the browser.
+ * Each export is one line into its entry-point family; the sidebar's are typed by the SidebarApi it shares with the browser.
  */
 import type { SidebarApi } from './core/sidebar-api';
-import * as app from './gas/app';
+import * as menu from './gas/menu';
+import * as pipeline from './gas/pipeline-rebuild';
+import * as queue from './gas/queue';
+import * as replay from './gas/replay';
+import * as setup from './gas/setup';
+import * as sidebar from './gas/sidebar-server';
+import * as webapp from './gas/webapp';
 
 // Web app and triggers.
-export const doPost = (e: GoogleAppsScript.Events.DoPost) => app.handlePost(e);
-export const doGet = (e: GoogleAppsScript.Events.DoGet) => app.handleGet(e);
-export const onOpen = (e?: GoogleAppsScript.Events.SheetsOnOpen) => app.addMenu(e);
-export const onInstall = (e?: GoogleAppsScript.Events.AddonOnInstall) => app.addMenu(e);
-export const processQueue = () => app.processQueue();
+export const doPost = (e: GoogleAppsScript.Events.DoPost) => webapp.handlePost(e);
+export const doGet = (e: GoogleAppsScript.Events.DoGet) => webapp.handleGet(e);
+export const onOpen = (e?: GoogleAppsScript.Events.SheetsOnOpen) => menu.addMenu(e);
+export const onInstall = (e?: GoogleAppsScript.Events.AddonOnInstall) => menu.addMenu(e);
+export const processQueue = () => queue.processQueue();
 
 // Menu items.
-export const showSidebar = () => app.showSidebar();
-export const sendTestDeliveries = () => app.sendTestDeliveries();
-export const showSelfTest = () => app.showSelfTest();
-export const setupWebhook = (options?: unknown) => app.setupWebhook(options);
+export const showSidebar = () => menu.showSidebar();
+export const sendTestDeliveries = () => menu.sendTestDeliveries();
+export const showSelfTest = () => menu.showSelfTest();
+export const setupWebhook = (options?: unknown) => setup.setupWebhook(options);
 
 // Sidebar (google.script.run).
-export const getSidebarState: SidebarApi['getSidebarState'] = () => app.getSidebarState();
-export const saveSettings: SidebarApi['saveSettings'] = (settings) => app.saveSettings(settings);
-export const rotateToken: SidebarApi['rotateToken'] = () => app.rotateToken();
-export const sendTestDelivery: SidebarApi['sendTestDelivery'] = (hookId) => app.sendTestDelivery(hookId);
-export const replayDeliveries: SidebarApi['replayDeliveries'] = (options) => app.replayDeliveries(options);
-export const runSelfTest: SidebarApi['runSelfTest'] = () => app.runSelfTest();
-export const rebuildPipeline: SidebarApi['rebuildPipeline'] = (options) => app.rebuildPipeline(options);
+export const getSidebarState: SidebarApi['getSidebarState'] = () => sidebar.getSidebarState();
+export const saveSettings: SidebarApi['saveSettings'] = (settings) => sidebar.saveSettings(settings);
+export const previewSettings: SidebarApi['previewSettings'] = (settings) => sidebar.previewSettings(settings);
+export const rotateToken: SidebarApi['rotateToken'] = () => setup.rotateToken();
+export const sendTestDelivery: SidebarApi['sendTestDelivery'] = (hookId) => sidebar.sendTestDelivery(hookId);
+export const replayDeliveries: SidebarApi['replayDeliveries'] = (options) => replay.replayDeliveries(options);
+export const runSelfTest: SidebarApi['runSelfTest'] = () => sidebar.runSelfTest();
+export const rebuildPipeline: SidebarApi['rebuildPipeline'] = (options) => pipeline.rebuildPipeline(options);

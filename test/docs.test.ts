@@ -21,7 +21,7 @@ describe('docs/fields.md', () => {
   const generated = renderFieldReference();
 
   test('is up to date with src/core/hooks.ts and the example payloads (run npm run docs)', () => {
-    let committed = '';
+    let committed: string;
     try {
       committed = readFileSync(FIELDS_MD, 'utf8');
     } catch {

@@ -486,7 +486,7 @@ describe('HtmlService', () => {
       'function include(f) { return HtmlService.createHtmlOutputFromFile(f).getContent(); }\n' +
       "function page() { var t = HtmlService.createTemplateFromFile('Page'); t.user = '<me>'; return t.evaluate().setTitle('T').getContent(); }\n");
     rt.setProjectDir(dir);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- gas-local ships no types or ES module
     const ctx = require('gas-local').require(appDir, rt.globals());
     rt.calls.reset();
     const html = rt.execute('webapp', () => ctx.page());

@@ -60,7 +60,7 @@ describe('upsert versions', () => {
     const late = h.post(contact('2025-05-09T15:40:00.000Z', 'Second'));
     expect(late.results[0]).toMatchObject({ action: 'stale', row: 2 });
     expect(h.runtime.peek('Contact updated')!.values).toEqual(before);
-    expect(h.rows('Contact updated').map((r) => r.lastName)).toEqual(['Third']);
+    expect(h.fields('Contact updated').map((r) => r.lastName)).toEqual(['Third']);
     expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['appended', 'updated', 'stale']);
   });
 });

@@ -88,7 +88,7 @@ describe('a lead journey', () => {
     later[0].updatedAttributes = ['firstName'];
     later[0].firstName = 'Rae';
     h.post(later);
-    const row = plain(h.rows('Pipeline'))[0];
+    const row = plain(h.fields('Pipeline'))[0];
     expect(row).toMatchObject({ Status: 'Sale', Name: 'Rae Fleming-Ortiz', 'Call start': '2025-05-14T09:00:00.000Z', 'Times rescheduled': 1, 'Last change': '2025-05-20T09:00:00.000Z' });
   });
 });
@@ -100,7 +100,7 @@ describe('joining leads', () => {
     const other = payload('contact-created');
     Object.assign(other[0], { id: 6, email: 'someone.else@example.com', phoneNumber: '+4915112345678', firstName: 'Ola' });
     h.post(other);
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows.map((r) => r['Contact id'])).toEqual([5, 6]);
   });
 
@@ -119,19 +119,19 @@ describe('joining leads', () => {
     contact[0].phoneNumber = null;
     const steps = callsFirst ? [call('call-booked'), call('call-cancelled'), contact] : [contact, call('call-booked'), call('call-cancelled')];
     for (const body of steps) h.post(body);
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Call cancelled', Cancelled: true, 'Times cancelled': 1, 'Lead keys': 'email:zogiji@example.com id:5' });
     // Once joined, the row gains the keys later events bring: a phone first seen on a call hook.
     const withPhone = payload('call-rescheduled');
     withPhone[0].invitee.text_reminder_number = '+44 20 7946 0000';
     h.post(withPhone);
-    expect(h.rows('Pipeline')[0]['Lead keys']).toBe('email:zogiji@example.com id:5 phone:+442079460000');
+    expect(h.fields('Pipeline')[0]['Lead keys']).toBe('email:zogiji@example.com id:5 phone:+442079460000');
     const byPhone = payload('outcome-added');
     Object.assign(byPhone[0], { contactId: null, email: null, phoneNumber: '+442079460000' });
     h.post(byPhone);
-    expect(h.rows('Pipeline')).toHaveLength(1);
-    expect(h.rows('Pipeline')[0].Outcome).toBe('Sale');
+    expect(h.fields('Pipeline')).toHaveLength(1);
+    expect(h.fields('Pipeline')[0].Outcome).toBe('Sale');
   });
 
   it('an event that links two known rows merges them into the topmost', () => {
@@ -142,9 +142,9 @@ describe('joining leads', () => {
     const contact = payload('contact-created');
     contact[0].email = null; // known by id and phone only
     h.post(contact);
-    expect(h.rows('Pipeline')).toHaveLength(2);
+    expect(h.fields('Pipeline')).toHaveLength(2);
     h.post(payload('outcome-added')); // id, email and phone: the same person
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Sale', Closer: 'Sam Closer', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
@@ -300,7 +300,7 @@ describe('500 generated leads', () => {
   });
 
   it('one row per lead with its status', () => {
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(500);
     const byId = new Map(rows.map((r) => [r['Contact id'], r]));
     for (const p of list) {
@@ -339,7 +339,7 @@ describe('500 generated leads', () => {
   });
 
   it('a rebuild from the hook sheets and the log reproduces the live pipeline and funnel exactly, in resumable batches', () => {
-    const liveRows = plain(h.rows('Pipeline'));
+    const liveRows = plain(h.fields('Pipeline'));
     const liveFunnel = h.runtime.peek('Funnel')!.values.map((r) => r.map((v) => (isDate(v) ? 'date' : v)));
     const first = h.app.call<any>('editor', 'rebuildPipeline', { restart: true, limit: 400 });
     expect(first).toMatchObject({ done: false, processed: 400 });
@@ -353,7 +353,7 @@ describe('500 generated leads', () => {
       if (calls > 50) throw new Error('the rebuild does not finish');
     }
     expect(result).toMatchObject({ done: true, remaining: 0, leads: 501 });
-    expect(plain(h.rows('Pipeline'))).toEqual(liveRows);
+    expect(plain(h.fields('Pipeline'))).toEqual(liveRows);
     expect(h.runtime.peek('Funnel')!.values.map((r) => r.map((v) => (isDate(v) ? 'date' : v)))).toEqual(liveFunnel);
   });
 });
@@ -361,14 +361,14 @@ describe('500 generated leads', () => {
 describe('rebuild', () => {
   it('from the hook sheets alone (log trimmed) reproduces the journey row', () => {
     const h = runJourney(JOURNEY);
-    const live = plain(h.rows('Pipeline'));
+    const live = plain(h.fields('Pipeline'));
     h.asUser((spreadsheet) => {
       const log = spreadsheet.getSheetByName('Webhook log')!;
       log.deleteRows(2, log.getLastRow() - 1);
       spreadsheet.getSheetByName('Pipeline')!.getRange('B2').setValue('scribbled');
     });
     expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
-    expect(plain(h.rows('Pipeline'))).toEqual(live);
+    expect(plain(h.fields('Pipeline'))).toEqual(live);
   });
 
   it('from the menu resumes a rebuild that stopped half-way and reports in a toast', () => {
@@ -391,7 +391,7 @@ describe('switch and safety', () => {
     expect(h.saveSettings({ pipeline: { enabled: 'yes' } })).toMatchObject({ ok: false });
     expect(h.saveSettings({ pipeline: { enabled: true } })).toMatchObject({ ok: true });
     h.post(payload('contact-updated'));
-    expect(h.rows('Pipeline')).toHaveLength(1);
+    expect(h.fields('Pipeline')).toHaveLength(1);
   });
 
   it('leaves user columns alone and finds its columns by header', () => {
@@ -403,7 +403,7 @@ describe('switch and safety', () => {
       sheet.getRange(1, 3, 2, 1).setValues([['My notes'], ['call back Friday']]);
     });
     h.post(payload('outcome-added'));
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'My notes': 'call back Friday', Status: 'Sale', 'Deal value': 5000 });
     expect(h.runtime.peek('Pipeline')!.formulas.flat().filter(Boolean)).toEqual([]);
@@ -420,7 +420,7 @@ describe('switch and safety', () => {
     });
     const res = h.post(payload('contact-updated'));
     expect(res).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
-    expect(h.rows('Contact updated')).toHaveLength(1);
+    expect(h.fields('Contact updated')).toHaveLength(1);
     expect(String(h.rows('Webhook log')[1].Message)).toContain('Pipeline not updated:');
   });
 });

@@ -14,6 +14,12 @@ export interface RuntimeOptions {
   timeZone?: string;
   /** ScriptApp.getService().getUrl(); null = not deployed as a web app (default). */
   scriptUrl?: string | null;
+  /**
+   * getUrl() outside web-app executions (editor, sidebar, triggers) returns the head deployment's …/dev URL
+   * instead of scriptUrl. [UNCONFIRMED] Public reports describe this; Google's reference does not say which
+   * deployment's URL getUrl() gives. Default false; the app must be right either way (src/core/webapp-url.ts).
+   */
+  devUrlOutsideWebApp?: boolean;
   /** Utilities.sleep and lock waits advance a virtual clock instead of blocking. */
   virtualTime?: boolean;
   /** Session.getEffectiveUser().getEmail(), default 'owner@example.com'. */
@@ -65,6 +71,7 @@ export class SharedState {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly scriptUrl: string | null;
+  readonly devUrlOutsideWebApp: boolean;
   readonly effectiveUser: string;
   scriptId = 'local-script-' + Math.random().toString(36).slice(2, 12);
   readonly workbooks = new Map<string, Workbook>();
@@ -83,6 +90,7 @@ export class SharedState {
     this.timeZone = opts.timeZone ?? 'Etc/UTC';
     checkTimeZone(this.timeZone);
     this.scriptUrl = opts.scriptUrl ?? null;
+    this.devUrlOutsideWebApp = opts.devUrlOutsideWebApp === true;
     this.effectiveUser = opts.effectiveUser ?? 'owner@example.com';
     this.clock = new Clock(!!opts.virtualTime);
   }

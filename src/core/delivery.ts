@@ -3,6 +3,16 @@
 /** Bodies larger than this are refused (still kept in the webhook log). */
 export const MAX_BODY_CHARS = 2_000_000;
 
+/** A delivery as received, minus the secret: what the queue keeps and processing reads. */
+export interface Delivery {
+  id: string;
+  receivedAt: number;
+  contents: string;
+  contentType: string;
+  /** URL and form parameters, without `token`. */
+  parameter: Record<string, string>;
+}
+
 /** What doPost hands the parser: the parts of Apps Script's event object that carry the body. */
 export interface RawDelivery {
   contents: string;

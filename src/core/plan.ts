@@ -18,6 +18,19 @@ export function decideStep(mode: WriteMode, fingerprintSeen: boolean, keyRow: nu
   return mode === 'upsert' ? 'update' : 'skip';
 }
 
+/** The step for one event of a delivery, whose earlier events may be adding a row that is not on the sheet yet. */
+export type BatchStep = Step | 'merge';
+
+/**
+ * Decides the step within one delivery. An event whose key matches a row an earlier event of the same
+ * delivery is adding, and whose content was not seen, merges into that row (upsert) or skips
+ * (insert-if-new); otherwise the sheet decides, as in decideStep.
+ */
+export function decideBatchStep(mode: WriteMode, fingerprintSeen: boolean, keyRow: number | null, keyPending: boolean): BatchStep {
+  if (keyPending && !fingerprintSeen) return mode === 'upsert' ? 'merge' : 'skip';
+  return decideStep(mode, fingerprintSeen, keyRow);
+}
+
 const SEVERITY: Outcome[] = ['failed', 'queued', 'unrouted', 'appended', 'updated', 'skipped', 'stale', 'duplicate'];
 
 /** The outcome that stands for a whole delivery in the webhook log: the most serious of its events'. */

@@ -6,6 +6,7 @@
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
+import type { WebAppUrlSource } from './webapp-url';
 
 /** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
 export interface FieldInfo {
@@ -29,6 +30,10 @@ export interface HookState {
 export interface WebhookState {
   /** The URL to paste into iClosed, or null when the script is not deployed as a web app yet. */
   url: string | null;
+  /** Where `url` came from: the deployment record built into the code, or Apps Script's getUrl(). */
+  urlSource: WebAppUrlSource | null;
+  /** A problem with the web app URL (a /dev URL, a Workspace form, another deployment) and its fix. */
+  urlWarning: string | null;
   token: string;
   previousTokenExpiresAt: string | null;
 }
@@ -59,6 +64,9 @@ export interface SidebarState {
 }
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };
+
+/** What a save would change on the existing sheets, in plain language (empty: nothing on the sheets changes). */
+export type PreviewResult = { ok: true; changes: string[] } | { ok: false; error: string };
 
 export interface ReplayResult {
   replayed: number;
@@ -108,6 +116,7 @@ export interface SelfTestReport {
 export interface SidebarApi {
   getSidebarState(): SidebarState;
   saveSettings(settings: unknown): SaveResult;
+  previewSettings(settings: unknown): PreviewResult;
   rotateToken(): WebhookState;
   sendTestDelivery(hookId: unknown): TestDeliveryResult;
   replayDeliveries(options?: unknown): ReplayResult;
@@ -119,6 +128,7 @@ export interface SidebarApi {
 const SIDEBAR_FUNCTION_SET: { readonly [K in keyof SidebarApi]: true } = {
   getSidebarState: true,
   saveSettings: true,
+  previewSettings: true,
   rotateToken: true,
   sendTestDelivery: true,
   replayDeliveries: true,

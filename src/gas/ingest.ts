@@ -1,25 +1,18 @@
 /** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
-import { defaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
+import { hookDefaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
 import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
+import { errorText } from '../core/errors';
 import { flattenEvent, type Field } from '../core/flatten';
-import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
+import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey } from '../core/keys';
 import { eventVersion } from '../core/pipeline';
-import { addFingerprint, cellVersion, decideStep, isStale, type Outcome } from '../core/plan';
+import { addFingerprint, cellVersion, decideBatchStep, isStale } from '../core/plan';
+import type { EventResult } from '../core/results';
 import type { ColumnSetting, Settings } from '../core/settings';
 import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
-import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells } from './sheets';
-import { rememberSeenFields } from './sidebar';
+import { rememberSeenFields } from './field-memory';
+import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells, type OpenSheet } from './sheets';
 import type { ScriptStore } from './store';
-
-/** What happened to one event. */
-export interface EventResult {
-  hook: string;
-  sheet: string;
-  action: Outcome;
-  row: number | null;
-  message?: string;
-}
 
 /** One event, routed. */
 interface RoutedEvent {
@@ -67,7 +60,7 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
       };
     }
     const s = settings.hooks[hook.id];
-    const columns = s.columns ?? defaultColumns(exampleFields(hook));
+    const columns = s.columns ?? hookDefaultColumns(hook);
     const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
     return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version, skipStale: s.skipStale };
   });
@@ -131,78 +124,111 @@ function writeSheet(
   appendHeaderLabels(open, plan.newLabels);
   const columns = headerIndex(open.header);
   const col = (label: string): number => columns.get(label)!;
-
-  const newRows: Array<Map<number, CellValue>> = [];
-  const newRowEvents: number[][] = []; // event indexes written by each new row
-  const pendingByKey = new Map<string, number>(); // key → index into newRows
-  const seenFingerprints = new Set<string>();
   // Several events: one search tells whether any of them is on the sheet already; if none is, skip the per-event searches.
-  const keyOf = (e: RoutedEvent) => (e.mode === 'append' ? null : rowKey(e.fields, e.key));
   const searchEach =
     events.length === 1 ||
     anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
-
+  const batch: SheetBatch = {
+    open, sheetName, col, labelOf: plan.labelOf, typingOf, receivedAt, searchEach, results,
+    newRows: [], newRowEvents: [], pendingByKey: new Map(), seenFingerprints: new Set(),
+  };
   for (const e of events) {
     try {
-      const key = keyOf(e);
-      const pendingIndex = key !== null ? pendingByKey.get(key) : undefined;
-      const inBatch = seenFingerprints.has(e.fingerprint);
-      const found = inBatch || !searchEach ? { keyRow: null, fingerprintRow: null } : lookup(open, col(META.rowKey), col(META.fingerprint), pendingIndex === undefined ? key : null, e.fingerprint);
-      const fingerprintRow = found.fingerprintRow;
-      const seen = inBatch || fingerprintRow !== null;
-      const keyRow = seen ? null : found.keyRow;
-      const step = pendingIndex !== undefined && !seen ? (e.mode === 'upsert' ? 'update' : 'skip') : decideStep(e.mode, seen, keyRow);
-      seenFingerprints.add(e.fingerprint);
-      const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
-      const unrouted = e.hook === null;
-      if (step === 'duplicate') {
-        // An event of unknown hook type stays a dead letter (replayable, never trimmed) until a hook routes it.
-        results[e.index] = unrouted
-          ? { ...base, row: fingerprintRow, action: 'unrouted', message: `Unknown hook type "${e.hookName}": already kept in "${sheetName}".` }
-          : { ...base, row: fingerprintRow, action: 'duplicate', message: 'This event was already written (same content).' };
-        continue;
-      }
-      if (step === 'skip') {
-        const row = pendingIndex !== undefined ? null : keyRow;
-        results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
-        continue;
-      }
-      const cells = rowCells(e, plan.labelOf, plan.excluded, typingOf, col, receivedAt, key);
-      if (step === 'update' && pendingIndex !== undefined) {
-        const pending = newRows[pendingIndex];
-        const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
-        if (e.skipStale && isStale(e.version, cellVersion(fingerprints))) {
-          results[e.index] = { ...base, row: null, action: 'stale', message: STALE_MESSAGE };
-          newRowEvents[pendingIndex].push(e.index);
-          continue;
-        }
-        cells.set(col(META.fingerprint), addFingerprint(fingerprints, e.fingerprint, e.version));
-        for (const [c, v] of cells) pending.set(c, v);
-        results[e.index] = { ...base, row: null, action: 'updated', message: 'Merged into a row added by the same delivery.' };
-        newRowEvents[pendingIndex].push(e.index);
-        continue;
-      }
-      if (step === 'update' && keyRow !== null) {
-        const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
-        if (e.skipStale && isStale(e.version, cellVersion(previous))) {
-          results[e.index] = { ...base, row: keyRow, action: 'stale', message: STALE_MESSAGE };
-          continue;
-        }
-        cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint, e.version)));
-        writeCells(open, keyRow, [cells], col(META.fingerprint));
-        results[e.index] = { ...base, row: keyRow, action: 'updated' };
-        continue;
-      }
-      cells.set(col(META.fingerprint), addFingerprint('', e.fingerprint, e.version));
-      if (key !== null) pendingByKey.set(key, newRows.length);
-      newRows.push(cells);
-      newRowEvents.push([e.index]);
-      results[e.index] = { ...base, row: null, action: unrouted ? 'unrouted' : 'appended' };
-      if (unrouted) results[e.index].message = `Unknown hook type "${e.hookName}": kept in "${sheetName}" with all its fields.`;
+      placeEvent(batch, e);
     } catch (err) {
       results[e.index] = { hook: e.hookName, sheet: sheetName, action: 'failed', row: null, message: errorText(err) };
     }
   }
+  writeNewRows(batch);
+}
+
+/** One sheet's part of a delivery while its events are placed: the sheet, and the new rows they add. */
+interface SheetBatch {
+  open: OpenSheet;
+  sheetName: string;
+  col: (label: string) => number;
+  labelOf: ReadonlyMap<string, string>;
+  typingOf: ReadonlyMap<string, Typing>;
+  receivedAt: Date;
+  /** False when one search found none of the events on the sheet: no per-event search. */
+  searchEach: boolean;
+  results: EventResult[];
+  newRows: Array<Map<number, CellValue>>;
+  /** Event indexes written by each new row. */
+  newRowEvents: number[][];
+  /** Key → index into newRows. */
+  pendingByKey: Map<string, number>;
+  seenFingerprints: Set<string>;
+}
+
+/** An event's row key, or null in append mode. */
+function keyOf(e: RoutedEvent): string | null {
+  return e.mode === 'append' ? null : rowKey(e.fields, e.key);
+}
+
+/** Decides one event's step (src/core/plan.ts decideBatchStep) and applies it: a result, an update, or a new or merged row. */
+function placeEvent(b: SheetBatch, e: RoutedEvent): void {
+  const { open, col, results, sheetName } = b;
+  const key = keyOf(e);
+  const pendingIndex = key !== null ? b.pendingByKey.get(key) : undefined;
+  const inBatch = b.seenFingerprints.has(e.fingerprint);
+  const found = inBatch || !b.searchEach ? { keyRow: null, fingerprintRow: null } : lookup(open, col(META.rowKey), col(META.fingerprint), pendingIndex === undefined ? key : null, e.fingerprint);
+  const fingerprintRow = found.fingerprintRow;
+  const seen = inBatch || fingerprintRow !== null;
+  const keyRow = seen ? null : found.keyRow;
+  const step = decideBatchStep(e.mode, seen, keyRow, pendingIndex !== undefined);
+  b.seenFingerprints.add(e.fingerprint);
+  const base: EventResult = { hook: e.hookName, sheet: sheetName, action: 'duplicate', row: keyRow };
+  const unrouted = e.hook === null;
+  if (step === 'duplicate') {
+    // An event of unknown hook type stays a dead letter (replayable, never trimmed) until a hook routes it.
+    results[e.index] = unrouted
+      ? { ...base, row: fingerprintRow, action: 'unrouted', message: `Unknown hook type "${e.hookName}": already kept in "${sheetName}".` }
+      : { ...base, row: fingerprintRow, action: 'duplicate', message: 'This event was already written (same content).' };
+    return;
+  }
+  if (step === 'skip') {
+    const row = pendingIndex !== undefined ? null : keyRow;
+    results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
+    return;
+  }
+  const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);
+  if (step === 'merge' && pendingIndex !== undefined) {
+    const pending = b.newRows[pendingIndex];
+    const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
+    if (e.skipStale && isStale(e.version, cellVersion(fingerprints))) {
+      results[e.index] = { ...base, row: null, action: 'stale', message: STALE_MESSAGE };
+      b.newRowEvents[pendingIndex].push(e.index);
+      return;
+    }
+    cells.set(col(META.fingerprint), addFingerprint(fingerprints, e.fingerprint, e.version));
+    for (const [c, v] of cells) pending.set(c, v);
+    results[e.index] = { ...base, row: null, action: 'updated', message: 'Merged into a row added by the same delivery.' };
+    b.newRowEvents[pendingIndex].push(e.index);
+    return;
+  }
+  if (step === 'update' && keyRow !== null) {
+    const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
+    if (e.skipStale && isStale(e.version, cellVersion(previous))) {
+      results[e.index] = { ...base, row: keyRow, action: 'stale', message: STALE_MESSAGE };
+      return;
+    }
+    cells.set(col(META.fingerprint), textCell(addFingerprint(previous, e.fingerprint, e.version)));
+    writeCells(open, keyRow, [cells], col(META.fingerprint));
+    results[e.index] = { ...base, row: keyRow, action: 'updated' };
+    return;
+  }
+  cells.set(col(META.fingerprint), addFingerprint('', e.fingerprint, e.version));
+  if (key !== null) b.pendingByKey.set(key, b.newRows.length);
+  b.newRows.push(cells);
+  b.newRowEvents.push([e.index]);
+  results[e.index] = { ...base, row: null, action: unrouted ? 'unrouted' : 'appended' };
+  if (unrouted) results[e.index].message = `Unknown hook type "${e.hookName}": kept in "${sheetName}" with all its fields.`;
+}
+
+/** Writes the batch's new rows at the end of the sheet in one go, and gives each event its row. */
+function writeNewRows(b: SheetBatch): void {
+  const { open, col, newRows, newRowEvents, results } = b;
   if (newRows.length === 0) return;
   // Fingerprint cells hold space-separated lists; write them as exact text.
   for (const row of newRows) row.set(col(META.fingerprint), textCell(String(row.get(col(META.fingerprint)))));
@@ -224,7 +250,6 @@ function writeSheet(
 function rowCells(
   e: RoutedEvent,
   labelOf: ReadonlyMap<string, string>,
-  excluded: ReadonlySet<string>,
   typingOf: ReadonlyMap<string, Typing>,
   col: (label: string) => number,
   receivedAt: Date,
@@ -235,7 +260,6 @@ function rowCells(
   let hasOther = false;
   const rich = new Set(e.hook?.richTextFields ?? []);
   for (const f of e.fields) {
-    if (excluded.has(f.path)) continue;
     const label = labelOf.get(f.path);
     if (label === undefined) {
       if (f.value !== null) {
@@ -251,9 +275,3 @@ function rowCells(
   cells.set(col(META.rowKey), key === null ? '' : textCell(key));
   return cells;
 }
-
-export function errorText(err: unknown): string {
-  const message = err instanceof Error || (err && typeof (err as Error).message === 'string') ? (err as Error).message : String(err);
-  return message.slice(0, 500);
-}
-

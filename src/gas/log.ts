@@ -1,7 +1,7 @@
 /** The "Webhook log" sheet: one row per authenticated delivery, with its outcome and the raw body. */
 import { REPLAYABLE, type Outcome } from '../core/plan';
 import { textCell } from '../core/values';
-import type { EventResult } from './ingest';
+import type { EventResult } from '../core/results';
 import { noteGridGrowth } from './limits';
 
 export const LOG_SHEET = 'Webhook log';

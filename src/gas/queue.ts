@@ -1,15 +1,8 @@
-/** Deliveries that could not get the script lock in time wait in script properties until a later execution writes them. */
-import { KEYS, type ScriptStore } from './store';
-
-/** A delivery as received, minus the secret. */
-export interface Delivery {
-  id: string;
-  receivedAt: number;
-  contents: string;
-  contentType: string;
-  /** URL and form parameters, without `token`. */
-  parameter: Record<string, string>;
-}
+/** Deliveries that could not get the script lock in time wait in script properties; a later execution or the one-minute trigger drains them. */
+import type { Delivery } from '../core/delivery';
+import { logSheet, trimLog } from './log';
+import { openSpreadsheet, processDelivery } from './process';
+import { KEYS, ScriptStore } from './store';
 
 const QUEUE_HANDLER = 'processQueue';
 
@@ -29,11 +22,11 @@ export function queuedKeys(store: ScriptStore): string[] {
   return [...keys].sort();
 }
 
-export function readQueued(store: ScriptStore, key: string): Delivery | null {
+function readQueued(store: ScriptStore, key: string): Delivery | null {
   return store.getJson<Delivery>(key);
 }
 
-export function removeQueued(store: ScriptStore, key: string): void {
+function removeQueued(store: ScriptStore, key: string): void {
   store.deleteJson(key);
 }
 
@@ -44,6 +37,41 @@ export function ensureQueueTrigger(): void {
 }
 
 /** Removes the queue trigger once nothing waits, so it costs no trigger time. */
-export function removeQueueTrigger(): void {
+function removeQueueTrigger(): void {
   for (const t of ScriptApp.getProjectTriggers()) if (t.getHandlerFunction() === QUEUE_HANDLER) ScriptApp.deleteTrigger(t);
+}
+
+/** Writes up to `limit` queued deliveries, oldest first. Runs under the script lock. */
+export function drainQueue(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store: ScriptStore, limit: number): number {
+  let done = 0;
+  for (const key of queuedKeys(store).slice(0, limit)) {
+    const delivery = readQueued(store, key);
+    if (delivery) {
+      const waited = new Date(delivery.receivedAt).toISOString();
+      processDelivery(spreadsheet, store, delivery, null, `Queued at ${waited}, written later.`);
+    }
+    removeQueued(store, key);
+    done += 1;
+  }
+  return done;
+}
+
+/** The one-minute trigger: writes every queued delivery, trims the log, and removes itself when the queue is empty. */
+export function processQueue(): { written: number; remaining: number } {
+  const store = new ScriptStore();
+  const lock = LockService.getScriptLock();
+  if (!lock.tryLock(store.settings().lockWaitMs)) return { written: 0, remaining: queuedKeys(store).length };
+  try {
+    store.refresh();
+    const spreadsheet = openSpreadsheet(store);
+    if (!spreadsheet) return { written: 0, remaining: queuedKeys(store).length };
+    const written = drainQueue(spreadsheet, store, Number.MAX_SAFE_INTEGER);
+    trimLog(logSheet(spreadsheet), store.settings().logRetention);
+    SpreadsheetApp.flush();
+    const remaining = queuedKeys(store).length;
+    if (remaining === 0) removeQueueTrigger();
+    return { written, remaining };
+  } finally {
+    lock.releaseLock();
+  }
 }

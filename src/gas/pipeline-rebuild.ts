@@ -1,204 +1,21 @@
-/** The Pipeline and Funnel sheets: the update after each delivery, the funnel refresh with its charts, and the batched, resumable rebuild. */
+/** Rebuilding the Pipeline and Funnel from the hook sheets and the Webhook log: batched and resumable from a stored cursor. */
 import { headerIndex, META } from '../core/columns';
 import { eventHookType, parseDelivery } from '../core/delivery';
 import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelFromStates, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import { funnelFromStates } from '../core/funnel';
 import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, parseState, PIPELINE_COLUMNS, PIPELINE_LABELS, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { emptyState, eventState, joinTargets, LEAD_STATE_LABEL, mergeStates, type LeadState } from '../core/pipeline';
+import { parseState } from '../core/pipeline-row';
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
-import { isDate, toCellValue, type CellValue } from '../core/values';
-import { errorText, fingerprintOf, type EventResult } from './ingest';
-import { LOG_SHEET } from './log';
+import { isDate } from '../core/values';
+import { fingerprintOf } from './ingest';
 import { withScriptLock } from './lock';
-import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
-import { ScriptStore } from './store';
-
-type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
-
-/** Script properties of the pipeline: funnel counters, the Funnel sheet's layout, the rebuild cursor. */
-const PIPELINE_KEYS = { funnel: 'pipeline/funnel', funnelLayout: 'pipeline/funnelLayout', rebuild: 'pipeline/rebuild' } as const;
-
-/** What the pipeline needs of a routed event (src/gas/ingest.ts routeEvents). */
-export interface PipelineInput {
-  hook: HookDefinition | null;
-  fields: Field[];
-  fingerprint: string;
-}
-
-/** The Pipeline sheet with its header index. */
-interface PipelineSheet {
-  open: OpenSheet;
-  col: Map<string, number>;
-}
-
-/**
- * Opens the Pipeline sheet and makes sure every pipeline column is there (a deleted one comes back at
- * the right); columns are found by header label, so users may reorder them and add their own.
- */
-function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineSheet {
-  const open = openSheet(spreadsheet, PIPELINE_SHEET, store.layout(PIPELINE_SHEET).header ?? null);
-  const before = headerIndex(open.header);
-  appendHeaderLabels(open, PIPELINE_LABELS.filter((l) => !before.has(l)));
-  const col = headerIndex(open.header);
-  // The state column is bookkeeping: hidden when the app adds it, like a formula's helper column.
-  if (!before.has(LEAD_STATE_LABEL)) open.sheet.hideColumns(col.get(LEAD_STATE_LABEL)!);
-  if (open.headerChanged) store.setLayout(PIPELINE_SHEET, { fields: {}, header: open.header });
-  return { open, col };
-}
-
-/** The cells of one pipeline row, exact values by the column's typing. */
-function rowCells(p: PipelineSheet, state: LeadState | null): Map<number, CellValue> {
-  const cells = new Map<number, CellValue>();
-  for (const c of PIPELINE_COLUMNS) cells.set(p.col.get(c.label)!, state ? toCellValue(c.value(state), c.typing) : '');
-  return cells;
-}
-
-/**
- * Updates Pipeline and Funnel for the events of one delivery that changed their hook sheet (appended or
- * updated: exact redeliveries were dropped there already). Each event finds its lead with one TextFinder
- * search of the "Lead keys" column and reads only the rows found; the funnel changes by the difference
- * between the lead's old and new row. Runs under the script lock. Returns the number of events applied.
- */
-function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): number {
-  const events: LeadState[] = [];
-  routed.forEach((r, i) => {
-    const action = results[i] ? results[i].action : null;
-    // A stale event did not overwrite its hook-sheet row, but the pipeline weighs each field by time itself.
-    if (!r.hook || (action !== 'appended' && action !== 'updated' && action !== 'stale')) return;
-    const s = eventState(r.hook.id, r.fields, r.fingerprint, receivedAt.getTime());
-    if (s) events.push(s);
-  });
-  if (events.length === 0) return 0;
-  // The counters may have changed while this execution waited for the lock: read them fresh.
-  store.refresh();
-  const p = openPipeline(spreadsheet, store);
-  const timeZone = store.timeZone(spreadsheet);
-  const counters = readCounters(store);
-  let changed = false;
-  for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
-  if (changed) refreshFunnel(spreadsheet, store, counters, timeZone);
-  return events.length;
-}
-
-/** Safe wrapper for processDelivery: a pipeline failure is logged and reported, never fails the delivery. */
-export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): string | null {
-  try {
-    updatePipeline(spreadsheet, store, routed, results, receivedAt);
-    return null;
-  } catch (err) {
-    console.error(`Pipeline update failed: ${errorText(err)}`);
-    return errorText(err);
-  }
-}
-
-/** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
-function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
-  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
-  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
-  const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
-    const first = Math.min(keysCol, stateCol);
-    const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
-    const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
-    // A state cell someone cleared still has its keys: the lead restarts from them.
-    const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
-  });
-  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
-  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
-  if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
-  const row = targets.length ? targets[0].row : nextRow(p.open);
-  writeCells(p.open, row, [rowCells(p, merged)]);
-  // Rows this event proved to be the same lead: merged into the topmost, then removed bottom-up.
-  for (const t of targets.slice(1).reverse()) p.open.sheet.deleteRow(t.row);
-  if (targets.length > 1) p.open.lastRow = null;
-  for (const t of targets) applyLeadDelta(counters, t.state, null, timeZone);
-  applyLeadDelta(counters, null, merged, timeZone);
-  return true;
-}
-
-/** Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read. */
-function findRows(open: OpenSheet, keysCol: number, tokens: readonly string[]): number[] {
-  if (tokens.length === 0) return [];
-  const letter = columnLetter(keysCol);
-  const found = open.sheet
-    .getRange(`${letter}2:${letter}`)
-    .createTextFinder(`(^| )(${tokens.map(escapeRegex).join('|')})( |$)`)
-    .useRegularExpression(true)
-    .matchCase(true)
-    .findAll();
-  return [...new Set(found.map((cell) => cell.getRow()))].sort((a, b) => a - b);
-}
-
-// ---- Funnel -------------------------------------------------------------------------------------
-
-function readCounters(store: ScriptStore): FunnelCounters {
-  const stored = store.getJson<FunnelCounters>(PIPELINE_KEYS.funnel);
-  return stored && stored.buckets && typeof stored.buckets === 'object' ? stored : emptyFunnel();
-}
-
-/** What the Funnel sheet looked like after the last refresh: rows written, and the revenue chart's last row. */
-interface FunnelLayout {
-  height: number;
-  revenueLast: number;
-}
-
-const STAGE_RANGE = (last: number) => `A3:B${last}`;
-const REVENUE_RANGE = (last: number) => `M3:N${last}`;
-
-/**
- * Stores the counters and rewrites the Funnel sheet from them: one write of the report block (rows the
- * last report had beyond this one are blanked). The two charts are created with the sheet, and the
- * revenue chart is pointed at its new range only when the number of sources changed.
- */
-function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
-  const now = Date.now();
-  pruneFunnel(counters, now, timeZone);
-  store.setJson(PIPELINE_KEYS.funnel, counters);
-  const report = funnelReport(counters, now, timeZone);
-  let sheet = spreadsheet.getSheetByName(FUNNEL_SHEET);
-  const created = !sheet;
-  const previous = created ? null : store.getJson<FunnelLayout>(PIPELINE_KEYS.funnelLayout);
-  if (!sheet) sheet = spreadsheet.insertSheet(FUNNEL_SHEET);
-  const height = Math.max(report.grid.length, previous ? previous.height : 0);
-  const grid: CellValue[][] = [];
-  for (let r = 0; r < height; r += 1) {
-    const line = report.grid[r];
-    grid.push(line ? line.map((v) => toCellValue(v)) : new Array<CellValue>(REPORT_WIDTH).fill(''));
-  }
-  const range = (): GoogleAppsScript.Spreadsheet.Range => sheet!.getRange(1, 1, height, REPORT_WIDTH);
-  try {
-    range().setValues(grid);
-  } catch (err) {
-    // Past the grid's last row: grow it once, with room to spare, and write again.
-    const maxRows = sheet.getMaxRows();
-    if (height <= maxRows) throw err;
-    sheet.insertRowsAfter(maxRows, height - maxRows + 100);
-    range().setValues(grid);
-  }
-  const revenueLast = report.revenueRows.last;
-  if (created) {
-    sheet.getRange('A1:A3').setFontWeight('bold');
-    sheet.getRange('I:J').setNumberFormat('0.0%');
-    sheet.insertChart(
-      sheet.newChart().asBarChart().addRange(sheet.getRange(STAGE_RANGE(report.stageRows.last))).setPosition(3, 16, 0, 0).setOption('title', 'Funnel (all time)').setOption('legend', { position: 'none' }).build(),
-    );
-    sheet.insertChart(
-      sheet.newChart().asColumnChart().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).setPosition(22, 16, 0, 0).setOption('title', 'Revenue by source (all time)').setOption('legend', { position: 'none' }).build(),
-    );
-  } else if (previous && previous.revenueLast !== revenueLast) {
-    for (const chart of sheet.getCharts()) {
-      const first = chart.getRanges()[0];
-      if (!first || first.getRow() !== 3 || first.getColumn() !== 13) continue;
-      sheet.updateChart(chart.modify().clearRanges().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).build());
-    }
-  }
-  if (!previous || previous.height !== report.grid.length || previous.revenueLast !== revenueLast) {
-    store.setJson(PIPELINE_KEYS.funnelLayout, { height: report.grid.length, revenueLast } satisfies FunnelLayout);
-  }
-}
-
-// ---- Rebuild ------------------------------------------------------------------------------------
+import { LOG_SHEET } from './log';
+import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, zoneOf, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
+import { writeCells } from './sheets';
+import type { ScriptStore } from './store';
+import { toast } from './toast';
 
 /** Where a rebuild stands: which source sheet, which row of it, and how many rows it has read. */
 interface RebuildCursor {
@@ -267,7 +84,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
   const done = cursor.source >= sources.length;
   if (done) {
     store.deleteJson(PIPELINE_KEYS.rebuild);
-    const timeZone = spreadsheet.getSpreadsheetTimeZone();
+    const timeZone = zoneOf(spreadsheet.getSpreadsheetTimeZone());
     refreshFunnel(spreadsheet, store, funnelFromStates(leads.states(), Date.now(), timeZone), timeZone);
   } else {
     store.setJson(PIPELINE_KEYS.rebuild, cursor);
@@ -438,12 +255,6 @@ export function rebuildPipeline(options?: unknown): RebuildResult {
     const restart = options === undefined ? store.getJson(PIPELINE_KEYS.rebuild) === null : opts.restart === true;
     return rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
   });
-  if (options === undefined) {
-    try {
-      SpreadsheetApp.getActive().toast(result.message, 'iClosed', 8);
-    } catch {
-      // No spreadsheet UI in this execution: nothing to show.
-    }
-  }
+  if (options === undefined) toast(result.message);
   return result;
 }

@@ -1,0 +1,49 @@
+/** Replay: reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings. */
+import type { Delivery } from '../core/delivery';
+import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
+import type { ReplayResult } from '../core/sidebar-api';
+import { withScriptLock } from './lock';
+import { logSheet, replayableRows, trimLog } from './log';
+import { openSpreadsheet, processDelivery } from './process';
+import { toast } from './toast';
+
+/** Replays stop before Apps Script's 6-minute execution limit; the rest waits for the next call. */
+const REPLAY_BUDGET_MS = 4.5 * 60 * 1000;
+
+/**
+ * Reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings,
+ * oldest first, at most `options.limit` of them (the sidebar replays in batches to show progress).
+ * From the menu (no options) it replays all it can and reports in a toast.
+ */
+export function replayDeliveries(options?: unknown): ReplayResult {
+  const opts = options && typeof options === 'object' ? (options as { limit?: unknown; after?: unknown }) : {};
+  const limit = boundedNumber(opts.limit, 'limit', 1, 1000, Number.MAX_SAFE_INTEGER);
+  const after = boundedNumber(opts.after, 'after', 0, 10_000_000, 0);
+  const started = Date.now();
+  const result = withScriptLock((store): ReplayResult => {
+    const spreadsheet = openSpreadsheet(store) ?? SpreadsheetApp.getActive();
+    const log = logSheet(spreadsheet);
+    const rows = replayableRows(log).filter((r) => r.row > after);
+    const outcomes: Outcome[] = [];
+    let lastRow = after;
+    for (const row of rows) {
+      if (outcomes.length >= limit || Date.now() - started > REPLAY_BUDGET_MS) break;
+      const delivery: Delivery = { id: Utilities.getUuid(), receivedAt: Date.now(), contents: row.body, contentType: 'application/json', parameter: {} };
+      const response = processDelivery(spreadsheet, store, delivery, row, `Replayed at ${new Date().toISOString()}.`);
+      outcomes.push(response.results ? deliveryOutcome(response.results.map((r) => r.action)) : 'failed');
+      lastRow = row.row;
+    }
+    // Trimming renumbers log rows, so it waits until a replay pass has reached the end.
+    const remaining = rows.length - outcomes.length;
+    if (remaining === 0) trimLog(log, store.settings().logRetention);
+    return { replayed: outcomes.length, remaining, lastRow, outcomes };
+  });
+  if (options === undefined) toast(`Replayed ${result.replayed} deliveries: ${summarize(result.outcomes) || 'nothing to replay'}.`);
+  return result;
+}
+
+function boundedNumber(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
+  return value;
+}

@@ -12,6 +12,8 @@ const ROOT = path.resolve(__dirname, '..');
 const TOKEN = 'crash-token-0123456789abcdef';
 const CYCLES = 22;
 const SENDERS = 8;
+/** The ids the senders give their deliveries: c<cycle>-s<sender>-<n>. */
+const ID_SHAPE = /^c\d+-s\d+-\d+$/;
 /** Seeded so a failing run can be repeated (mulberry32). */
 let seed = 20261203;
 function random(): number {
@@ -101,9 +103,12 @@ async function uuidCounts(port: number): Promise<Map<string, number>> {
       .on('error', reject);
   });
   const values = (JSON.parse(body) as { values: unknown[][] }).values;
-  const col = values.length ? values[0].indexOf('event.uuid') : -1;
   const counts = new Map<string, number>();
-  for (const row of values.slice(1)) counts.set(String(row[col]), (counts.get(String(row[col])) ?? 0) + 1);
+  for (const row of values.slice(1)) {
+    // The delivery's id, found by its shape (several columns may show it: the call id, the row key).
+    const id = row.map(String).find((v) => ID_SHAPE.test(v));
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
   return counts;
 }
 

@@ -1,5 +1,5 @@
 /** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming. */
-import { payload, startApp, type Harness } from './helpers/harness';
+import { APOSTROPHE_WORLDS, payload, startApp as startIn, type Harness, type StartOptions } from './helpers/harness';
 
 /** Records every string the app hands to Range.setValues/setValue while `fn` runs (the raw input, apostrophe included). */
 function writtenStrings(h: Harness, fn: () => void): string[] {
@@ -22,6 +22,10 @@ function writtenStrings(h: Harness, fn: () => void): string[] {
   }
   return seen;
 }
+
+// Every guarantee holds in both Plain-text worlds (helpers/harness.ts APOSTROPHE_WORLDS); the body is left unindented.
+describe.each(APOSTROPHE_WORLDS)('%s', (_world, world) => {
+const startApp = (options: StartOptions = {}): Harness => startIn({ ...options, ...world });
 
 describe('a text value starting with @', () => {
   it('is written behind the apostrophe and reads back exactly, with or without a digit', () => {
@@ -93,4 +97,5 @@ describe('trimming the Webhook log', () => {
     expect(log.map((r) => r[3])).toEqual(['failed', 'unrouted', 'queued']);
     expect(log.map((r) => r[7])).toEqual(bodies);
   });
+});
 });

@@ -1,6 +1,11 @@
 /** Ingestion through the built bundle in the local runtime: every hook, write modes, exact values, auth, errors, queue. */
 import { flattenEvent } from '../src/core/flatten';
-import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
+import { APOSTROPHE_WORLDS, payload, startApp as startIn, WEB_APP_URL, type Harness, type StartOptions } from './helpers/harness';
+
+// The whole suite runs in both Plain-text worlds (helpers/harness.ts APOSTROPHE_WORLDS); its body is left unindented.
+describe.each(APOSTROPHE_WORLDS)('%s', (_world, world) => {
+const startApp = (options: StartOptions = {}): Harness => startIn({ ...options, ...world });
+const keeps = world.keepApostropheInPlainText === true;
 
 const HOOK_FILES: Array<[string, string]> = [
   ['contact-created', 'Contact created'],
@@ -344,4 +349,85 @@ describe('stale versions', () => {
     expect(h.post(contact('2025-05-09T15:30:00.000Z', 'Older')).results[0].action).toBe('updated');
     expect(h.fields('Contact updated')[0].lastName).toBe('Older');
   });
+});
+
+describe('Plain-text (@) columns', () => {
+  /** A user formats every cell of a sheet as Plain text. */
+  const formatAsText = (h: Harness, name: string) =>
+    h.asUser((spreadsheet) => {
+      const sheet = spreadsheet.getSheetByName(name)!;
+      sheet.getRange(1, 1, sheet.getMaxRows(), sheet.getMaxColumns()).setNumberFormat('@');
+    });
+  const contact = (firstName: string) => ({ ...payload('contact-created')[0], id: 77, email: 'plain@example.com', phoneNumber: '+1999', firstName, '1st_touch': 'ad' });
+
+  it('upserts find their row, the fingerprint cell keeps one apostrophe at most, the header gains no column', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    formatAsText(h, 'Contact created');
+    formatAsText(h, 'Pipeline');
+    expect(h.post(contact('A')).results[0]).toMatchObject({ action: 'appended', row: 3 });
+    const width = h.header('Contact created').length;
+    expect(h.post(contact('B')).results[0]).toMatchObject({ action: 'updated', row: 3 });
+    expect(h.post(contact('C')).results[0]).toMatchObject({ action: 'updated', row: 3 });
+    expect(h.post(contact('C')).results[0]).toMatchObject({ action: 'duplicate', row: 3 });
+    const rows = h.rows('Contact created');
+    expect(rows).toHaveLength(2);
+    expect(rows[1].firstName).toBe('C');
+    // The new label needs the guard apostrophe: a Plain-text cell that keeps it still matches, so no second column.
+    const header = h.header('Contact created');
+    expect(header).toHaveLength(width);
+    expect(header.filter((label) => label.replace(/^'/, '') === '1st_touch')).toHaveLength(1);
+    // A column the user adds makes the app read the whole header again: the label still matches.
+    h.asUser((spreadsheet) => spreadsheet.getSheetByName('Contact created')!.getRange(1, width + 1).setValue('Notes'));
+    expect(h.post(contact('D')).results[0]).toMatchObject({ action: 'updated', row: 3 });
+    expect(h.header('Contact created')).toHaveLength(width + 1);
+    // Raw cells: exactly the guard apostrophe when the cell keeps it, never one more per update.
+    const fingerprints = String(rows[1].Fingerprint);
+    expect(fingerprints.startsWith("'")).toBe(keeps);
+    expect(fingerprints.startsWith("''")).toBe(false);
+    const [version, ...prints] = fingerprints.replace(/^'/, '').split(' ');
+    expect(version).toMatch(/^v:/);
+    expect(prints).toHaveLength(3);
+    expect(rows[1]['Row key']).toBe(keeps ? "'77" : '77');
+    // The Pipeline found the lead each time: one row per lead, its keys and state read back whole.
+    const pipeline = h.rows('Pipeline');
+    expect(pipeline).toHaveLength(2);
+    expect(pipeline.filter((r) => String(r['Lead keys']).includes('id:77'))).toHaveLength(1);
+    // A call sharing only the email (the first key token of the cell) joins that lead instead of starting one.
+    const call = payload('call-booked');
+    call[0].invitee.email = 'plain@example.com';
+    call[0].invitee.text_reminder_number = '+1666';
+    h.post(call);
+    const joined = h.rows('Pipeline');
+    expect(joined).toHaveLength(2);
+    expect(joined[1].Booked).toBe(true);
+  });
+
+  it("a lead's state cell in a Plain-text column is read back whole: cancellations keep counting", () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    formatAsText(h, 'Pipeline');
+    const cancel = (reason: string) => {
+      const body = payload('call-cancelled');
+      body[0].event.cancel_reason = reason;
+      body[0].event.uuid = `c-${reason}`;
+      return body;
+    };
+    h.post(cancel('one'));
+    h.post(cancel('two'));
+    const pipeline = h.rows('Pipeline');
+    expect(pipeline).toHaveLength(1);
+    expect(pipeline[0]['Times cancelled']).toBe(2);
+    expect(String(pipeline[0]['Lead state']).startsWith("'")).toBe(keeps);
+  });
+
+  it('a key written into a Plain-text column is found in a batch and by a later delivery', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    formatAsText(h, 'Contact created');
+    expect(h.post([contact('A'), { ...contact('B'), id: 78, email: 'other@example.com', phoneNumber: '+1888' }]).results.map((r: any) => r.action)).toEqual(['appended', 'appended']);
+    expect(h.post([contact('D'), { ...contact('E'), id: 78, email: 'other@example.com', phoneNumber: '+1888' }]).results.map((r: any) => r.row)).toEqual([3, 4]);
+    expect(h.rows('Contact created').map((r) => r.firstName)).toEqual(['Raya', 'D', 'E']);
+  });
+});
 });

@@ -174,3 +174,32 @@ describe('a field promoted from Other fields', () => {
     expect(h.fields('Call booked').map((r) => r[field])).toEqual(before);
   });
 });
+
+describe('cost', () => {
+  /** Calls of one save that re-keys, reorders and renames a sheet of `rows` rows. */
+  function callsAt(rows: number): number {
+    const h = startApp();
+    h.post(booking(0, 'first@example.com'));
+    h.asUser((ss) => {
+      const sheet = ss.getSheetByName('Call booked')!;
+      const width = sheet.getLastColumn();
+      const template = sheet.getRange(2, 1, 1, width).getValues()[0];
+      const header = sheet.getRange(1, 1, 1, width).getValues()[0].map(String);
+      const email = header.indexOf('Email');
+      const copies = Array.from({ length: rows - 1 }, (_, i) => template.map((v, c) => (c === email ? `lead${i}@example.com` : v)));
+      sheet.insertRowsAfter(sheet.getMaxRows(), rows);
+      sheet.getRange(3, 1, copies.length, width).setValues(copies);
+    });
+    const s = hookSettings(h, 'callBooked');
+    const cols = s.columns as Columns;
+    const email = cols.findIndex((c) => c.field === 'invitee.email');
+    h.runtime.calls.reset();
+    const res = h.saveSettings({ hooks: { callBooked: { ...s, key: ['invitee.email'], sheet: 'Bookings', columns: [cols[email], ...cols.filter((_, i) => i !== email)] } } });
+    expect(res.ok).toBe(true);
+    expect(res.changes.join('\n')).toMatch(new RegExp(`${rows.toLocaleString('en-US')} rows re-keyed`));
+    return h.runtime.calls.total;
+  }
+  it('makes no service call per row: a key change, a reorder and a rename cost the same calls at 50 and 2,000 rows', () => {
+    expect(callsAt(2000)).toBe(callsAt(50));
+  });
+});

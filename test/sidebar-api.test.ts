@@ -25,8 +25,16 @@ describe('menu', () => {
     expect(sent.map((r) => r.action)).toEqual(Array(7).fill('appended'));
     expect(h.runtime.ui.toasts.at(-1)!.message).toMatch(/Call booked: appended/);
     const report = h.app.call<any>('editor', 'showSelfTest');
-    expect(report.failed).toBe(0);
-    expect(h.runtime.ui.dialogs.at(-1)!.html).toContain(`${report.passed} passed, 0 failed`);
+    expect(report.safe).toBe(true);
+    const dialog = h.runtime.ui.dialogs.at(-1)!.html;
+    expect(dialog).toContain('Your deliveries are safe on this account');
+    expect(dialog).toContain(`Required checks (${report.required.passed} passed, 0 differ)`);
+    expect(dialog).toContain(`Informational checks (${report.informational.passed} passed, 0 differ)`);
+    // Required checks come before the informational ones, each under its own heading.
+    const firstRequired = report.cases.find((c: any) => c.required).name;
+    const firstInformational = report.cases.find((c: any) => !c.required).name;
+    expect(dialog.indexOf(firstRequired)).toBeLessThan(dialog.indexOf('Informational checks'));
+    expect(dialog.indexOf(firstInformational)).toBeGreaterThan(dialog.indexOf('Informational checks'));
   });
 });
 
@@ -173,8 +181,9 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
     const h = startApp();
     const before = h.sheetNames();
     const report = h.app.call<any>('editor', 'runSelfTest');
-    expect(report.failed).toBe(0);
-    expect(report.passed).toBeGreaterThan(20);
+    expect(report).toMatchObject({ safe: true, required: { failed: 0 }, informational: { failed: 0 } });
+    expect(report.required.passed + report.informational.passed).toBeGreaterThan(20);
+    expect(report.required.passed).toBeGreaterThan(5);
     expect(h.sheetNames()).toEqual(before);
   });
 });

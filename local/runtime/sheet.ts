@@ -78,7 +78,7 @@ export class SheetImpl extends Service<SharedState> {
     const sh = this._live();
     if (!Array.isArray(rowContents)) fail("The parameters don't match the method signature for SpreadsheetApp.Sheet.appendRow.");
     const tz = this.__wb.timeZone;
-    const parsed = rowContents.map((v, c) => parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT));
+    const parsed = rowContents.map((v, c) => parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText));
     const r = sh.lastRow();
     const growRows = r + 1 > sh.maxRows ? 1 : 0;
     // [UNCONFIRMED] a row longer than the grid widens it.

@@ -3,10 +3,14 @@
  * browser (src/ui/rpc.ts wraps google.script.run with it). Everything that crosses is plain JSON:
  * google.script.run refuses Dates and functions, so times travel as ISO strings.
  */
+import type { CapacityForecast } from './capacity';
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
+import type { SelfTestReport } from './self-test-report';
 import type { WebAppUrlSource } from './webapp-url';
+
+export type { SelfTestCaseResult, SelfTestReport } from './self-test-report';
 
 /** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
 export interface FieldInfo {
@@ -59,8 +63,8 @@ export interface SidebarState {
   queued: number;
   /** Requests refused for a missing or wrong token today. */
   refusedToday: number;
-  /** Cells the spreadsheet's grids use, and a warning when they near Google's 10 million limit. */
-  cells: { used: number; limit: number; warning: string | null };
+  /** Cells the spreadsheet's grids use, a warning when they near Google's 10 million limit, and the growth forecast. */
+  cells: { used: number; limit: number; warning: string | null; forecast: CapacityForecast };
 }
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };
@@ -97,19 +101,6 @@ export interface TestDeliveryResult {
   sheet: string;
   row: number | null;
   message: string;
-}
-
-export interface SelfTestCaseResult {
-  name: string;
-  source: string;
-  ok: boolean;
-  message: string;
-}
-
-export interface SelfTestReport {
-  passed: number;
-  failed: number;
-  cases: SelfTestCaseResult[];
 }
 
 /** Functions the sidebar calls through google.script.run. */

@@ -9,7 +9,7 @@ import { eventVersion } from '../core/pipeline';
 import { addFingerprint, cellVersion, decideBatchStep, isStale } from '../core/plan';
 import type { EventResult } from '../core/results';
 import type { ColumnSetting, Settings } from '../core/settings';
-import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
+import { fitCellText, textCell, toCellValue, writtenText, type CellValue, type Typing } from '../core/values';
 import { rememberSeenFields } from './field-memory';
 import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells, type OpenSheet } from './sheets';
 import type { ScriptStore } from './store';
@@ -208,7 +208,8 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     return;
   }
   if (step === 'update' && keyRow !== null) {
-    const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
+    // Without the guard apostrophe a Plain-text cell may give back, so the list never gains another one.
+    const previous = writtenText(String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue()));
     if (e.skipStale && isStale(e.version, cellVersion(previous))) {
       results[e.index] = { ...base, row: keyRow, action: 'stale', message: STALE_MESSAGE };
       return;

@@ -4,6 +4,7 @@ import { errorText } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import { failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
+import { recordCapacitySafely } from './capacity';
 import { routeEvents, writeEvents } from './ingest';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
 import { appendLog, entryFor, logSheet, markReplayed, trimLog } from './log';
@@ -82,6 +83,7 @@ export function processDelivery(
     const entry = entryFor(delivery.id, receivedAt, body, outcome, results, message);
     if (replayOf) markReplayed(log, replayOf.row, entry);
     else appendLog(log, entry);
+    recordCapacitySafely(spreadsheet, store);
   } catch (err) {
     console.error(`Could not write the Webhook log: ${errorText(err)}`);
   }

@@ -7,6 +7,7 @@ import type { PostResponse } from '../core/results';
 import { defaultHookSettings, normalizeSettings, SettingsError, type HookSettings, type Settings } from '../core/settings';
 import type { FieldInfo, HookState, PreviewResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult } from '../core/sidebar-api';
 import { APP_VERSION } from '../core/version';
+import { capacityNow } from './capacity';
 import { seenFields } from './field-memory';
 import { CELL_LIMIT, cellsUsed, cellWarning } from './limits';
 import { withScriptLock } from './lock';
@@ -101,7 +102,7 @@ function sidebarState(store: ScriptStore, webhook: SidebarState['webhook']): Sid
   });
   const activity = activityEntries(values, ACTIVITY_ROWS);
   const used = cellsUsed(spreadsheet);
-  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used) };
+  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used), forecast: capacityNow(spreadsheet, store) };
   return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday(), cells };
 }
 

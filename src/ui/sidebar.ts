@@ -6,9 +6,11 @@ import { errorText as fullErrorText } from '../core/errors';
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
+import { capacityView } from './capacity';
 import { fill, h, shortWhen, when } from './dom';
 import { server } from './rpc';
 import { OPEN_SIDEBAR_PATH } from '../core/menu';
+import { selfTestView } from './self-test-view';
 
 const MODES: Array<{ value: HookSettings['mode']; label: string; hint: string }> = [
   { value: 'upsert', label: 'Upsert', hint: 'Updates the row with the same key, else adds one.' },
@@ -150,6 +152,7 @@ function renderConnection(): void {
     h('table', { id: 'hook-stats-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last'), h('th', { className: 'num' }, 'Today'))), h('tbody', {}, ...rows)),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
     s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
+    capacityView(s.cells.forecast),
   );
 }
 
@@ -359,7 +362,45 @@ function resetHook(): void {
   message('save-status', 'Defaults restored in the form. Save to apply them.');
 }
 
+/**
+ * Save asks the server first what the settings would do to the rows already written (previewSettings).
+ * Nothing to change on the sheets: it saves at once. Otherwise the preview shows next to the button and
+ * the user applies it or goes back to editing.
+ */
 async function save(): Promise<void> {
+  const preview = byId('save-preview');
+  preview.hidden = true;
+  preview.textContent = '';
+  message('save-status', 'Checking what this changes…', 'busy');
+  try {
+    const planned = await server.previewSettings(draft);
+    if (!planned.ok) {
+      message('save-status', planned.error, 'error');
+      return;
+    }
+    if (planned.changes.length === 0) {
+      await apply();
+      return;
+    }
+    const list = h('ul', { id: 'save-changes' });
+    for (const change of planned.changes) list.appendChild(h('li', {}, change));
+    const confirm = h('button', { type: 'button', id: 'save-apply', className: 'primary' }, 'Apply to the sheet');
+    const cancel = h('button', { type: 'button', id: 'save-cancel' }, 'Keep editing');
+    confirm.addEventListener('click', () => void apply());
+    cancel.addEventListener('click', () => {
+      preview.hidden = true;
+      message('save-status', 'Nothing saved yet.');
+    });
+    preview.append(h('p', { className: 'hint' }, 'Saving changes the existing rows:'), list, h('div', { className: 'row' }, confirm, cancel));
+    preview.hidden = false;
+    message('save-status', '');
+    confirm.focus();
+  } catch (err) {
+    message('save-status', errorText(err), 'error');
+  }
+}
+
+async function apply(): Promise<void> {
   byId('save-preview').hidden = true;
   message('save-status', 'Saving…', 'busy');
   try {
@@ -369,7 +410,7 @@ async function save(): Promise<void> {
       return;
     }
     setState(result.state);
-    message('save-status', result.changes.length ? `Saved. ${result.changes.join('; ')}.` : 'Saved.');
+    message('save-status', result.changes.length ? `Saved. ${result.changes.join(' ')}` : 'Saved. Nothing on the sheets needed to change.');
   } catch (err) {
     message('save-status', errorText(err), 'error');
   }
@@ -456,8 +497,8 @@ async function selfTest(): Promise<void> {
   message('selftest-status', 'Running the self-test on a scratch sheet…', 'busy');
   try {
     const report = await server.runSelfTest();
-    message('selftest-status', `${report.passed} passed, ${report.failed} failed.`, report.failed ? 'error' : 'ok');
-    fill(byId('selftest-report'), ...report.cases.filter((c) => !c.ok).map((c) => h('li', {}, h('b', {}, c.name), ': ', c.message)));
+    message('selftest-status', '');
+    fill(byId('selftest-report'), ...selfTestView(report));
   } catch (err) {
     message('selftest-status', errorText(err), 'error');
   }

@@ -69,6 +69,14 @@ if (!haveChromium && process.env.CI) {
     expect(await page.locator('#url-warning').count()).toBe(0);
   }, 30000);
 
+  it('shows the capacity forecast in the Connection area', async () => {
+    await openSidebar();
+    const text = await page.textContent('section[aria-labelledby="connection-title"] #capacity');
+    expect(text).toMatch(/Cells: [\d,]+ of 10,000,000/);
+    expect(text).toContain('(7 days)');
+    expect(text).toContain('(30 days)');
+  }, 30000);
+
   it('renders webhook-sourced field names, hooks and messages as text', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const contact = { ...payload('contact-created')[0], [evil]: 'x' };
@@ -139,6 +147,34 @@ if (!haveChromium && process.env.CI) {
     expect(values).toHaveLength(2);
     const row = Object.fromEntries(header.map((h, i) => [h, values[1][i]]));
     expect(row).toMatchObject({ Email: 'zogiji@example.com', Name: 'Raya F.', Starts: '2025-05-13T10:15:00.000Z', 'Row key': 'zogiji@example.com' });
+  }, 60000);
+
+  it('previews what a save does to the rows already written, next to Save, and applies it only when asked', async () => {
+    await post(payload('call-booked'));
+    await openSidebar();
+    await openHook('callBooked');
+    const headerBefore = (await sheet('Call booked'))[0].map(String);
+    // The start time has a column on the sheet (the test above chose it third): move it to the top.
+    await page.click('button[aria-label="Move event.utc_start_time to the top"]');
+    await page.click('#save');
+    await page.waitForSelector('#save-preview:not([hidden]) li');
+    const preview = await page.locator('#save-changes li').allTextContents();
+    expect(preview.join('\n')).toMatch(/"Call booked": columns move into the sidebar's order/);
+    // The preview changed nothing yet, and sits inside the view with its Apply button.
+    expect((await sheet('Call booked'))[0].map(String)).toEqual(headerBefore);
+    const box = (await page.locator('#save-apply').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(VIEWPORT.height);
+    await page.click('#save-cancel');
+    expect(await page.isHidden('#save-preview')).toBe(true);
+    expect((await sheet('Call booked'))[0].map(String)).toEqual(headerBefore);
+    await page.click('#save');
+    await page.waitForSelector('#save-preview:not([hidden]) li');
+    await page.click('#save-apply');
+    await page.waitForFunction(() => /^Saved/.test(document.querySelector('#save-status')?.textContent ?? ''));
+    expect(await page.textContent('#save-status')).toMatch(/columns move into the sidebar's order/);
+    const headerAfter = (await sheet('Call booked'))[0].map(String);
+    expect(headerAfter).not.toEqual(headerBefore);
+    expect([...headerAfter].sort()).toEqual([...headerBefore].sort());
   }, 60000);
 
   it('refuses invalid settings with the server message', async () => {
@@ -295,4 +331,16 @@ if (!haveChromium && process.env.CI) {
     await page.click('text="Call booked"');
     await page.waitForFunction((shown) => document.body.textContent!.includes(shown), displayValues[1][received], { timeout: 10000 });
   }, 30000);
+
+  it('shows the self-test verdict from the required checks, with the informational ones apart', async () => {
+    await openSidebar();
+    await page.click('#selftest');
+    await page.waitForSelector('#selftest-verdict', { timeout: 60000 });
+    expect(await page.textContent('#selftest-verdict')).toMatch(/^Your deliveries are safe on this account/);
+    const required = await page.locator('#selftest-required li').count();
+    const informational = await page.locator('#selftest-informational li').count();
+    expect(required).toBeGreaterThan(5);
+    expect(informational).toBeGreaterThan(5);
+    expect(await page.textContent('#selftest-informational summary')).toMatch(/^Informational: \d+ as expected, 0 differ$/);
+  }, 90000);
 });

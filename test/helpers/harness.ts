@@ -44,10 +44,25 @@ export interface Harness {
   asUser<T>(fn: (spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet) => T): T;
 }
 
-export function startApp(options: { virtualTime?: boolean } = {}): Harness {
+/** Options of startApp: the runtime's virtual time, and whether Plain-text cells keep a leading apostrophe (unconfirmed). */
+export interface StartOptions {
+  virtualTime?: boolean;
+  keepApostropheInPlainText?: boolean;
+}
+
+/**
+ * The two answers no source settles for a Plain-text ("@") cell written with a leading apostrophe: Sheets drops
+ * it from the value (the runtime's default) or keeps it. Suites that write and find rows run in both (describe.each).
+ */
+export const APOSTROPHE_WORLDS: Array<[string, StartOptions]> = [
+  ['Plain-text cells drop the leading apostrophe', { keepApostropheInPlainText: false }],
+  ['Plain-text cells keep the leading apostrophe', { keepApostropheInPlainText: true }],
+];
+
+export function startApp(options: StartOptions = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
-  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL });
-  runtime.createSpreadsheet('iClosed leads');
+  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL, keepApostropheInPlainText: options.keepApostropheInPlainText === true });
+  runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
   const postRaw: Harness['postRaw'] = (body, opts = {}) => {

@@ -81,7 +81,10 @@ export class Journal {
       if (!err) this.synced = Math.max(this.synced, target);
       const done = this.waiters.filter((w) => w.seq <= target);
       this.waiters = this.waiters.filter((w) => w.seq > target);
-      for (const w of done) (err ? w.reject(err) : w.resolve());
+      for (const w of done) {
+        if (err) w.reject(err);
+        else w.resolve();
+      }
       this.sync();
     });
   }

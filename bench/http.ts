@@ -54,7 +54,9 @@ interface Run {
 /** One run on a fresh server and data dir, so every run starts from an empty sheet and a small state.json. */
 async function run(connections: number): Promise<Run> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
-  const server = await startServer({ port: 0, dataDir, distDir: 'dist' });
+  // execDirect: each answer carries the app's JSON (checked below) instead of Google's 302, which
+  // autocannon would not follow; the journal's fsync before each answer is the same either way.
+  const server = await startServer({ port: 0, dataDir, distDir: 'dist', execDirect: true });
   try {
     if (!server.webhookUrl) throw new Error('setup pending: the server has no webhook URL');
     // The server listens on 127.0.0.1; "localhost" could resolve to ::1 first.

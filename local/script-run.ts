@@ -46,9 +46,20 @@ export function runScriptFunction(app: AppHandle, name: string, args: unknown): 
   return serializable(result, `the result of ${name}`);
 }
 
-/** The page script that stands in for google.script.run (and google.script.host) in a browser. */
-export const SHIM = `
+/**
+ * The page script that stands in for google.script.run (and google.script.host) in a browser. Each
+ * call carries `secret` in the `secretHeader` header: the server's proof that the call comes from
+ * the page it served (a header other sites' pages cannot send without a preflight).
+ */
+export const scriptRunShim = (secret: string, secretHeader: string): string => `
 (function () {
+  var SECRET = ${JSON.stringify(secret)};
+  var SECRET_HEADER = ${JSON.stringify(secretHeader)};
+  function headers() {
+    var h = { 'Content-Type': 'application/json' };
+    h[SECRET_HEADER] = SECRET;
+    return h;
+  }
   function runner(success, failure) {
     var target = {};
     target.withSuccessHandler = function (fn) { return runner(fn, failure); };
@@ -60,7 +71,7 @@ export const SHIM = `
         return function () {
           var args = Array.prototype.slice.call(arguments);
           fetch('/api/run/' + encodeURIComponent(String(name)), {
-            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args)
+            method: 'POST', headers: headers(), body: JSON.stringify(args)
           }).then(function (r) { return r.json(); }).then(function (answer) {
             if (answer.ok) { if (success) success(answer.value); }
             else { var err = new Error(answer.error); if (failure) failure(err); else console.error(err); }

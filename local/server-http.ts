@@ -58,3 +58,13 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/** `text` without secrets: every `token=` value (query or form) and every occurrence of a known token. */
+export function redactTokens(text: string, tokens: ReadonlyArray<string | null | undefined>): string {
+  let out = text.replace(/(\btoken=)[^&#\s"'<>]*/gi, '$1[redacted]');
+  for (const t of tokens) {
+    if (!t) continue;
+    out = out.split(t).join('[redacted]').split(encodeURIComponent(t)).join('[redacted]');
+  }
+  return out;
+}

@@ -1,6 +1,8 @@
 /**
- * What the `npm start` server answers at each path: /exec (the web app, as Google would), /api/run
- * (the sidebar's google.script.run), /sidebar, / (the workbook viewer), /api/sheets and the favicon.
+ * What the `npm start` server answers at each path: /exec (the web app, as Google would, with its
+ * 302 to /macros/echo), /api/run (the sidebar's google.script.run), /sidebar, / (the workbook
+ * viewer), /api/sheets and the favicon. Every path but /exec and /macros/echo is for this
+ * machine's own pages and curl only (server-guard.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -8,20 +10,26 @@ import type * as http from 'node:http';
 import * as path from 'node:path';
 import type { AppHandle } from './load-app';
 import type { LocalRuntime } from './runtime';
-import { runScriptFunction, ScriptRunError, SHIM } from './script-run';
+import { runScriptFunction, ScriptRunError, scriptRunShim } from './script-run';
+import { ECHO_PATH, type EchoStore, movedPage } from './server-echo';
+import { type Guard, SCRIPT_RUN_SECRET_HEADER } from './server-guard';
 import { readBody, sendJson } from './server-http';
+import type { StateStore } from './server-state';
 import { viewerContentSecurityPolicy, viewerPage } from './viewer-page';
-import { invokeWebApp } from './webapp';
+import { type HttpResponse, invokeWebApp } from './webapp';
 
-/** What every route needs: the app and its runtime, the one-at-a-time queue, and the save after a run. */
+/** What every route needs: the app and its runtime, the one-at-a-time queue, the store on disk, the guard and the echo answers. */
 export interface RouteContext {
   app: AppHandle;
   runtime: LocalRuntime;
   distDir: string;
   /** Runs `job` after every earlier one: Apps Script would interleave executions, the local server serialises them. */
   serial<T>(job: () => T | Promise<T>): Promise<T>;
-  /** Schedules a save of the workbook. */
-  persist(): void;
+  store: StateStore;
+  guard: Guard;
+  echo: EchoStore;
+  /** Answer POST /exec with 200 and the output instead of Google's 302 (EXEC_DIRECT=1, for debugging). */
+  execDirect: boolean;
 }
 
 interface Request {
@@ -33,21 +41,7 @@ interface Request {
   method: string;
 }
 
-/** /exec and /exec/…: GET and POST go to doGet/doPost, answered as Google's /exec would. */
-async function execRoute(ctx: RouteContext, { req, res, target, method }: Request): Promise<void> {
-  if (method !== 'GET' && method !== 'POST') {
-    res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Method not allowed\n');
-    return;
-  }
-  const body = method === 'POST' ? await readBody(req) : undefined;
-  const answer = await ctx.serial(() => {
-    try {
-      return invokeWebApp(ctx.app, { method, url: target, contentType: req.headers['content-type'], body });
-    } finally {
-      ctx.persist();
-    }
-  });
+function sendOutput(res: http.ServerResponse, answer: HttpResponse): void {
   res.writeHead(answer.status, {
     'Content-Type': answer.contentType,
     'Content-Length': Buffer.byteLength(answer.body),
@@ -56,8 +50,69 @@ async function execRoute(ctx: RouteContext, { req, res, target, method }: Reques
   res.end(answer.body);
 }
 
+/**
+ * /exec and /exec/…: GET and POST go to doGet/doPost. A POST is answered only once the journal
+ * holds it on disk, with Google's 302 to a one-time echo URL (server-echo.ts), or with the output
+ * itself when execDirect is on. GET answers the output directly.
+ */
+async function execRoute(ctx: RouteContext, { req, res, target, method }: Request): Promise<void> {
+  if (method !== 'GET' && method !== 'POST') {
+    res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Method not allowed\n');
+    return;
+  }
+  if (method === 'GET') {
+    sendOutput(res, await ctx.serial(() => invokeWebApp(ctx.app, { method, url: target })));
+    return;
+  }
+  const body = await readBody(req);
+  const contentType = req.headers['content-type'];
+  const { answer, seq } = await ctx.serial(() => {
+    const output = invokeWebApp(ctx.app, { method, url: target, contentType, body });
+    return { answer: output, seq: ctx.store.record({ url: target, contentType, body }) };
+  });
+  await ctx.store.durable(seq);
+  if (ctx.execDirect) {
+    sendOutput(res, answer);
+    return;
+  }
+  const echoPath = ctx.echo.put(answer);
+  // Absolute, as Google's is, when the sender named this server; relative behind a tunnel or proxy.
+  const location = ctx.guard.ownHost(req) ? `http://${req.headers.host}${echoPath}` : echoPath;
+  const page = movedPage(location);
+  res.writeHead(302, {
+    Location: location,
+    'Content-Type': 'text/html; charset=UTF-8',
+    'Content-Length': Buffer.byteLength(page),
+    'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate',
+  });
+  res.end(page);
+}
+
+/** /macros/echo?user_content_key=…: the output of the POST that redirected here, once. A POST here gets 405 (doPost already ran). */
+function echoRoute(ctx: RouteContext, { res, target, method }: Request): void {
+  if (method !== 'GET') {
+    // The status is observed [obs: tanaikech README]; the page's wording is [UNCONFIRMED].
+    res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<!DOCTYPE html><html><head><title>Error 405 (Method Not Allowed)</title></head><body><p><b>405.</b> <ins>That’s an error.</ins></p></body></html>');
+    return;
+  }
+  const answer = ctx.echo.take(new URL(target, 'http://localhost').searchParams.get('user_content_key'));
+  if (!answer) {
+    // [UNCONFIRMED] what Google answers for a used or unknown key; a sender must not read it as success.
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<!DOCTYPE html><html><head><title>Error 404 (Not Found)</title></head><body><p><b>404.</b> <ins>That’s an error.</ins> This output was already fetched or never existed.</p></body></html>');
+    return;
+  }
+  sendOutput(res, answer);
+}
+
 /** POST /api/run/<name>: one google.script.run call from the sidebar page. */
 async function scriptRunRoute(ctx: RouteContext, { req, res, pathname }: Request): Promise<void> {
+  if (!ctx.guard.hasScriptRunSecret(req)) {
+    sendJson(res, 403, { error: `google.script.run calls need the ${SCRIPT_RUN_SECRET_HEADER} header of the page served at /sidebar.` });
+    return;
+  }
   const name = decodeURIComponent(pathname.slice('/api/run/'.length));
   const body = await readBody(req);
   const answer = await ctx.serial(() => {
@@ -67,7 +122,9 @@ async function scriptRunRoute(ctx: RouteContext, { req, res, pathname }: Request
       // The page's failure handler gets the message, as google.script.run passes the server's Error.
       return { ok: false, error: err instanceof ScriptRunError || err instanceof Error ? err.message : String(err) };
     } finally {
-      ctx.persist();
+      // Sidebar calls are few and may draw random values (a new token) that a re-run would not
+      // reproduce: the whole workbook is saved before the answer instead of journaling the call.
+      ctx.store.snapshot();
     }
   });
   sendJson(res, 200, answer);
@@ -75,8 +132,15 @@ async function scriptRunRoute(ctx: RouteContext, { req, res, pathname }: Request
 
 /** GET /sidebar: the built sidebar as Apps Script serves it, with google.script.run routed to /api/run. */
 function sidebarRoute(ctx: RouteContext, { res, method }: Request): void {
-  const html = fs.readFileSync(path.join(ctx.distDir, 'Sidebar.html'), 'utf8').replace('<head>', `<head><script>${SHIM}</script>`);
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  const shim = scriptRunShim(ctx.guard.scriptRunSecret, SCRIPT_RUN_SECRET_HEADER);
+  const html = fs.readFileSync(path.join(ctx.distDir, 'Sidebar.html'), 'utf8').replace('<head>', `<head><script>${shim}</script>`);
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    // The page holds the /api/run secret: no other site may frame it.
+    'Content-Security-Policy': "frame-ancestors 'none'",
+  });
   res.end(method === 'HEAD' ? undefined : html);
 }
 
@@ -181,7 +245,14 @@ export async function route(ctx: RouteContext, req: http.IncomingMessage, res: h
   const request: Request = { req, res, target, pathname: new URL(target, 'http://localhost').pathname, method: (req.method ?? 'GET').toUpperCase() };
   const { pathname, method } = request;
 
+  // /exec stays open to any sender and any Host (a tunnel, a proxy), as Google's is: its token guards it.
   if (pathname === '/exec' || pathname.startsWith('/exec/')) return execRoute(ctx, request);
+  if (pathname === ECHO_PATH) return echoRoute(ctx, request);
+  const refusal = ctx.guard.refusal(req);
+  if (refusal !== null) {
+    sendJson(res, 403, { error: `Refused: ${refusal}` });
+    return;
+  }
   if (pathname.startsWith('/api/run/') && method === 'POST') return scriptRunRoute(ctx, request);
   if (method !== 'GET' && method !== 'HEAD') {
     sendJson(res, 405, { error: 'method not allowed' });

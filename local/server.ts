@@ -1,9 +1,11 @@
 /**
  * The `npm start` server: the web app endpoint (/exec, answered as Google would) plus a browsable
- * local workbook. Node http only. Requests run one at a time; state persists to DATA_DIR/state.json
- * shortly after the last request that ran the app (and on close), written atomically.
- * This module starts and stops it; server-routes.ts answers each path, server-state.ts keeps the
- * workbook on disk, server-http.ts reads bodies and writes JSON, viewer-page.ts is the page at `/`.
+ * local workbook. Node http only. Requests run one at a time; a POST /exec is answered only once it
+ * is on disk (DATA_DIR/journal.ndjson), and the workbook is snapshotted to DATA_DIR/state.json.
+ * This module starts and stops it; server-routes.ts answers each path, server-state.ts and
+ * server-journal.ts keep the workbook on disk, server-guard.ts says who may use the local pages,
+ * server-echo.ts holds Google's one-time echo answers, server-http.ts reads bodies and writes JSON,
+ * viewer-page.ts is the page at `/`.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -11,9 +13,13 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { loadApp, type AppHandle } from './load-app';
 import type { LocalRuntime } from './runtime';
-import { HttpError, sendJson } from './server-http';
+import { EchoStore } from './server-echo';
+import { createGuard } from './server-guard';
+import { HttpError, redactTokens, sendJson } from './server-http';
+import { Journal, readJournal } from './server-journal';
 import { route, type RouteContext } from './server-routes';
-import { loadRuntime, readManifestTimeZone, STATE_FILE, stateSaver } from './server-state';
+import { JOURNAL_FILE, loadRuntime, readManifestTimeZone, STATE_FILE, StateStore } from './server-state';
+import { invokeWebApp } from './webapp';
 
 export { MAX_BODY_BYTES } from './server-http';
 
@@ -33,8 +39,10 @@ export interface ServerOptions {
   distDir?: string;
   /** Interface to listen on. Default 127.0.0.1 (the workbook viewer has no login). */
   host?: string;
-  /** Progress and error messages. Default: silent. */
+  /** Progress and error messages (never holding the token). Default: silent. */
   log?: (message: string) => void;
+  /** Answer POST /exec with 200 and the output instead of Google's 302 to a one-time echo URL. Default false. */
+  execDirect?: boolean;
 }
 
 export interface RunningServer {
@@ -48,6 +56,8 @@ export interface RunningServer {
   token: string | null;
   /** True when setupWebhook did not (yet) return a result. */
   setupPending: boolean;
+  /** The per-start secret the /sidebar page sends with each /api/run call. */
+  scriptRunSecret: string;
   runtime: LocalRuntime;
   app: AppHandle;
   close(): Promise<void>;
@@ -66,6 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const distDir = path.resolve(options.distDir ?? 'dist');
   const log = options.log ?? (() => {});
   const stateFile = path.join(dataDir, STATE_FILE);
+  const journalFile = path.join(dataDir, JOURNAL_FILE);
 
   fs.mkdirSync(dataDir, { recursive: true });
 
@@ -93,9 +104,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   try {
     const runtimeOptions = { timeZone: readManifestTimeZone(distDir), scriptUrl: execUrl };
-    const runtime = loadRuntime(stateFile, runtimeOptions, SPREADSHEET_NAME, log);
+    const loaded = loadRuntime(stateFile, runtimeOptions, SPREADSHEET_NAME, log);
+    const runtime = loaded.runtime;
+    const { entries, lastSeq } = readJournal(journalFile, loaded.journalSeq, log);
     const app = loadApp(runtime, distDir);
-    const state = stateSaver(runtime, stateFile);
+    // Requests answered after the last snapshot run again: the app's fingerprints make a delivery
+    // that is already in the sheet a duplicate, so a re-run never adds a row.
+    for (const entry of entries) invokeWebApp(app, entry);
+    if (entries.length) log(`Ran again ${entries.length} request(s) from ${journalFile} that the snapshot did not hold yet.`);
+    const store = new StateStore(runtime, stateFile, new Journal(journalFile, lastSeq));
 
     const storedToken = (): string | null =>
       runtime.execute('editor', () => {
@@ -116,7 +133,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } else if (options.token && options.token !== token) {
       log(`WEBHOOK_TOKEN differs from the token stored in ${stateFile}; keeping the stored one (rotate it from the sidebar).`);
     }
-    state.save();
+    store.snapshot();
 
     // One request at a time: Apps Script would interleave executions, the local server serialises them.
     let queue: Promise<unknown> = Promise.resolve();
@@ -126,7 +143,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return run;
     };
 
-    const context: RouteContext = { app, runtime, distDir, serial, persist: state.persist };
+    const guard = createGuard(actualPort, host);
+    const context: RouteContext = { app, runtime, distDir, serial, store, guard, echo: new EchoStore(), execDirect: options.execDirect ?? false };
+    // Tokens are redacted from every message: the one given, and whatever "token=" a URL carries.
+    const currentToken = (): string | null => {
+      try {
+        return storedToken();
+      } catch {
+        return null;
+      }
+    };
+    const redact = (text: string) => redactTokens(text, [options.token, token, currentToken()]);
 
     handler = (req, res) => {
       route(context, req, res).catch((err: unknown) => {
@@ -135,7 +162,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           else res.end();
           return;
         }
-        log(`Request ${req.method} ${req.url} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        if (req.destroyed || (err as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
+          log(redact(`Request ${req.method} ${req.url} was aborted by the client before its body arrived; nothing ran.`));
+          return;
+        }
+        log(redact(`Request ${req.method} ${req.url} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error in the local server' });
         else res.end();
       });
@@ -147,11 +178,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       webhookUrl: token === null ? null : `${execUrl}?token=${encodeURIComponent(token)}`,
       token,
       setupPending,
+      scriptRunSecret: guard.scriptRunSecret,
       runtime,
       app,
       close: async () => {
         await queue;
-        state.flush();
+        await store.close();
         await closeServer();
       },
     };

@@ -1,9 +1,11 @@
 /**
  * `npm start`: build.mjs bundles this file into .build/start.cjs and runs it.
  * Environment: PORT (default 8787), DATA_DIR (default .local/), WEBHOOK_TOKEN (optional: the
- * webhook secret to install on first start; the app generates one when unset), HOST (default 127.0.0.1).
+ * webhook secret to install on first start; the app generates one when unset), HOST (default 127.0.0.1),
+ * EXEC_DIRECT=1 (answer POST /exec with 200 and the output instead of Google's 302, for debugging).
  */
 import { banner, startServer } from './server';
+import { DataFileError } from './server-state';
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 8787;
@@ -19,12 +21,14 @@ async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR || '.local';
   const token = process.env.WEBHOOK_TOKEN || undefined;
   const host = process.env.HOST || undefined;
+  const execDirect = process.env.EXEC_DIRECT === '1';
 
   const server = await startServer({
     port,
     dataDir,
     token,
     host,
+    execDirect,
     log: (message) => console.log(message),
   });
   console.log(banner(server, dataDir));
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping (state is saved after every request).`);
+    console.log(`\n${signal}: stopping. Every answered delivery is already on disk; writing a last snapshot of the workbook.`);
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -45,7 +49,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e && e.code === 'EADDRINUSE') {
+  if (err instanceof DataFileError) {
+    console.error(err.message);
+  } else if (e && e.code === 'EADDRINUSE') {
     console.error(`Port ${process.env.PORT || 8787} is in use: set PORT to another port (e.g. PORT=8788 npm start).`);
   } else {
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);

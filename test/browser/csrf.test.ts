@@ -1,0 +1,77 @@
+/**
+ * Other sites' pages against `npm start`'s local surfaces, in Chromium: a page on another local port
+ * submits a form, sends a text/plain fetch and a no-cors fetch to /api/run/rotateToken, and tries to
+ * read /api/sheets. None of it changes the token or reads a sheet; the served sidebar still works.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { startServer, type RunningServer } from '../../local/server';
+import { DIST } from '../helpers/harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+(fs.existsSync(CHROMIUM) ? describe : describe.skip)('a page on another origin, in Chromium', () => {
+  let server: RunningServer;
+  let attacker: http.Server;
+  let attackerUrl: string;
+  let browser: Browser;
+  let dataDir: string;
+
+  /** The attacking page: every way a page can send to another origin without the server's consent. */
+  const attackPage = (target: string) => `<!DOCTYPE html><html><body>
+<iframe name="sink"></iframe>
+<form id="f" method="POST" action="${target}/api/run/rotateToken" target="sink" enctype="text/plain"><input name="[]" value=""></form>
+<script>
+  window.results = {};
+  document.getElementById('f').submit();
+  Promise.allSettled([
+    fetch('${target}/api/run/rotateToken', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '[]' }),
+    fetch('${target}/api/run/rotateToken', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '[]' }),
+    fetch('${target}/api/run/saveSettings', { method: 'POST', mode: 'no-cors', body: '[]' }),
+    fetch('${target}/api/sheets').then(r => r.text()),
+  ]).then(r => { window.results = r.map(x => x.status + ':' + (x.status === 'fulfilled' && typeof x.value === 'string' ? x.value : '')); window.done = true; });
+</script></body></html>`;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclosed-csrf-'));
+    server = await startServer({ port: 0, dataDir, distDir: DIST });
+    attacker = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(attackPage(server.url));
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  }, 60000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => attacker?.close(resolve));
+    await server?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('changes nothing and reads nothing; the sidebar served by the server still calls /api/run', async () => {
+    const before = server.runtime.execute('editor', () => JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()));
+    const page = await browser.newPage();
+    await page.goto(attackerUrl);
+    await page.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, { timeout: 15000 });
+    // Give the form's navigation in the iframe time to reach the server.
+    await page.waitForTimeout(500);
+    const results = await page.evaluate(() => (window as unknown as { results: string[] }).results);
+    // The cross-origin read of /api/sheets fails in the browser (no CORS answer): nothing of the sheets reaches the page.
+    expect(results[3]).toBe('rejected:');
+    const after = server.runtime.execute('editor', () => JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()));
+    expect(after).toBe(before);
+
+    const sidebar = await browser.newPage();
+    await sidebar.goto(`${server.url}/sidebar`);
+    await sidebar.waitForSelector('#app[data-ready="true"]', { timeout: 15000 });
+    expect(await sidebar.inputValue('#webhook-url')).toBe(server.webhookUrl);
+  }, 60000);
+});

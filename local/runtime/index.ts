@@ -111,9 +111,14 @@ export class LocalRuntime {
     return this.host.logs;
   }
 
-  /** Time-based triggers the script created. */
-  get triggers(): ReadonlyArray<{ id: string; handler: string; everyMinutes: number }> {
+  /** Time-based triggers the script created, every user's (owner absent: the script's owner). */
+  get triggers(): ReadonlyArray<{ id: string; handler: string; everyMinutes: number; owner?: string }> {
     return this.host.triggers;
+  }
+
+  /** Editor executions from now on run as `email` (another editor of the spreadsheet); null: the owner again. */
+  actAs(email: string | null): void {
+    this.host.editorUser = email;
   }
 
   /** The runtime clock's current time (virtual time included). */

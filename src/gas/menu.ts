@@ -5,7 +5,7 @@ import { selfTest } from './self-test';
 import { setupWebhook } from './setup';
 import { testDelivery } from './sidebar-server';
 import { toast } from './toast';
-import { receive } from './webapp';
+import { receiveAsEditor } from './webapp';
 
 /** The "iClosed" menu. */
 export function addMenu(_e?: unknown): void {
@@ -30,7 +30,7 @@ export function showSidebar(): void {
 /** Menu: one example delivery per hook type, reported in a toast. */
 export function sendTestDeliveries(): TestDeliveryResult[] {
   const token = setupWebhook().token;
-  const results = HOOKS.map((hook) => testDelivery(hook.id, token, receive));
+  const results = HOOKS.map((hook) => testDelivery(hook.id, token, receiveAsEditor));
   toast(results.map((r) => `${r.hook}: ${r.action}`).join('; '));
   return results;
 }

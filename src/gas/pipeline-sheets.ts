@@ -21,6 +21,8 @@ export interface PipelineInput {
   hook: HookDefinition | null;
   fields: Field[];
   fingerprint: string;
+  /** When its delivery was received; absent: `receivedAt` of the update. */
+  receivedAt?: Date;
 }
 
 /** The Pipeline sheet with its header index. */
@@ -63,12 +65,13 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
     const action = results[i] ? results[i].action : null;
     // A stale event did not overwrite its hook-sheet row, but the pipeline weighs each field by time itself.
     if (!r.hook || (action !== 'appended' && action !== 'updated' && action !== 'stale')) return;
-    const s = eventState(r.hook.id, r.fields, r.fingerprint, receivedAt.getTime());
+    const s = eventState(r.hook.id, r.fields, r.fingerprint, (r.receivedAt ?? receivedAt).getTime());
     if (s) events.push(s);
   });
   if (events.length === 0) return 0;
-  // The counters may have changed while this execution waited for the lock: read them fresh.
-  store.refresh();
+  // The counters may have changed while this execution waited for the lock: read them fresh, unless the
+  // store was read after this execution took the lock (a batch of the delivery path) and so saw them.
+  if (!store.readUnderLock) store.refresh();
   const p = openPipeline(spreadsheet, store);
   const timeZone = store.timeZone(spreadsheet);
   const counters = readCounters(store);

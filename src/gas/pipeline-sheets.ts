@@ -75,8 +75,12 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
   const p = openPipeline(spreadsheet, store);
   const timeZone = store.timeZone(spreadsheet);
   const counters = readCounters(store);
-  let changed = false;
-  for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
+  // Several events (a batch of deliveries): one search and one write per row; one by one when an event joins two rows.
+  let changed = events.length > 1 ? applyBatch(p, events, counters, timeZone) : null;
+  if (changed === null) {
+    changed = false;
+    for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
+  }
   if (changed) refreshFunnel(spreadsheet, store, counters, timeZone);
   return events.length;
 }
@@ -95,14 +99,9 @@ export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStor
 /** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
 function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
   const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
-  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
   const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
-    const first = Math.min(keysCol, stateCol);
-    const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
-    const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
-    // A state cell someone cleared still has its keys: the lead restarts from them.
-    const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
+    const lead = readLead(p, row);
+    return { ref: { row, state: lead.state }, keys: lead.keys };
   });
   const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
   const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
@@ -115,6 +114,52 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
   for (const t of targets) applyLeadDelta(counters, t.state, null, timeZone);
   applyLeadDelta(counters, null, merged, timeZone);
   return true;
+}
+
+/** A lead's row as read (or, row 0, about to be added) with its state. */
+interface LeadRow {
+  row: number;
+  state: LeadState;
+  keys: string[];
+  changed: boolean;
+}
+
+/** The lead in `row`: its keys and state cells (a state someone cleared restarts from the keys). */
+function readLead(p: PipelineSheet, row: number): LeadRow {
+  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
+  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
+  const first = Math.min(keysCol, stateCol);
+  const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
+  const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
+  const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
+  return { row, state, keys: state.keys.length ? state.keys : keys, changed: false };
+}
+
+/**
+ * Applies several events in order with one search for all their keys, one write per changed lead row and
+ * one block for new leads: the rows and counters applyLive gives one event at a time. When an event
+ * would join two rows (which removes one), nothing is written and null is returned: the caller applies
+ * the events one by one.
+ */
+function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: FunnelCounters, timeZone: string): boolean | null {
+  const leads = findRows(p.open, p.col.get(LEAD_KEYS_LABEL)!, [...new Set(events.flatMap((ev) => ev.keys))]).map((row) => readLead(p, row));
+  const added: LeadRow[] = [];
+  const deltas: Array<[LeadState | null, LeadState | null]> = [];
+  for (const ev of events) {
+    const targets = joinTargets(ev.keys, [...leads, ...added].map((lead) => ({ ref: lead, keys: lead.keys })));
+    if (targets.length > 1) return null;
+    const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+    const target = targets[0];
+    if (target && JSON.stringify(target.state) === JSON.stringify(merged)) continue;
+    if (target) deltas.push([target.state, null]);
+    deltas.push([null, merged]);
+    if (target) Object.assign(target, { state: merged, keys: merged.keys.length ? merged.keys : target.keys, changed: true });
+    else added.push({ row: 0, state: merged, keys: merged.keys, changed: true });
+  }
+  for (const lead of leads) if (lead.changed) writeCells(p.open, lead.row, [rowCells(p, lead.state)]);
+  if (added.length) writeCells(p.open, nextRow(p.open), added.map((lead) => rowCells(p, lead.state)));
+  for (const [before, after] of deltas) applyLeadDelta(counters, before, after, timeZone);
+  return deltas.length > 0;
 }
 
 /** Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read. */

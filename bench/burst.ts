@@ -1,8 +1,8 @@
 /**
  * `npm run bench:burst`: bursts of call-booked deliveries through the worker-thread harness with Google's
  * modeled latency (local/runtime/latency-profile.ts) and the 30-execution cap. Prints a table per pattern,
- * or JSON alone with --json. Options: --scale S (real ms per modeled ms, default 0.1), --only N (pattern
- * index, 0-3, repeatable).
+ * or JSON alone with --json. Options: --scale S (real ms per modeled ms, default 0.4), --only N (pattern
+ * index, 0-3, repeatable), --dist DIR (another build, e.g. of an earlier version, for a before/after table).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,9 +12,9 @@ import { COST_TABLE } from '../local/runtime/latency-profile';
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const opt = (name: string): string[] => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
-const SCALE = Number(opt('--scale')[0] ?? 0.1);
+const SCALE = Number(opt('--scale')[0] ?? 0.4);
 const ONLY = opt('--only').map(Number);
-const DIST = path.resolve('dist');
+const DIST = path.resolve(opt('--dist')[0] ?? 'dist');
 const EXAMPLES = path.resolve('src/core/examples');
 
 function cell(v: number | null): string {
@@ -22,7 +22,7 @@ function cell(v: number | null): string {
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run npm run build');
+  if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error(`${DIST}/Code.js is missing: run npm run build`);
   if (!(SCALE > 0 && SCALE <= 1)) throw new Error('--scale must be above 0 and at most 1');
   const chosen = PATTERNS.filter((_, i) => ONLY.length === 0 || ONLY.includes(i));
   const results: PatternFigures[] = [];

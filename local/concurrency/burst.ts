@@ -56,6 +56,8 @@ export interface PatternFigures {
     properties: { consumer: number | null; workspace: number | null };
     triggerRuntime: { consumer: number | null; workspace: number | null };
   };
+  /** Most modeled ms an arrival came late because the local twin's main thread was busy (see BurstResult.maxArrivalLag). */
+  maxArrivalLagMs: number;
   /** Answers by action or error code, for a look at what senders saw. */
   answers: Record<string, number>;
 }
@@ -191,6 +193,7 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
       properties: { consumer: allow(QUOTAS.propertyCalls.consumer, perCall), workspace: allow(QUOTAS.propertyCalls.workspace, perCall) },
       triggerRuntime: { consumer: allow(QUOTAS.triggerRuntimeMs.consumer, perTrigger), workspace: allow(QUOTAS.triggerRuntimeMs.workspace, perTrigger) },
     },
+    maxArrivalLagMs: Math.round(ms(r.maxArrivalLag)),
     answers,
   };
 }

@@ -240,13 +240,8 @@ function answer(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Rep
   }
 }
 
-/**
- * A fresh runtime and spreadsheet, setupWebhook in the main thread, then `deliveries` posted to doPost
- * by `workers` worker threads that all start at once (a start gate opens when every worker has loaded
- * the app). Each worker runs dist/Code.js in its own gas-local context; every service call is answered
- * by the main thread inside that worker's execution, so calls of different executions interleave.
- */
-export async function runConcurrent(options: ConcurrentOptions): Promise<ConcurrentResult> {
+/** The worker file, a fresh runtime and spreadsheet with the app set up in the main thread, and the caller's setup run. */
+async function prepare(options: { distDir?: string; setup?: ConcurrentOptions['setup'] }) {
   const file = await workerFile();
   const distDir = path.resolve(options.distDir ?? path.join(ROOT, 'dist'));
   const runtime = new LocalRuntime({ scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
@@ -256,6 +251,17 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const app = loadApp(runtime, distDir);
   const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
   options.setup?.({ runtime, app, token });
+  return { file, distDir, runtime, served, app, token };
+}
+
+/**
+ * A fresh runtime and spreadsheet, setupWebhook in the main thread, then `deliveries` posted to doPost
+ * by `workers` worker threads that all start at once (a start gate opens when every worker has loaded
+ * the app). Each worker runs dist/Code.js in its own gas-local context; every service call is answered
+ * by the main thread inside that worker's execution, so calls of different executions interleave.
+ */
+export async function runConcurrent(options: ConcurrentOptions): Promise<ConcurrentResult> {
+  const { file, distDir, runtime, served, app, token } = await prepare(options);
 
   const count = Math.max(1, Math.min(options.workers, options.deliveries.length || 1));
   const jobs: Job[][] = Array.from({ length: count }, () => []);
@@ -420,6 +426,11 @@ export interface BurstResult {
   byMethod: Record<string, number>;
   /** Modeled ms charged during the burst, all executions together. */
   modeledMs: number;
+  /**
+   * Most real ms an arrival was dispatched after its time: the main thread (which serves every service
+   * call) was busy, so arrivals bunched up. Large values mean the run measured the local twin, not Google.
+   */
+  maxArrivalLag: number;
 }
 
 /**
@@ -435,15 +446,8 @@ const POOL = MAX_SIMULTANEOUS_EXECUTIONS + 10;
  * the queue trigger is gone or `drainMs` after the last arrival.
  */
 export async function runBurst(options: BurstOptions): Promise<BurstResult> {
-  const file = await workerFile();
-  const distDir = path.resolve(options.distDir ?? path.join(ROOT, 'dist'));
+  const { file, distDir, runtime, served, app, token } = await prepare(options);
   const scale = options.scale;
-  const runtime = new LocalRuntime({ scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
-  runtime.createSpreadsheet('iClosed leads');
-  const served = runtime.globals();
-  const app = loadApp(runtime, distDir);
-  const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
-  options.setup?.({ runtime, app, token });
   runtime.setLatency(options.profile ?? GOOGLE_PROFILE, scale, true);
   runtime.calls.reset();
   const writes: WriteRecord[] = [];
@@ -523,14 +527,17 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const lastArrival = Math.max(0, ...options.arrivals.map((a) => a.atMs));
   const timers: NodeJS.Timeout[] = [];
   let dispatched = 0;
+  let maxArrivalLag = 0;
   options.arrivals.forEach((a, index) => {
     const query = [`token=${encodeURIComponent(token)}`, a.delivery.query ?? ''].filter(Boolean).join('&');
     const job: Job = { index, url: `/exec?${query}`, body: a.delivery.body, contentType: a.delivery.contentType ?? 'application/json', kind: 'webapp' };
+    const due = startedAt + a.atMs * scale;
     timers.push(setTimeout(() => {
+      maxArrivalLag = Math.max(maxArrivalLag, Date.now() - due);
       dispatched += 1;
       dispatch(index, 'webapp', job);
       onChange();
-    }, Math.max(0, startedAt + a.atMs * scale - Date.now())));
+    }, Math.max(0, due - Date.now())));
   });
   const every = (options.triggerEveryMs ?? 60_000) * scale;
   const drainUntil = startedAt + (lastArrival + (options.drainMs ?? 600_000)) * scale;
@@ -568,5 +575,5 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const byMethod = { ...runtime.calls.byMethod };
   const modeledMs = runtime.modeledMs;
   runtime.setLatency(null);
-  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs };
+  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs, maxArrivalLag };
 }

@@ -123,9 +123,9 @@ function receiveWaiting(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter
     return failure('busy', `The spreadsheet is busy and the queue is full (${errorText(err)}). iClosed will retry.`);
   }
   if (lock.tryLock(0)) {
-    // The holder released meanwhile: write the stash, this delivery included.
-    const holding = fresh();
-    holding.refresh();
+    // The holder released meanwhile: write the stash, this delivery included, with the properties read now.
+    const holding = store ? store : new ScriptStore();
+    if (store) holding.refresh();
     const spreadsheet = openSpreadsheet(holding);
     if (spreadsheet) {
       const drained = drainHolding(lock, holding, spreadsheet, { asOwner, budgetMs: WEBAPP_DRAIN_BUDGET_MS });

@@ -16,6 +16,10 @@
  *
  * `node build.mjs --outdir <dir>` writes the three Apps Script files to <dir> instead of dist/ and
  * skips .build/start.cjs (tests build into a temporary folder so they never race on dist/).
+ *
+ * The web app URL `npm run deploy` recorded in deployment.json is compiled into Code.js as the constant
+ * __WEB_APP_URL__ (src/gas/webapp-url.ts), so the sidebar shows the deployment's own /exec URL.
+ * `--web-app-url <url>` puts that URL in instead, `--web-app-url none` none (npm run deploy passes it).
  */
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,12 +36,13 @@ const DIST_FILES = ['Code.js', 'appsscript.json', 'Sidebar.html'];
 class BuildError extends Error {}
 
 function parseArgs(argv) {
-  const args = { outdir: null };
+  const args = { outdir: null, webAppUrl: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--outdir' && i + 1 < argv.length) args.outdir = argv[++i];
     else if (arg.startsWith('--outdir=')) args.outdir = arg.slice('--outdir='.length);
-    else throw new BuildError(`unknown argument ${arg} (usage: node build.mjs [--outdir <dir>])`);
+    else if (arg === '--web-app-url' && i + 1 < argv.length) args.webAppUrl = argv[++i];
+    else throw new BuildError(`unknown argument ${arg} (usage: node build.mjs [--outdir <dir>] [--web-app-url <url>|none])`);
   }
   return args;
 }
@@ -122,6 +127,27 @@ function checkEntryPoints(exported, sidebar) {
   }
 }
 
+/** The web app URL compiled into Code.js: --web-app-url, else deployment.json's `url`, else null. */
+function webAppUrl() {
+  let url = ARGS.webAppUrl;
+  if (url === null) {
+    const file = join(ROOT, 'deployment.json');
+    if (!existsSync(file)) return null;
+    let record;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new BuildError(`deployment.json is not valid JSON (${err.message}); fix or delete it`);
+    }
+    url = record && typeof record.url === 'string' ? record.url : null;
+  }
+  if (url === null || url === 'none') return null;
+  if (!/^https:\/\/script\.google\.com\/macros\/s\/[A-Za-z0-9_-]+\/exec$/.test(url)) {
+    throw new BuildError(`the web app URL ${url} is not of the form https://script.google.com/macros/s/<deployment id>/exec`);
+  }
+  return url;
+}
+
 async function buildCode() {
   const entry = 'src/index.ts';
   const entryPoints = await exportsOf(entry);
@@ -133,7 +159,12 @@ async function buildCode() {
     bundle: true,
     format: 'iife',
     globalName: GLOBAL_NAME,
-    target: 'es2020', // Apps Script V8
+    // Google's V8 runtime guide (https://developers.google.com/apps-script/guides/v8-runtime) promises
+    // "modern ECMAScript syntax" such as let and const, but names no edition; no source found says
+    // ES2020 (?. and ??) runs there. esbuild lowers ES2020 syntax for free, so emit ES2019.
+    // test/bundle-platform.test.ts scans dist/Code.js for syntax and globals Apps Script lacks.
+    target: 'es2019',
+    define: { __WEB_APP_URL__: JSON.stringify(webAppUrl()) },
     platform: 'neutral',
     mainFields: ['module', 'main'],
     minify: false,

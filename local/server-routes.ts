@@ -127,7 +127,8 @@ async function sheetsRoute(ctx: RouteContext, { res, pathname }: Request): Promi
     sendJson(res, 404, { error: `no sheet named ${JSON.stringify(name)}` });
     return;
   }
-  sendJson(res, 200, { values: snapshot.values.map((row) => row.map(jsonCell)) });
+  // displayValues: what the cell shows in Sheets (dates in the spreadsheet's time zone), which the viewer renders.
+    sendJson(res, 200, { values: snapshot.values.map((row) => row.map(jsonCell)), displayValues: snapshot.displayValues });
 }
 
 /** Answers one request; a rejection (e.g. an HttpError from readBody) is the caller's to turn into an answer. */

@@ -164,10 +164,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 export function banner(s: RunningServer, dataDir: string): string {
   const lines = [
     '',
-    '  iClosed → Sheets (local Apps Script runtime)',
+    '  Webhooks to Sheets (local Apps Script runtime)',
     '',
     `  Workbook:     ${s.url}/`,
-    `  Sidebar:      ${s.url}/sidebar   (iClosed → Settings, as in the spreadsheet)`,
+    `  Sidebar:      ${s.url}/sidebar   (Webhooks to Sheets → Open sidebar, as in the spreadsheet)`,
     s.webhookUrl
       ? `  Webhook URL:  ${s.webhookUrl}`
       : '  Webhook URL:  setup pending — setupWebhook returned no token yet (ingestion not built).',

@@ -106,8 +106,9 @@ export function viewerPage(nonce: string): string {
       if (key !== lastSheets || tabs.childNodes.length !== names.length) { lastSheets = key; renderTabs(names); }
       if (current === null) { grid.textContent = ''; grid.appendChild(el('div', 'No sheets yet.', 'empty')); return; }
       return getJson('/api/sheets/' + encodeURIComponent(current)).then(function (d) {
-        var vkey = JSON.stringify(d.values);
-        if (vkey !== lastValues) { lastValues = vkey; renderValues(d.values || []); }
+        var shown = d.displayValues || d.values || [];
+        var vkey = JSON.stringify(shown);
+        if (vkey !== lastValues) { lastValues = vkey; renderValues(shown); }
       });
     }).then(function () {
       status.textContent = 'updated ' + new Date().toLocaleTimeString();

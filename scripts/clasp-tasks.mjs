@@ -8,7 +8,8 @@
 //   node scripts/clasp-tasks.mjs open                               npm run open
 //
 // Environment:
-//   SKIP_CHECKS=1  push/deploy skip `npm test` (typecheck + jest); the build and clasp still run.
+//   SKIP_CHECKS=1  push/deploy skip `npm test` (typecheck + jest); the login and deployment checks,
+//                  the build and clasp still run.
 //                  The deploy tests set it; do not use it for a real deploy.
 //   CLASP_BIN      path of the clasp to run. Unset: `clasp` from PATH, then node_modules/.bin
 //                  (`npm run` puts node_modules/.bin first, so npm scripts use the pinned clasp).
@@ -85,10 +86,17 @@ async function npm(args) {
   if (result.code !== 0) throw new TaskError(`npm ${args.join(' ')} failed (exit ${result.code}); nothing was pushed.`);
 }
 
-/** The known clasp failures, as messages that say what to do. Null when the output shows none of them. */
+/**
+ * The known clasp failures, as messages that say what to do next. Null when the output shows none of them.
+ * The texts are what clasp 3.4.1 prints: its own errors, and the Google API's message passed through
+ * (build/src/core/utils.js handleApiError; a refused token refresh is google-auth-library's "invalid_grant").
+ */
 function diagnose(output) {
-  if (/No credentials found/i.test(output)) {
+  if (/No credentials found|Not logged in\./i.test(output)) {
     return 'You are not logged in to Google. Run npm run login, then run this command again.';
+  }
+  if (/invalid_grant|invalid_rapt|Token has been expired or revoked|insufficient authentication scopes/i.test(output)) {
+    return 'Your Google login has expired, was revoked, or lacks a permission clasp needs. Run npm run login again, then run this command again.';
   }
   if (/has not enabled the Apps Script API|Apps Script API has not been used/i.test(output)) {
     return (
@@ -98,6 +106,18 @@ function diagnose(output) {
   }
   if (/Project settings not found|Script ID is not set/i.test(output)) {
     return 'This folder is not linked to an Apps Script project: run npm run setup first.';
+  }
+  if (/The caller does not have permission|PERMISSION_DENIED/i.test(output)) {
+    return (
+      'Google refused access to the script for the account you are logged in with. See which account that is with ' +
+      'npx clasp show-authorized-user; log in as the script\'s owner (npm run login), or ask the owner to share the script with you as an editor.'
+    );
+  }
+  if (/Quota exceeded|RESOURCE_EXHAUSTED|Rate Limit Exceeded/i.test(output)) {
+    return 'Google\'s Apps Script API limit is used up for the moment. Wait a minute, then run this command again.';
+  }
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up/i.test(output)) {
+    return 'Google could not be reached. Check the internet connection (and any proxy), then run this command again.';
   }
   return null;
 }
@@ -269,14 +289,38 @@ function restorePlaceholder() {
   }
 }
 
-/** Checks, build, `clasp push -f`. */
-async function push() {
-  requireProject(); // before the slow checks: no point testing what cannot be pushed
+/** Fails fast, before the slow tests, when clasp has no Google login. */
+async function requireLogin() {
+  const result = await clasp(['show-authorized-user']);
+  // "You are logged in as an unknown user." (credentials that may have expired) passes: the next
+  // clasp call that reaches Google tells the two apart, and diagnose() maps its error.
+  if (result.code !== 0 || /Not logged in\./.test(result.output)) claspFailed('show-authorized-user', result);
+}
+
+/** The web app URL recorded for this script, or null: the build puts it into the bundle. */
+function recordedUrl(config) {
+  const record = readDeployment();
+  return record?.deploymentId && (!record.scriptId || record.scriptId === config.scriptId) ? webAppUrl(record.deploymentId) : null;
+}
+
+/** `npm run push`: the login check, tests, build, `clasp push -f`. */
+async function pushTask() {
+  const config = requireProject(); // before the slow checks: no point testing what cannot be pushed
+  await requireLogin();
+  await runTests();
+  await buildAndPush(recordedUrl(config));
+}
+
+async function runTests() {
   if (process.env.SKIP_CHECKS === '1') say('SKIP_CHECKS=1: skipping npm test (typecheck and jest).');
   else await npm(['test']);
-  // What `npm run build` runs, without a second npm start-up.
-  say('> node build.mjs');
-  const build = await run(process.execPath, ['build.mjs'], { interactive: true });
+}
+
+/** Builds dist/ with `webAppUrl` (or none) as the bundle's recorded web app URL, then `clasp push -f`. */
+async function buildAndPush(url) {
+  const buildArgs = ['build.mjs', '--web-app-url', url ?? 'none'];
+  say(`> node ${buildArgs.join(' ')}`);
+  const build = await run(process.execPath, buildArgs, { interactive: true });
   if (build.code !== 0) throw new TaskError(`The build failed (exit ${build.code}); nothing was pushed.`);
   // -f: without it, clasp silently skips the push ("Skipping push.") when appsscript.json changed
   // and there is no terminal to ask on.
@@ -287,9 +331,18 @@ async function push() {
 }
 
 /** Deployment ids as listed by `clasp list-deployments`: versioned ones, and the @HEAD (/dev, testing only) ones. */
-async function listDeployments() {
+async function listDeployments(scriptId) {
   const result = await clasp(['list-deployments']);
-  if (result.code !== 0 || !/Found \d+ deployments?\.|No deployments\./.test(result.output)) claspFailed('list-deployments', result);
+  if (result.code !== 0 || !/Found \d+ deployments?\.|No deployments\./.test(result.output)) {
+    if (!diagnose(result.output) && /Requested entity was not found|NOT_FOUND/i.test(result.output)) {
+      throw new TaskError(
+        `Google has no script ${scriptId} for the account you are logged in with (deleted, or owned by another account). ` +
+          'See the account with npx clasp show-authorized-user and log in as the owner (npm run login); ' +
+          'or, to start over, delete .clasp.json and deployment.json and run npm run setup.',
+      );
+    }
+    claspFailed('list-deployments', result);
+  }
   const versioned = [];
   const head = [];
   for (const line of result.output.split('\n')) {
@@ -338,25 +391,34 @@ async function deploy(argv) {
     record = { scriptId: config.scriptId, deploymentId: args.deploymentId, accessConfirmed: Boolean(args.confirmAccess) };
   }
 
-  await push();
-
-  const description = `iclosed-sheets ${new Date().toISOString()}`;
+  // Everything that can be checked is checked before the tests (a minute or more): the login, then
+  // the script and its deployments as Google sees them, which also proves the Apps Script API is on.
+  await requireLogin();
+  const { versioned: ids, head } = await listDeployments(config.scriptId);
   if (record?.deploymentId) {
     const id = record.deploymentId;
-    // Check first: updating a vanished id would still create a new version before failing.
-    const { versioned: ids, head } = await listDeployments();
     if (head.includes(id)) {
       throw new TaskError(`${id} is the script's head deployment (/dev, for testing; it cannot serve iClosed). Use a web app deployment: npm run deploy -- --deployment-id <id>.`);
     }
+    // Updating a vanished id would still create a new version before failing.
     if (!ids.includes(id)) throw new TaskError(vanished(id, config.scriptId, ids));
-    const result = await clasp(['update-deployment', id, '--description', description]);
-    if (!new RegExp(`Redeployed ${escapeRegExp(id)}\\b`).test(result.output)) {
-      // Deleted between the listing and the update: the API answers 404 "Requested entity was not found."
-      if (!diagnose(result.output) && /Requested entity was not found|NOT_FOUND/i.test(result.output)) {
-        throw new TaskError(vanished(id, config.scriptId, ids.filter((d) => d !== id)));
-      }
-      claspFailed('update-deployment', result);
-    }
+  } else if (ids.length && !args.newDeployment) {
+    // Never create a second deployment quietly: an existing versioned one (made in the editor, or by
+    // a deploy whose deployment.json was lost) keeps its URL instead.
+    throw new TaskError(
+      `No deployment.json here, but script ${config.scriptId} already has deployment(s): ${ids.join(', ')}.\n` +
+        'To keep the URL iClosed already uses, run npm run deploy -- --deployment-id <one of them>.\n' +
+        'To make another deployment with a new URL, run npm run deploy -- --new-deployment.',
+    );
+  }
+
+  await runTests();
+  const description = `iclosed-sheets ${new Date().toISOString()}`;
+
+  if (record?.deploymentId) {
+    const id = record.deploymentId;
+    await buildAndPush(webAppUrl(id));
+    await updateDeployment(id, description, config.scriptId, ids);
     writeDeployment({ ...record, scriptId: config.scriptId });
     say();
     say(`Deployed: the web app now runs the code just pushed. URL (unchanged): ${webAppUrl(id)}`);
@@ -368,16 +430,9 @@ async function deploy(argv) {
     return;
   }
 
-  // First deployment. Never create a second one quietly: an existing versioned deployment
-  // (made in the editor, or by a deploy whose deployment.json was lost) keeps its URL instead.
-  const { versioned: existing } = await listDeployments();
-  if (existing.length && !args.newDeployment) {
-    throw new TaskError(
-      `No deployment.json here, but script ${config.scriptId} already has deployment(s): ${existing.join(', ')}.\n` +
-        'To keep the URL iClosed already uses, run npm run deploy -- --deployment-id <one of them>.\n' +
-        'To make another deployment with a new URL, run npm run deploy -- --new-deployment.',
-    );
-  }
+  // First deployment: its URL exists only once it is created, so the code is pushed, deployed,
+  // then built again with the URL in it, pushed again, and the same deployment updated to that code.
+  await buildAndPush(null);
   const result = await clasp(['create-deployment', '--description', description]);
   const created = /Deployed (\S+) @/.exec(result.output);
   if (!created) {
@@ -390,11 +445,35 @@ async function deploy(argv) {
   writeDeployment({ scriptId: config.scriptId, deploymentId: id, accessConfirmed: false });
   say();
   say(`Created the web app deployment ${id}, recorded in deployment.json (commit it).`);
+  say('Building and pushing again with its URL in the code, then updating the deployment to that code.');
+  try {
+    await buildAndPush(webAppUrl(id));
+    await updateDeployment(id, description, config.scriptId, [...ids, id]);
+  } catch (err) {
+    if (!(err instanceof TaskError)) throw err;
+    throw new TaskError(
+      `${err.message}\nThe deployment ${id} exists and is recorded in deployment.json, but it runs code without its own URL ` +
+        '(the sidebar then falls back to what Apps Script reports). Fix the above, then run npm run deploy again: it updates this deployment.',
+    );
+  }
+  say();
   say(`Web app URL: ${webAppUrl(id)}`);
   say('Every later npm run deploy updates this same deployment, so the URL stays the same.');
   say();
   say('One more step, once:');
   for (const line of ACCESS_STEPS) say(line);
+}
+
+/** `clasp update-deployment`: the deployment serves the code just pushed, as a new version. */
+async function updateDeployment(id, description, scriptId, ids) {
+  const result = await clasp(['update-deployment', id, '--description', description]);
+  if (!new RegExp(`Redeployed ${escapeRegExp(id)}\\b`).test(result.output)) {
+    // Deleted between the listing and the update: the API answers 404 "Requested entity was not found."
+    if (!diagnose(result.output) && /Requested entity was not found|NOT_FOUND/i.test(result.output)) {
+      throw new TaskError(vanished(id, scriptId, ids.filter((d) => d !== id)));
+    }
+    claspFailed('update-deployment', result);
+  }
 }
 
 function vanished(id, scriptId, others) {
@@ -431,9 +510,11 @@ function help() {
   setup                      create a new spreadsheet and its bound script (.clasp.json, rootDir dist)
     --title <title>          the spreadsheet and script title (default "${DEFAULT_TITLE}")
     --parent-id <id>         bind to an existing spreadsheet instead (its id or URL)
-  push                       npm test, build, clasp push -f
-  deploy                     push, then create the web app deployment (first time) or update it,
-                             keeping its id in deployment.json so the /exec URL never changes
+  push                       login check, npm test, build, clasp push -f
+  deploy                     login and deployment checks, npm test, build with the web app URL in it,
+                             clasp push -f, then create the web app deployment (first time: pushed again
+                             with its new URL, and updated) or update it, keeping its id and URL in
+                             deployment.json so the /exec URL never changes
     --confirm-access         record that "Who has access: Anyone" is set (no push)
     --deployment-id <id>     update this existing deployment from now on (e.g. one made in the editor)
     --new-deployment         create a deployment even though the script has others (new URL)
@@ -443,7 +524,7 @@ Environment: SKIP_CHECKS=1 skips npm test in push/deploy (used by the tests; not
 CLASP_BIN=<path> runs that clasp; otherwise clasp from PATH, then node_modules/.bin.`);
 }
 
-const TASKS = { login, setup, push: () => push(), deploy, open: () => open(), help: () => help() };
+const TASKS = { login, setup, push: () => pushTask(), deploy, open: () => open(), help: () => help() };
 
 const [task, ...rest] = process.argv.slice(2);
 if (!TASKS[task] || (task !== 'login' && (rest.includes('--help') || rest.includes('-h')))) {

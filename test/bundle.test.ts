@@ -77,7 +77,7 @@ describe('build output', () => {
 
   test('Sidebar.html is one self-contained page with the script and styles inlined', () => {
     const html = fs.readFileSync(path.join(outDir, 'Sidebar.html'), 'utf8');
-    expect(html).toContain('iClosed → Sheets');
+    expect(html).toContain('Webhooks to Sheets');
     expect(html).toMatch(/<style>[\s\S]+<\/style>/);
     expect(html).toMatch(/<script>[\s\S]+<\/script>/);
     expect(html).not.toMatch(/INLINE:/);

@@ -11,16 +11,21 @@ import { delimiter, join } from 'node:path';
 const REPO = join(__dirname, '..');
 const PLACEHOLDER = { scriptId: 'PLACEHOLDER_RUN_CLASP_CREATE_SCRIPT_SEE_README', rootDir: 'dist' };
 const PLACEHOLDER_TEXT = `${JSON.stringify(PLACEHOLDER, null, 2)}\n`;
-/** Each test spawns a few dozen short Node processes; allow for a busy machine. */
-const SLOW = 90_000;
+/** Each test spawns a few dozen short Node processes; allow for a busy (shared) machine. */
+const SLOW = 180_000;
 const SPREADSHEET_ID = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
 
-/** Writes the three files clasp pushes, replacing what create-script pulled into dist/ (as the real build does). */
+/**
+ * Writes the three files clasp pushes, replacing what create-script pulled into dist/ (as the real build does),
+ * with the web app URL given by --web-app-url (as the real build compiles it in) in Code.js.
+ */
 const STUB_BUILD = `// Test stand-in for build.mjs: the three Apps Script files, written fresh into dist/.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+const i = process.argv.indexOf('--web-app-url');
+const url = i > 0 && process.argv[i + 1] !== 'none' ? process.argv[i + 1] : null;
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
-writeFileSync('dist/Code.js', 'function doPost(e) { return app.doPost(e); }\\n');
+writeFileSync('dist/Code.js', 'var WEB_APP_URL = ' + JSON.stringify(url) + ';\\nfunction doPost(e) { return app.doPost(e); }\\n');
 copyFileSync('appsscript.json', 'dist/appsscript.json');
 writeFileSync('dist/Sidebar.html', '<!doctype html><p>sidebar</p>\\n');
 `;
@@ -44,8 +49,8 @@ interface Result {
 
 interface Project {
   dir: string;
-  /** The script behind `npm run <task>` (node scripts/clasp-tasks.mjs <task> <args>): fast. */
-  run(task: string, args?: string[]): Promise<Result>;
+  /** The script behind `npm run <task>` (node scripts/clasp-tasks.mjs <task> <args>): fast. `env` is added to the environment. */
+  run(task: string, args?: string[], env?: NodeJS.ProcessEnv): Promise<Result>;
   /** `npm run <task> -- <args>` itself: a second slower, so used for a few calls only. */
   npmRun(task: string, args?: string[]): Promise<Result>;
   /** The fake clasp directly, as the user would run `npx clasp …` (to change the fake Google). */
@@ -54,6 +59,8 @@ interface Project {
   calls(): string[][];
   setState(patch: Record<string, unknown>): void;
   json(file: string): Record<string, unknown> | null;
+  /** The dist/Code.js a deployment of the fake Google serves (the code of its version). */
+  servedCode(deploymentId: string): string | undefined;
 }
 
 let projects = 0;
@@ -78,9 +85,9 @@ function makeProject(): Project {
     HOME: home, // no real clasp credentials, whatever happens
   };
   delete env.CLASP_BIN;
-  const exec = (command: string, args: string[]): Promise<Result> =>
+  const exec = (command: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
     new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd: dir, env, timeout: 20_000 });
+      const child = spawn(command, args, { cwd: dir, env: { ...env, ...extra }, timeout: 60_000 });
       let out = '';
       child.stdout.on('data', (chunk) => (out += chunk));
       child.stderr.on('data', (chunk) => (out += chunk));
@@ -89,7 +96,7 @@ function makeProject(): Project {
     });
   return {
     dir,
-    run: (task, args = []) => exec(process.execPath, ['scripts/clasp-tasks.mjs', task, ...args]),
+    run: (task, args = [], extra = {}) => exec(process.execPath, ['scripts/clasp-tasks.mjs', task, ...args], extra),
     npmRun: (task, args = []) => exec('npm', ['run', '--silent', task, '--', ...args]),
     clasp: (args) => exec(join(bin, 'clasp'), args),
     calls: () => {
@@ -105,6 +112,14 @@ function makeProject(): Project {
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
     },
     json: (file) => (existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : null),
+    servedCode: (deploymentId) => {
+      const fake = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { scripts: Record<string, { deployments: Array<{ id: string; files?: Record<string, string> }> }> };
+      for (const script of Object.values(fake.scripts)) {
+        const d = script.deployments.find((x) => x.id === deploymentId);
+        if (d) return d.files?.['dist/Code.js'];
+      }
+      return undefined;
+    },
   };
 }
 
@@ -171,6 +186,10 @@ describe('npm run deploy', () => {
     expect(first.out).toContain('npm run deploy -- --confirm-access');
     expect(first.out).toMatch(/Pushed 3 files/);
     expect(readdirSync(join(p.dir, 'dist')).sort()).toEqual(['Code.js', 'Sidebar.html', 'appsscript.json']);
+    // The URL exists only once the deployment does: built in, pushed again, and the same deployment updated.
+    expect(p.calls().map((argv) => argv[0])).toEqual(['create-script', 'show-authorized-user', 'list-deployments', 'push', 'create-deployment', 'push', 'update-deployment']);
+    expect(named(p.calls(), 'update-deployment')[0][1]).toBe(id);
+    expect(p.servedCode(id)).toContain(`var WEB_APP_URL = "${urlOf(id)}";`);
 
     const second = await p.run('deploy');
     expect(second.status).toBe(0);
@@ -180,8 +199,8 @@ describe('npm run deploy', () => {
     const calls = p.calls();
     expect(named(calls, 'create-deployment')).toHaveLength(1);
     const updates = named(calls, 'update-deployment');
-    expect(updates).toHaveLength(1);
-    expect(updates[0][1]).toBe(id);
+    expect(updates.map((argv) => argv[1])).toEqual([id, id]);
+    expect(p.servedCode(id)).toContain(`var WEB_APP_URL = "${urlOf(id)}";`);
     expect(named(calls, 'push').every((argv) => argv.includes('-f'))).toBe(true);
     expect(p.json('deployment.json')!.deploymentId).toBe(id);
 
@@ -195,7 +214,7 @@ describe('npm run deploy', () => {
     expect(third.out).not.toContain('Reminder');
     const all = p.calls();
     expect(named(all, 'create-deployment')).toHaveLength(1);
-    expect(named(all, 'update-deployment').map((argv) => argv[1])).toEqual([id, id]);
+    expect(named(all, 'update-deployment').map((argv) => argv[1])).toEqual([id, id, id]);
   }, SLOW);
 
   test.concurrent('without deployment.json, an existing deployment is adopted by --deployment-id, never duplicated', async () => {
@@ -213,7 +232,8 @@ describe('npm run deploy', () => {
     const adopt = await p.run('deploy', ['--deployment-id', id]);
     expect(adopt.status).toBe(0);
     expect(adopt.out).toContain(urlOf(id));
-    expect(named(p.calls(), 'update-deployment').map((argv) => argv[1])).toEqual([id]);
+    expect(named(p.calls(), 'update-deployment').map((argv) => argv[1])).toEqual([id, id]);
+    expect(p.servedCode(id)).toContain(`var WEB_APP_URL = "${urlOf(id)}";`);
     expect(named(p.calls(), 'create-deployment')).toHaveLength(1);
   }, SLOW);
 });
@@ -235,6 +255,50 @@ describe('traps', () => {
     expect(deploy.status).not.toBe(0);
     expect(deploy.out).toContain('You are not logged in to Google. Run npm run login');
     expect(q.json('deployment.json')).toBeNull();
+  }, SLOW);
+
+  test.concurrent('logged out: deploy and push stop at the login check, before the tests run', async () => {
+    const p = await setUpProject();
+    // The real order, without SKIP_CHECKS: the project's test script leaves a mark when it runs.
+    const pkg = p.json('package.json')!;
+    writeFileSync(join(p.dir, 'package.json'), JSON.stringify({ ...pkg, scripts: { ...(pkg.scripts as object), test: 'node -e "require(\'fs\').writeFileSync(\'tests-ran\', \'\')"' } }));
+    const real = { SKIP_CHECKS: '' };
+    p.setState({ loggedIn: false });
+    for (const task of ['deploy', 'push']) {
+      const r = await p.run(task, [], real);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('You are not logged in to Google. Run npm run login');
+      expect(existsSync(join(p.dir, 'tests-ran'))).toBe(false);
+    }
+    expect(p.calls().slice(1)).toEqual([['show-authorized-user'], ['show-authorized-user']]);
+    expect(p.json('deployment.json')).toBeNull();
+
+    // Logged in, the same deploy runs the tests: it was the login check that stopped it above.
+    p.setState({ loggedIn: true });
+    const ok = await p.run('deploy', [], real);
+    expect(ok.status).toBe(0);
+    expect(existsSync(join(p.dir, 'tests-ran'))).toBe(true);
+  }, SLOW);
+
+  test.concurrent('a login Google refuses (invalid_grant), or a script this account cannot see: a next step, before the tests', async () => {
+    const p = await setUpProject();
+    p.setState({ tokenRevoked: true });
+    const revoked = await p.run('deploy');
+    expect(revoked.status).not.toBe(0);
+    expect(revoked.out).toContain('invalid_grant'); // clasp's own text, passed through
+    expect(revoked.out).toContain('Your Google login has expired, was revoked');
+    expect(revoked.out).toContain('npm run login');
+    expect(revoked.out).not.toContain('SKIP_CHECKS=1: skipping npm test'); // stopped before the test step
+    expect(named(p.calls(), 'push')).toHaveLength(0);
+
+    p.setState({ tokenRevoked: false });
+    const config = p.json('.clasp.json')!;
+    writeFileSync(join(p.dir, '.clasp.json'), JSON.stringify({ ...config, scriptId: '1FakeScriptOfAnotherAccount_abcdefghijklmnopqrstuvwxyz0123' }));
+    const unknown = await p.run('deploy');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.out).toContain('Google has no script 1FakeScriptOfAnotherAccount');
+    expect(unknown.out).toContain('npx clasp show-authorized-user');
+    expect(named(p.calls(), 'push')).toHaveLength(0);
   }, SLOW);
 
   test.concurrent('Apps Script API turned off: the message points to the user settings page', async () => {
@@ -285,8 +349,9 @@ describe('traps', () => {
     expect(r.out).toContain('delete the "deploymentId" from deployment.json');
     expect(r.out).toContain('NEW URL');
     let calls = p.calls();
-    expect(named(calls, 'update-deployment')).toHaveLength(0);
+    expect(named(calls, 'update-deployment')).toHaveLength(1); // the first deploy's own
     expect(named(calls, 'create-deployment')).toHaveLength(1);
+    expect(calls.at(-1)![0]).toBe('list-deployments'); // found before pushing anything
     expect(p.json('deployment.json')!.deploymentId).toBe(id);
 
     const record = p.json('deployment.json')!;

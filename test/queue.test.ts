@@ -32,7 +32,7 @@ describe('the stash', () => {
     release();
     expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 1, remaining: 0 });
     expect(stashes(h)).toEqual([]);
-    expect(h.rows('Call booked').map((r) => r['event.uuid'])).toEqual(['stashed-1']);
+    expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['stashed-1']);
   });
 
   it('written as one batch, stashed deliveries give the same sheets as the same deliveries written one by one', () => {
@@ -69,7 +69,7 @@ describe('the queue trigger', () => {
     h.post(callBooked('t2'));
     expect(queueTriggers(h)).toHaveLength(1);
     expect(h.runtime.toJSON().properties.script['queue.trigger']).toBe(queueTriggers(h)[0].id);
-    expect(h.rows('Call booked').map((r) => r['event.uuid'])).toEqual(['t1', 't2']);
+    expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['t1', 't2']);
     expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 0, remaining: 0 });
     expect(queueTriggers(h)).toEqual([]);
     expect(h.runtime.toJSON().properties.script['queue.trigger']).toBeUndefined();
@@ -94,6 +94,6 @@ describe('the queue trigger', () => {
     // The stash was written by the editor's execution, which made no trigger of its own.
     expect(stashes(h)).toEqual([]);
     expect(queueTriggers(h)).toHaveLength(1);
-    expect(h.rows('Call booked').map((r) => r['event.uuid'])).toContain('e1');
+    expect(h.rows('Call booked').map((r) => r['Call id'])).toContain('e1');
   });
 });

@@ -5,7 +5,8 @@ import type { LocalRuntime } from '../runtime';
 import { runBurst, type Arrival, type BurstResult } from './harness';
 
 export const CALL_SHEET = 'Call booked';
-const UUID_LABEL = 'event.uuid';
+/** The call sheet's column of the dedup key (`event.uuid` of the payload). */
+const UUID_LABEL = 'Call id';
 
 /** One pattern: `count` call-booked deliveries evenly spread over `spanMs` modeled ms, optionally on a sheet pre-filled with `prefill` rows. */
 export interface Pattern {

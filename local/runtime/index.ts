@@ -170,6 +170,12 @@ export class LocalRuntime {
     return ms;
   }
 
+  /** Set the virtual clock to `ms` (virtualTime runtimes only); it runs on from there. The app's Date follows it. */
+  setTime(ms: number): void {
+    if (!this.host.clock.virtual) throw new Error('setTime needs a runtime created with virtualTime: true');
+    this.host.clock.offset = ms - Date.now();
+  }
+
   /** The lock table's shared buffer (for a worker-thread harness sharing the locks). */
   get lockBuffer(): SharedArrayBuffer {
     return this.host.locks.cells.buffer as SharedArrayBuffer;

@@ -52,8 +52,17 @@ function ownTriggers(rt: SharedState): TriggerRecord[] {
 
 /** The script as a web app (https://developers.google.com/apps-script/reference/script/service). */
 export class ServiceImpl extends Service<SharedState> {
-  /** The /exec URL, or null when not deployed as a web app (https://developers.google.com/apps-script/reference/script/service#getUrl()). */
-  getUrl(): string | null { return this.__rt.scriptUrl; }
+  /**
+   * The /exec URL, or null when not deployed as a web app (https://developers.google.com/apps-script/reference/script/service#getUrl()).
+   * With the devUrlOutsideWebApp switch, the head deployment's /dev URL outside web-app executions (see RuntimeOptions).
+   */
+  getUrl(): string | null {
+    const rt = this.__rt;
+    if (rt.scriptUrl !== null && rt.devUrlOutsideWebApp && rt.kind() !== 'webapp') {
+      return `https://script.google.com/macros/s/AKfycbHEAD-${rt.scriptId}/dev`;
+    }
+    return rt.scriptUrl;
+  }
   isEnabled(): boolean { return this.__rt.scriptUrl !== null; }
 }
 

@@ -1,6 +1,6 @@
 /** Funnel numbers: per-lead metrics, counters kept by delta (never by re-reading the pipeline), week/month buckets and the Funnel sheet's grid. */
 import type { FieldValue } from './flatten';
-import type { LeadState } from './pipeline';
+import { currentCall, type LeadState } from './pipeline';
 
 export const FUNNEL_SHEET = 'Funnel';
 
@@ -22,29 +22,31 @@ export interface LeadMetrics {
 }
 
 const NONE = '(none)';
-/** Outcome reasons that mean the call did not take place. */
-const CANCEL_REASONS = ['CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
+/** Outcome reasons that say the call did not take place (iClosed's No sale and Rejected reasons). */
+const NOT_HELD_REASONS = ['NO_SHOW', 'CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
 
 /**
- * A lead's contribution. Qualified and booked are "ever" (a lead that booked was qualified); a call
- * is held when the lead booked, its latest call is not cancelled, and its outcome is not a no-show
- * (nor a cancellation reason); a sale is a SALE outcome, whose deal value is revenue. Source and
- * campaign are the first-touch UTM values, else the latest ones; closer is the latest call's.
+ * A lead's contribution, one stage implying the ones before it (README, "Funnel semantics"). A call is
+ * held when the lead's latest outcome says it took place: a sale, or any other outcome whose reason is
+ * not a no-show or a cancellation. A sale is a SALE outcome, whose deal value is revenue. Held implies
+ * booked and booked implies qualified, whatever events are missing, so every row of the funnel is
+ * monotone. Source and campaign are the first-touch UTM values, else the latest ones; closer is the
+ * current call's.
  */
 export function leadMetrics(s: LeadState): LeadMetrics {
-  const reason = s.outcome?.reason ?? '';
-  const cancelled = s.call?.state === 'cancelled' || CANCEL_REASONS.includes(reason);
-  const booked = s.booked;
-  const held = booked && !cancelled && reason !== 'NO_SHOW';
-  const sale = s.outcome?.outcome === 'SALE';
-  const revenue = sale && typeof s.outcome?.value === 'number' ? s.outcome.value : 0;
+  const outcome = s.outcome;
+  const sale = outcome?.outcome === 'SALE';
+  const held = sale || (outcome !== null && !NOT_HELD_REASONS.includes(outcome.reason ?? ''));
+  const booked = s.booked || held;
+  const qualified = s.qualified || booked;
+  const revenue = sale && typeof outcome?.value === 'number' ? outcome.value : 0;
   const text = (v: FieldValue | undefined): string => (v === null || v === undefined || String(v).trim() === '' ? NONE : String(v));
   return {
-    counts: [1, s.qualified || booked ? 1 : 0, booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, revenue],
+    counts: [1, qualified ? 1 : 0, booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, revenue],
     created: s.created ? Date.parse(s.created) : null,
     source: text(s.v.firstSource ?? s.v.source),
     campaign: text(s.v.firstCampaign ?? s.v.campaign),
-    closer: text(s.call?.closer),
+    closer: text(currentCall(s)?.closer),
   };
 }
 
@@ -66,29 +68,40 @@ export function emptyFunnel(): FunnelCounters {
 }
 
 /**
+ * A time zone as the funnel needs it: its id, and the local calendar date (yyyy-MM-dd) of a time there.
+ * The core stays free of platform calls: Apps Script supplies Utilities.formatDate (src/gas/pipeline.ts),
+ * the documented way to format in a time zone there; Intl.DateTimeFormat with a timeZone is not promised.
+ */
+export interface Zone {
+  id: string;
+  localDate(ms: number): string;
+}
+
+/**
  * Local calendar day of a time in a time zone. Weeks start on Monday; a lead's week and month are
  * those of its created-at in the spreadsheet's time zone.
  */
-function localDay(ms: number, timeZone: string): { y: number; m: number; d: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { y: get('year'), m: get('month'), d: get('day') };
+function localDay(ms: number, zone: Zone): { y: number; m: number; d: number } {
+  const text = zone.localDate(ms);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) throw new Error(`The local date of ${ms} in ${zone.id} is "${text}", not yyyy-MM-dd.`);
+  return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
 }
 
-export function weekKey(ms: number, timeZone: string): string {
-  const { y, m, d } = localDay(ms, timeZone);
+export function weekKey(ms: number, zone: Zone): string {
+  const { y, m, d } = localDay(ms, zone);
   const day = new Date(Date.UTC(y, m - 1, d));
   day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
   return `week:${day.toISOString().slice(0, 10)}`;
 }
 
-export function monthKey(ms: number, timeZone: string): string {
-  const { y, m } = localDay(ms, timeZone);
+export function monthKey(ms: number, zone: Zone): string {
+  const { y, m } = localDay(ms, zone);
   return `month:${y}-${String(m).padStart(2, '0')}`;
 }
 
-function bucketsOf(created: number | null, timeZone: string): string[] {
-  return created === null || !Number.isFinite(created) ? ['all'] : ['all', weekKey(created, timeZone), monthKey(created, timeZone)];
+function bucketsOf(created: number | null, zone: Zone): string[] {
+  return created === null || !Number.isFinite(created) ? ['all'] : ['all', weekKey(created, zone), monthKey(created, zone)];
 }
 
 /** Money and counts without floating-point dust, so add-then-subtract returns to zero. */
@@ -111,8 +124,8 @@ function addEntry(list: Array<[string, Counts]>, value: string, counts: Counts, 
 }
 
 /** Adds (sign 1) or removes (sign -1) one lead's contribution. */
-export function addLead(counters: FunnelCounters, m: LeadMetrics, sign: 1 | -1, timeZone: string): void {
-  for (const key of bucketsOf(m.created, timeZone)) {
+export function addLead(counters: FunnelCounters, m: LeadMetrics, sign: 1 | -1, zone: Zone): void {
+  for (const key of bucketsOf(m.created, zone)) {
     const b = Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : { total: [...ZERO], source: [], campaign: [], closer: [] };
     b.total = addCounts(b.total, m.counts, sign);
     for (const dim of DIMENSIONS) addEntry(b[dim], m[dim], m.counts, sign);
@@ -121,18 +134,18 @@ export function addLead(counters: FunnelCounters, m: LeadMetrics, sign: 1 | -1, 
 }
 
 /** Applies the change of one lead: its old contribution out, its new one in. */
-export function applyLeadDelta(counters: FunnelCounters, before: LeadState | null, after: LeadState | null, timeZone: string): void {
-  if (before) addLead(counters, leadMetrics(before), -1, timeZone);
-  if (after) addLead(counters, leadMetrics(after), 1, timeZone);
+export function applyLeadDelta(counters: FunnelCounters, before: LeadState | null, after: LeadState | null, zone: Zone): void {
+  if (before) addLead(counters, leadMetrics(before), -1, zone);
+  if (after) addLead(counters, leadMetrics(after), 1, zone);
 }
 
 /**
  * Drops the buckets of past weeks and months: only this week, this month (and later ones, for leads
  * created ahead of the clock) are shown, so the counters stay small whatever the pipeline's size.
  */
-export function pruneFunnel(counters: FunnelCounters, nowMs: number, timeZone: string): void {
-  const week = weekKey(nowMs, timeZone);
-  const month = monthKey(nowMs, timeZone);
+export function pruneFunnel(counters: FunnelCounters, nowMs: number, zone: Zone): void {
+  const week = weekKey(nowMs, zone);
+  const month = monthKey(nowMs, zone);
   for (const key of Object.keys(counters.buckets)) {
     if ((key.startsWith('week:') && key < week) || (key.startsWith('month:') && key < month)) delete counters.buckets[key];
   }
@@ -151,7 +164,7 @@ export const REPORT_WIDTH = 14;
 const TABLE_HEADER_ROW = 10;
 
 /** The grid written to the Funnel sheet: a stage table, revenue by source, and each period broken down. */
-export function funnelReport(counters: FunnelCounters, nowMs: number, timeZone: string): FunnelReport {
+export function funnelReport(counters: FunnelCounters, nowMs: number, zone: Zone): FunnelReport {
   const rows: FieldValue[][] = [];
   const put = (r: number, c: number, v: FieldValue): void => {
     while (rows.length < r) rows.push(new Array<FieldValue>(REPORT_WIDTH).fill(''));
@@ -163,7 +176,7 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, timeZone: 
   put(1, 1, 'Funnel');
   put(1, 2, 'Updated');
   put(1, 3, new Date(nowMs).toISOString());
-  put(2, 1, `Leads count in the week (from Monday) and month they were created, in the ${timeZone} time zone. Close rate = sales / calls held; show rate = calls held / calls booked.`);
+  put(2, 1, `Leads count in the week (from Monday) and month they were created, in the ${zone.id} time zone. Close rate = sales / calls held; show rate = calls held / calls booked.`);
   put(3, 1, 'Stage');
   put(3, 2, 'All time');
   STAGES.forEach((stage, i) => {
@@ -179,8 +192,8 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, timeZone: 
     put(4 + i, 14, counts[5]);
   });
   ['Period', 'Breakdown', 'Value', ...STAGES, 'Close rate', 'Show rate', 'Revenue'].forEach((label, i) => put(TABLE_HEADER_ROW, 1 + i, label));
-  const weekStart = weekKey(nowMs, timeZone);
-  const month = monthKey(nowMs, timeZone);
+  const weekStart = weekKey(nowMs, zone);
+  const month = monthKey(nowMs, zone);
   const periods: Array<[string, BucketCounts]> = [
     [`This week (from ${weekStart.slice(5)})`, bucket(weekStart)],
     [`This month (${month.slice(6)})`, bucket(month)],
@@ -204,9 +217,9 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, timeZone: 
 }
 
 /** Counters computed from scratch from every lead (the rebuild's way; deliveries use deltas). */
-export function funnelFromStates(states: Iterable<LeadState>, nowMs: number, timeZone: string): FunnelCounters {
+export function funnelFromStates(states: Iterable<LeadState>, nowMs: number, zone: Zone): FunnelCounters {
   const counters = emptyFunnel();
-  for (const s of states) addLead(counters, leadMetrics(s), 1, timeZone);
-  pruneFunnel(counters, nowMs, timeZone);
+  for (const s of states) addLead(counters, leadMetrics(s), 1, zone);
+  pruneFunnel(counters, nowMs, zone);
   return counters;
 }

@@ -1,6 +1,6 @@
 /** The "Webhook log" sheet: one row per authenticated delivery, with its outcome and the raw body. */
 import { REPLAYABLE, type Outcome } from '../core/plan';
-import { textCell } from '../core/values';
+import { textCell, writtenText } from '../core/values';
 import type { EventResult } from '../core/results';
 import { noteGridGrowth } from './limits';
 
@@ -40,11 +40,27 @@ export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet):
   return sheet;
 }
 
-/** Splits a body over as many cells as it needs. */
-function bodyCells(body: string): string[] {
+/** Most apostrophes a chunk takes on past BODY_CHUNK so that the next chunk does not start with one. */
+const BODY_SLACK = 4000;
+
+/**
+ * Splits a body over as many cells as it needs. A chunk after the first never starts with an apostrophe
+ * (the boundary moves past them), so reading back (logBody) can tell the guard apostrophe from the body's own.
+ */
+export function bodyCells(body: string): string[] {
   const cells: string[] = [];
-  for (let i = 0; i < body.length; i += BODY_CHUNK) cells.push(textCell(body.slice(i, i + BODY_CHUNK)));
+  for (let i = 0; i < body.length; ) {
+    let end = Math.min(i + BODY_CHUNK, body.length);
+    while (end < body.length && body.charAt(end) === "'" && end - i < BODY_CHUNK + BODY_SLACK) end += 1;
+    cells.push(textCell(body.slice(i, end)));
+    i = end;
+  }
   return cells.length ? cells : [''];
+}
+
+/** A logged body from its cells, without the guard apostrophes a Plain-text cell may give back. */
+export function logBody(cells: readonly unknown[]): string {
+  return cells.map((c) => writtenText(String(c))).join('');
 }
 
 /** The cells of one log row. */
@@ -122,7 +138,7 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
   values.forEach((v, i) => {
     const outcome = String(v[COL.outcome - 1]) as Outcome;
     if (!REPLAYABLE.includes(outcome)) return;
-    rows.push({ row: i + 2, hook: String(v[COL.hook - 1]), outcome, body: v.slice(COL.body - 1).map(String).join('') });
+    rows.push({ row: i + 2, hook: writtenText(String(v[COL.hook - 1])), outcome, body: logBody(v.slice(COL.body - 1)) });
   });
   return rows;
 }

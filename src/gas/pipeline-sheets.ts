@@ -2,14 +2,19 @@
 import { headerIndex } from '../core/columns';
 import { errorText } from '../core/errors';
 import type { Field } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters } from '../core/funnel';
+import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
 import type { HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeEvent, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
 import type { EventResult } from '../core/results';
-import { toCellValue, type CellValue } from '../core/values';
+import { toCellValue, writtenText, writtenValue, type CellValue } from '../core/values';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
 import type { ScriptStore } from './store';
+
+/** A time zone for the funnel, its dates formatted by Utilities.formatDate (https://developers.google.com/apps-script/reference/utilities/utilities#formatdatedate,-timezone,-format). */
+export function zoneOf(id: string): Zone {
+  return { id, localDate: (ms) => Utilities.formatDate(new Date(ms), id, 'yyyy-MM-dd') };
+}
 
 export type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -73,7 +78,7 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
   // store was read after this execution took the lock (a batch of the delivery path) and so saw them.
   if (!store.readUnderLock) store.refresh();
   const p = openPipeline(spreadsheet, store);
-  const timeZone = store.timeZone(spreadsheet);
+  const timeZone = zoneOf(store.timeZone(spreadsheet));
   const counters = readCounters(store);
   // Several events (a batch of deliveries): one search and one write per row; one by one when an event joins two rows.
   let changed = events.length > 1 ? applyBatch(p, events, counters, timeZone) : null;
@@ -97,14 +102,13 @@ export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStor
 }
 
 /** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
-function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: string): boolean {
-  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
-  const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
+function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: Zone): boolean {
+  const candidates = findRows(p.open, p.col.get(LEAD_KEYS_LABEL)!, ev.keys).map((row) => {
     const lead = readLead(p, row);
-    return { ref: { row, state: lead.state }, keys: lead.keys };
+    return { ref: { row, state: lead.state }, keys: lead.keys, calls: callTokens(lead.state) };
   });
-  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
-  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+  const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
+  const merged = mergeEvent(targets.map((t) => t.state), ev);
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
   writeCells(p.open, row, [rowCells(p, merged)]);
@@ -124,14 +128,16 @@ interface LeadRow {
   changed: boolean;
 }
 
-/** The lead in `row`: its keys and state cells (a state someone cleared restarts from the keys). */
+/** The lead in `row`: its keys and state cells. */
 function readLead(p: PipelineSheet, row: number): LeadRow {
   const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
   const stateCol = p.col.get(LEAD_STATE_LABEL)!;
   const first = Math.min(keysCol, stateCol);
   const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
-  const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
-  const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
+  // Both cells are written as guarded text; a Plain-text cell may give the apostrophe back.
+  const keys = writtenText(String(cells[keysCol - first])).split(/\s+/).filter(Boolean);
+  // A state cell someone cleared still has its keys: the lead restarts from them.
+  const state = parseState(writtenValue(cells[stateCol - first])) ?? { ...emptyState(), keys: [...keys].sort() };
   return { row, state, keys: state.keys.length ? state.keys : keys, changed: false };
 }
 
@@ -141,15 +147,16 @@ function readLead(p: PipelineSheet, row: number): LeadRow {
  * would join two rows (which removes one), nothing is written and null is returned: the caller applies
  * the events one by one.
  */
-function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: FunnelCounters, timeZone: string): boolean | null {
+function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: FunnelCounters, timeZone: Zone): boolean | null {
   const leads = findRows(p.open, p.col.get(LEAD_KEYS_LABEL)!, [...new Set(events.flatMap((ev) => ev.keys))]).map((row) => readLead(p, row));
   const added: LeadRow[] = [];
   const deltas: Array<[LeadState | null, LeadState | null]> = [];
   for (const ev of events) {
-    const targets = joinTargets(ev.keys, [...leads, ...added].map((lead) => ({ ref: lead, keys: lead.keys })));
+    const candidates = [...leads, ...added].map((lead) => ({ ref: lead, keys: lead.keys, calls: callTokens(lead.state) }));
+    const targets = joinTargets(ev.keys, candidates, callTokens(ev));
     if (targets.length > 1) return null;
-    const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
     const target = targets[0];
+    const merged = mergeEvent(targets.map((t) => t.state), ev);
     if (target && JSON.stringify(target.state) === JSON.stringify(merged)) continue;
     if (target) deltas.push([target.state, null]);
     deltas.push([null, merged]);
@@ -162,13 +169,16 @@ function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: Fu
   return deltas.length > 0;
 }
 
-/** Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read. */
+/**
+ * Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read.
+ * The first token may follow the guard apostrophe, should the cell give it back (tokens never start with one).
+ */
 function findRows(open: OpenSheet, keysCol: number, tokens: readonly string[]): number[] {
   if (tokens.length === 0) return [];
   const letter = columnLetter(keysCol);
   const found = open.sheet
     .getRange(`${letter}2:${letter}`)
-    .createTextFinder(`(^| )(${tokens.map(escapeRegex).join('|')})( |$)`)
+    .createTextFinder(`(^'?| )(${tokens.map(escapeRegex).join('|')})( |$)`)
     .useRegularExpression(true)
     .matchCase(true)
     .findAll();
@@ -196,7 +206,7 @@ const REVENUE_RANGE = (last: number) => `M3:N${last}`;
  * last report had beyond this one are blanked). The two charts are created with the sheet, and the
  * revenue chart is pointed at its new range only when the number of sources changed.
  */
-export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: string): void {
+export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, counters: FunnelCounters, timeZone: Zone): void {
   const now = Date.now();
   pruneFunnel(counters, now, timeZone);
   store.setJson(PIPELINE_KEYS.funnel, counters);

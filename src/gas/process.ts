@@ -4,6 +4,7 @@ import { errorText } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import { failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
+import { recordCapacitySafely } from './capacity';
 import { routeEvents, writeEvents } from './ingest';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
 import { appendLogs, entryFor, logSheet, markReplayed, trimLog, type LogEntry } from './log';
@@ -112,6 +113,7 @@ export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadshe
       else fresh.push(entry);
     });
     appendLogs(log, fresh);
+    recordCapacitySafely(spreadsheet, store);
   } catch (err) {
     console.error(`Could not write the Webhook log: ${errorText(err)}`);
   }

@@ -3,11 +3,15 @@ import { isValidToken, TOKEN_GRACE_MS } from '../core/auth';
 import type { WebhookState } from '../core/sidebar-api';
 import { logSheet } from './log';
 import { KEYS, ScriptStore } from './store';
+import { webAppUrl } from './webapp-url';
+import type { WebAppUrlSource } from '../core/webapp-url';
 
 /** What setup and rotation return to the user. */
 export interface WebhookInfo {
   token: string;
   url: string | null;
+  urlSource: WebAppUrlSource | null;
+  urlWarning: string | null;
   spreadsheetId: string;
   previousTokenExpiresAt: number | null;
 }
@@ -47,16 +51,24 @@ export function rotateToken(): WebhookState {
 
 export function webhookState(store: ScriptStore): WebhookState {
   const info = webhookInfo(store);
-  return { url: info.url, token: info.token, previousTokenExpiresAt: info.previousTokenExpiresAt ? new Date(info.previousTokenExpiresAt).toISOString() : null };
+  return {
+    url: info.url,
+    urlSource: info.urlSource,
+    urlWarning: info.urlWarning,
+    token: info.token,
+    previousTokenExpiresAt: info.previousTokenExpiresAt ? new Date(info.previousTokenExpiresAt).toISOString() : null,
+  };
 }
 
 function webhookInfo(store: ScriptStore): WebhookInfo {
   const token = store.get(KEYS.token)!;
-  const base = ScriptApp.getService().getUrl();
+  const base = webAppUrl();
   const tokens = store.tokens();
   return {
     token,
-    url: base ? `${base}?token=${encodeURIComponent(token)}` : null,
+    url: base.url ? `${base.url}?token=${encodeURIComponent(token)}` : null,
+    urlSource: base.source,
+    urlWarning: base.warning,
     spreadsheetId: store.spreadsheetId() ?? '',
     previousTokenExpiresAt: tokens.previous && tokens.previousExpiresAt > Date.now() ? tokens.previousExpiresAt : null,
   };

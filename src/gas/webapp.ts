@@ -1,4 +1,5 @@
 /** The web app: doPost receives a delivery (write it with the stash when the script lock is free, else stash it), doGet answers health. */
+import { OPEN_SIDEBAR_PATH } from '../core/menu';
 import { tokenAccepted, type TokenState } from '../core/auth';
 import type { Delivery } from '../core/delivery';
 import { errorText } from '../core/errors';
@@ -49,10 +50,10 @@ function newDelivery(e: GoogleAppsScript.Events.DoPost, parameter: Record<string
 
 /** The refusal for a token `tokens` do not accept, or null when they accept it. */
 function refusal(tokens: TokenState, given: string | undefined, now: number): PostResponse | null {
-  if (!tokens.current) return failure('not_configured', 'The webhook is not set up yet: open the spreadsheet and choose iClosed → Settings.');
+  if (!tokens.current) return failure('not_configured', `The webhook is not set up yet: open the spreadsheet and choose ${OPEN_SIDEBAR_PATH}.`);
   if (tokenAccepted(given, tokens, now)) return null;
   countRefusal();
-  return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
+  return failure('unauthorized', `Missing or wrong token: use the full web app URL the spreadsheet shows under ${OPEN_SIDEBAR_PATH}, including ?token=….`);
 }
 
 /** Holding the lock: read the properties (fresh, queue included), authenticate, write this delivery with the stash. */

@@ -19,7 +19,7 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Builds the Apps Script files into `dir` instead of dist/, so a suite never races others on dist/. */
-export function buildInto(dir: string): void {
-  execFileSync(process.execPath, ['build.mjs', '--outdir', dir], { cwd: ROOT, stdio: 'pipe' });
+/** Builds the Apps Script files into `dir` instead of dist/, so a suite never races others on dist/; `args` go to build.mjs. */
+export function buildInto(dir: string, args: string[] = []): void {
+  execFileSync(process.execPath, ['build.mjs', '--outdir', dir, ...args], { cwd: ROOT, stdio: 'pipe' });
 }

@@ -1,8 +1,4 @@
-/**
- * Deliveries that do not get the script lock at once wait in script properties, one compressed entry per
- * delivery written without the lock; whoever holds the lock writes them in batches (group commit), looks
- * again after releasing it, and a one-minute trigger is the safety net. Design: docs/performance.md.
- */
+/** Deliveries that do not get the script lock at once wait in script properties, one compressed entry each; the lock holder writes them in batches, looks again after each release, and one queue trigger made under the lock is the safety net. */
 import type { Delivery } from '../core/delivery';
 import type { PostResponse } from '../core/results';
 import { logSheet, trimLog } from './log';

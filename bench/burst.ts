@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     ['per day, trigger runtime (consumer)', (f) => cell(f.perDay.triggerRuntime.consumer)],
     ['per day, trigger runtime (Workspace)', (f) => cell(f.perDay.triggerRuntime.workspace)],
     ['arrival lag of the local twin ms', (f) => cell(f.maxArrivalLagMs)],
+    ['timeline held back for the twin ms', (f) => cell(f.twinPausedMs)],
   ];
   const width = 26;
   const lines = [`modeled Google time (cost table: local/runtime/latency-profile.ts), scale ${SCALE} real ms per modeled ms`, ''];

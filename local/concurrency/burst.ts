@@ -59,6 +59,8 @@ export interface PatternFigures {
   };
   /** Most modeled ms an arrival came late because the local twin's main thread was busy (see BurstResult.maxArrivalLag). */
   maxArrivalLagMs: number;
+  /** Modeled ms the arrival timeline was held back because the twin stalled (not counted in lastRowAfterMs). */
+  twinPausedMs: number;
   /** Answers by action or error code, for a look at what senders saw. */
   answers: Record<string, number>;
 }
@@ -181,7 +183,7 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
     duplicates,
     arrivalToRowP50: percentile(toRow, 50),
     arrivalToRowP99: percentile(toRow, 99),
-    lastRowAfterMs: lastRowAt ? Math.round(ms(lastRowAt - firstArrival)) : null,
+    lastRowAfterMs: lastRowAt ? Math.round(ms(lastRowAt - firstArrival - r.pausedMs)) : null,
     peakExecutions: r.maxInFlight,
     lockHoldP50: percentile(holds, 50),
     lockHoldP99: percentile(holds, 99),
@@ -195,6 +197,7 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
       triggerRuntime: { consumer: allow(QUOTAS.triggerRuntimeMs.consumer, perTrigger), workspace: allow(QUOTAS.triggerRuntimeMs.workspace, perTrigger) },
     },
     maxArrivalLagMs: Math.round(ms(r.maxArrivalLag)),
+    twinPausedMs: Math.round(ms(r.pausedMs)),
     answers,
   };
 }

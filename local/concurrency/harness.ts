@@ -431,7 +431,12 @@ export interface BurstResult {
    * call) was busy, so arrivals bunched up. Large values mean the run measured the local twin, not Google.
    */
   maxArrivalLag: number;
+  /** Real ms the arrival timeline was held back for such stalls, in all. */
+  pausedMs: number;
 }
+
+/** Real ms an arrival may come late before the timeline is held back by the delay (see runBurst's `paused`). */
+const ARRIVAL_SLACK_MS = 5;
 
 /**
  * Worker threads of a burst: more than the cap, so a thread is free whenever fewer than 30 executions run
@@ -528,19 +533,37 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const timers: NodeJS.Timeout[] = [];
   let dispatched = 0;
   let maxArrivalLag = 0;
-  options.arrivals.forEach((a, index) => {
-    const query = [`token=${encodeURIComponent(token)}`, a.delivery.query ?? ''].filter(Boolean).join('&');
-    const job: Job = { index, url: `/exec?${query}`, body: a.delivery.body, contentType: a.delivery.contentType ?? 'application/json', kind: 'webapp' };
-    const due = startedAt + a.atMs * scale;
+  /**
+   * Real ms the timeline was held back: when the main thread was too busy to dispatch an arrival on time
+   * (it serves every service call), later arrivals move back by as much, so a stall of the local twin does
+   * not bunch arrivals that on Google would have kept their spacing.
+   */
+  let paused = 0;
+  const jobOf = (index: number): Job => {
+    const d = options.arrivals[index].delivery;
+    const query = [`token=${encodeURIComponent(token)}`, d.query ?? ''].filter(Boolean).join('&');
+    return { index, url: `/exec?${query}`, body: d.body, contentType: d.contentType ?? 'application/json', kind: 'webapp' };
+  };
+  const order = options.arrivals.map((a, index) => ({ at: a.atMs, index })).sort((a, b) => a.at - b.at);
+  const arrive = (k: number): void => {
+    if (k >= order.length) return;
+    const due = startedAt + order[k].at * scale + paused;
     timers.push(setTimeout(() => {
-      maxArrivalLag = Math.max(maxArrivalLag, Date.now() - due);
-      dispatched += 1;
-      dispatch(index, 'webapp', job);
+      const lag = Date.now() - due;
+      maxArrivalLag = Math.max(maxArrivalLag, lag);
+      if (lag > ARRIVAL_SLACK_MS) paused += lag;
+      // Arrivals due at the same moment go together.
+      for (let at = order[k].at; k < order.length && order[k].at === at; k += 1) {
+        dispatched += 1;
+        dispatch(order[k].index, 'webapp', jobOf(order[k].index));
+      }
       onChange();
+      arrive(k);
     }, Math.max(0, due - Date.now())));
-  });
+  };
+  arrive(0);
   const every = (options.triggerEveryMs ?? 60_000) * scale;
-  const drainUntil = startedAt + (lastArrival + (options.drainMs ?? 600_000)) * scale;
+  const drainUntil = () => startedAt + paused + (lastArrival + (options.drainMs ?? 600_000)) * scale;
   let triggerRuns = 0;
   const queueTriggers = () => runtime.triggers.filter((t) => t.handler === 'processQueue');
   const tick = setInterval(() => {
@@ -557,7 +580,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       onChange = () => {
         if (failure) return reject(failure);
         if (dispatched < options.arrivals.length || busy.size > 0) return;
-        if (queueTriggers().length === 0 || Date.now() > drainUntil) resolve();
+        if (queueTriggers().length === 0 || Date.now() > drainUntil()) resolve();
       };
       onChange();
     });
@@ -575,5 +598,5 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const byMethod = { ...runtime.calls.byMethod };
   const modeledMs = runtime.modeledMs;
   runtime.setLatency(null);
-  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs, maxArrivalLag };
+  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs, maxArrivalLag, pausedMs: paused };
 }

@@ -95,7 +95,7 @@ function removeQueueTrigger(store: ScriptStore): void {
 /** What a drain did. */
 export interface Drained {
   written: number;
-  /** Answers of deliveries written, by stash key; `own` for the caller's unstashed delivery. */
+  /** Answers of deliveries written, by stash key; `own` for the caller's delivery when this execution wrote it (else it is in the stash). */
   answers: Map<string, PostResponse>;
   /** Stashes seen but left for a later execution (budget spent, or another execution holds the lock). */
   left: number;
@@ -121,20 +121,33 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
   const started = Date.now();
   const answers = new Map<string, PostResponse>();
   let own = options.own ?? null;
+  /** The stash key of `own` once it had to join the stash (its answer comes under that key, if this execution writes it). */
+  let ownKey: string | null = null;
   let written = 0;
+  const result = (left: number): Drained => {
+    const mine = ownKey !== null ? answers.get(ownKey) : undefined;
+    if (mine) answers.set('own', mine);
+    return { written, answers, left };
+  };
   for (;;) {
     // Holding the lock, with `store` read after taking it.
     store.readUnderLock = true;
     let keys: string[];
     try {
-      keys = queuedKeys(store).slice(0, BATCH_MAX);
+      const pending = queuedKeys(store);
+      keys = pending.slice(0, BATCH_MAX);
       if (keys.length && options.asOwner) ensureQueueTrigger(store);
       const items: Array<BatchItem & { key: string }> = [];
       for (const key of keys) {
         const delivery = readStashed(store, key);
         if (delivery) items.push({ key, delivery, replayOf: null, note: `Queued at ${new Date(delivery.receivedAt).toISOString()}, written later.` });
       }
-      if (own) items.push({ key: 'own', delivery: own, replayOf: null, note: '' });
+      if (own && pending.length > BATCH_MAX) {
+        // Older stashes wait beyond this batch: this delivery joins the stash, so it is written after them.
+        ownKey = stash(store, own);
+      } else if (own) {
+        items.push({ key: 'own', delivery: own, replayOf: null, note: '' });
+      }
       items.sort((a, b) => a.delivery.receivedAt - b.delivery.receivedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       if (items.length) {
         const responses = processBatch(spreadsheet, store, items);
@@ -152,8 +165,8 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
     // The look after releasing: a stash written while this execution held the lock is seen here.
     store.refresh();
     const waiting = queuedKeys(store).length;
-    if (waiting === 0) return { written, answers, left: 0 };
-    if (!lock.tryLock(0)) return { written, answers, left: waiting }; // the holder looks again after its release
+    if (waiting === 0) return result(0);
+    if (!lock.tryLock(0)) return result(waiting); // the holder looks again after its release
     store.refresh();
     if (Date.now() - started > options.budgetMs) {
       // Out of time: leave the rest to the next execution, with the trigger as the safety net.
@@ -162,7 +175,7 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
       } finally {
         lock.releaseLock();
       }
-      return { written, answers, left: queuedKeys(store).length };
+      return result(queuedKeys(store).length);
     }
   }
 }

@@ -82,7 +82,8 @@ function writeHolding(lock: Lock, store: ScriptStore, delivery: Delivery, asOwne
   }
   try {
     const drained = drainHolding(lock, store, spreadsheet, { own: delivery, asOwner, budgetMs: WEBAPP_DRAIN_BUDGET_MS });
-    return drained.answers.get('own') ?? stashDelivery(store, delivery, 'The delivery was not written');
+    // No answer: older stashes came first and this delivery joined the stash, for the holder to write.
+    return drained.answers.get('own') ?? queued('The spreadsheet is busy');
   } catch (err) {
     // drainHolding released the lock; whatever of this delivery was written is recognised as a duplicate when the stash is written.
     return stashDelivery(store, delivery, `Writing failed (${errorText(err)})`);

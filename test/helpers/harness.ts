@@ -62,7 +62,7 @@ export const APOSTROPHE_WORLDS: Array<[string, StartOptions]> = [
 export function startApp(options: StartOptions = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
   const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL, keepApostropheInPlainText: options.keepApostropheInPlainText === true });
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
   const postRaw: Harness['postRaw'] = (body, opts = {}) => {
@@ -98,7 +98,7 @@ export function startApp(options: StartOptions = {}): Harness {
         const out: Record<string, unknown> = {};
         for (const [label, value] of Object.entries(row)) {
           if (label === 'Other fields') {
-            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value));
+            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value.replace(/^'/, ''))); // a Plain-text cell may give the guard apostrophe back
           } else out[Object.prototype.hasOwnProperty.call(pathOf, label) ? pathOf[label] : label] = value;
         }
         return out;

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadApp, type AppHandle } from '../local/load-app';
 import { LocalRuntime } from '../local/runtime';
+import { fillSheet } from '../local/concurrency/burst';
+import { GOOGLE_PROFILE } from '../local/runtime/latency-profile';
 import { invokeWebApp } from '../local/webapp';
 import callBookedExample from '../src/core/examples/call-booked.json';
 import contactCreatedExample from '../src/core/examples/contact-created.json';
@@ -54,6 +56,8 @@ interface Sample {
   cpuMs: number;
   setValues: number;
   byMethod: Record<string, number>;
+  modeledMs: number;
+  modeledLockMs: number;
 }
 
 interface Row {
@@ -65,6 +69,10 @@ interface Row {
   cellsWritten: number;
   cpuMsMedian: number;
   dataWriteCalls: number;
+  /** Modeled Google time of the execution (start + every call, cost table: local/runtime/latency-profile.ts), median. */
+  modeledMs: number;
+  /** Modeled time the script lock was held, median. */
+  modeledLockMs: number;
   byMethod: Record<string, number>;
 }
 
@@ -88,31 +96,9 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
   const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
   const res = invokeWebApp(app, { method: 'POST', url: `/exec?token=${token}`, contentType: 'application/json', body: JSON.stringify(callBookedExample) });
   if (!JSON.parse(res.body).ok) throw new Error(`setup delivery failed: ${res.body}`);
-  const SpreadsheetApp = runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
-  runtime.execute('editor', () => {
-    const sheet = SpreadsheetApp.getActive().getSheetByName(SHEET)!;
-    const width = sheet.getLastColumn();
-    const header = sheet.getRange(1, 1, 1, width).getValues()[0].map(String);
-    const template = sheet.getRange(2, 1, 1, width).getValues()[0].map((v) => (typeof v === 'string' && v !== '' ? `'${v}` : v));
-    const keyCol = header.indexOf('Row key');
-    const fpCol = header.indexOf('Fingerprint');
-    const uuidCol = header.indexOf('Call id');
-    const extra = size - 1;
-    if (sheet.getMaxRows() < size + 1) sheet.insertRowsAfter(sheet.getMaxRows(), size + 1 - sheet.getMaxRows());
-    const CHUNK = 10000;
-    for (let start = 0; start < extra; start += CHUNK) {
-      const n = Math.min(CHUNK, extra - start);
-      const rows = Array.from({ length: n }, (_, i) => {
-        const r = template.slice();
-        const k = `k${start + i}`;
-        r[keyCol] = `'${k}`;
-        r[uuidCol] = `'${k}`;
-        r[fpCol] = `'fp${start + i}`;
-        return r;
-      });
-      sheet.getRange(3 + start, 1, n, width).setValues(rows);
-    }
-  });
+  fillSheet(runtime, SHEET, size);
+  // From here on every call is charged its modeled Google time, on the virtual clock (no real sleeping).
+  runtime.setLatency(GOOGLE_PROFILE, 1);
   return { runtime, app, token };
 }
 
@@ -133,6 +119,7 @@ function event(key: string): unknown {
 
 function post(runtime: LocalRuntime, app: AppHandle, token: string, body: unknown, expect: string): Sample {
   runtime.calls.reset();
+  const lock = lockWatch(runtime);
   let answer = '';
   const ms = cpuMs(() => {
     answer = invokeWebApp(app, { method: 'POST', url: `/exec?token=${token}`, contentType: 'application/json', body: JSON.stringify(body) }).body;
@@ -140,14 +127,36 @@ function post(runtime: LocalRuntime, app: AppHandle, token: string, body: unknow
   const parsed = JSON.parse(answer);
   const actions = (parsed.results ?? []).map((r: { action: string }) => r.action);
   if (!parsed.ok || actions.some((a: string) => a !== expect)) throw new Error(`expected ${expect}, got ${answer.slice(0, 300)}`);
+  return sample(runtime, ms, lock);
+}
+
+/** Modeled ms at which the script lock was taken and released in the execution being measured. */
+function lockWatch(runtime: LocalRuntime): { held: number; since: number | null } {
+  const lock = { held: 0, since: null as number | null };
+  runtime.observeCalls((key, _self, _args, result) => {
+    if ((key === 'Lock.tryLock' && result === true) || key === 'Lock.waitLock') lock.since ??= runtime.modeledMs;
+    if (key === 'Lock.releaseLock' && lock.since !== null) {
+      lock.held += runtime.modeledMs - lock.since;
+      lock.since = null;
+    }
+  });
+  return lock;
+}
+
+function sample(runtime: LocalRuntime, ms: number, lock: { held: number }): Sample {
+  runtime.observeCalls(null);
   const c = runtime.calls;
-  return { calls: c.total, roundTrips: roundTrips(c.byMethod), cellsRead: c.cellsRead, cellsWritten: c.cellsWritten, cpuMs: ms, setValues: c.byMethod['Range.setValues'] ?? 0, byMethod: { ...c.byMethod } };
+  return {
+    calls: c.total, roundTrips: roundTrips(c.byMethod), cellsRead: c.cellsRead, cellsWritten: c.cellsWritten, cpuMs: ms, setValues: c.byMethod['Range.setValues'] ?? 0,
+    byMethod: { ...c.byMethod }, modeledMs: runtime.modeledMs + GOOGLE_PROFILE.fixed('execution.start'), modeledLockMs: lock.held,
+  };
 }
 
 /** The naive way: read the whole sheet, find the key in memory, write the row or append it. */
 function naiveUpsert(runtime: LocalRuntime, key: string): Sample {
   const SpreadsheetApp = runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
   runtime.calls.reset();
+  const lock = lockWatch(runtime);
   const id = runtime.boundSpreadsheetId!;
   const ms = cpuMs(() =>
     runtime.execute('webapp', () => {
@@ -161,8 +170,7 @@ function naiveUpsert(runtime: LocalRuntime, key: string): Sample {
       else sheet.appendRow(next);
     }),
   );
-  const c = runtime.calls;
-  return { calls: c.total, roundTrips: roundTrips(c.byMethod), cellsRead: c.cellsRead, cellsWritten: c.cellsWritten, cpuMs: ms, setValues: c.byMethod['Range.setValues'] ?? 0, byMethod: { ...c.byMethod } };
+  return sample(runtime, ms, lock);
 }
 
 function summarize(operation: string, rows: number, samples: Sample[]): Row {
@@ -176,6 +184,8 @@ function summarize(operation: string, rows: number, samples: Sample[]): Row {
     cellsWritten: median(samples.map((s) => s.cellsWritten)),
     cpuMsMedian: Number(median(samples.map((s) => s.cpuMs)).toFixed(3)),
     dataWriteCalls: median(samples.map((s) => s.setValues)),
+    modeledMs: Math.round(median(samples.map((s) => s.modeledMs))),
+    modeledLockMs: Math.round(median(samples.map((s) => s.modeledLockMs))),
     byMethod: last.byMethod,
   };
 }
@@ -233,6 +243,9 @@ function targets(rows: Row[]): Target[] {
   list.push({ target: 'append: at most 4 round trips', holds: at('append', big).roundTrips <= 4, detail: `${at('append', big).roundTrips} round trips, ${at('append', big).calls} calls in all` });
   const ratio = at('baseline: naive upsert', big).cellsRead / Math.max(1, at('upsert (update)', big).cellsRead);
   list.push({ target: `upsert at ${big} rows reads at least 1000x fewer cells than the baseline`, holds: ratio >= 1000, detail: `${at('upsert (update)', big).cellsRead} vs ${at('baseline: naive upsert', big).cellsRead} cells: ${Math.round(ratio)}x fewer` });
+  const upsert = at('upsert (update)', big);
+  list.push({ target: `modeled upsert at ${big} rows: at most 1,500 ms end to end`, holds: upsert.modeledMs <= 1500, detail: `${upsert.modeledMs} ms (cost table: local/runtime/latency-profile.ts)` });
+  list.push({ target: `modeled upsert at ${big} rows: script lock held at most 800 ms`, holds: upsert.modeledLockMs <= 800, detail: `${upsert.modeledLockMs} ms` });
   const batch = at('10 events in one delivery', big);
   list.push({ target: '10 events in one delivery: one write call for the sheet', holds: batch.dataWriteCalls === 1, detail: `${batch.dataWriteCalls} Range.setValues (the log row is one appendRow)` });
   return list;
@@ -267,6 +280,7 @@ function pipelineCost(leads: number): { leads: number; calls: number; roundTrips
     sheet.insertRowsAfter(sheet.getMaxRows(), leads);
     sheet.getRange(3, 1, rows.length, header.length).setValues(rows);
   });
+  runtime.setLatency(GOOGLE_PROFILE, 1);
   let n = 0;
   const update = () => {
     n += 1;
@@ -340,10 +354,11 @@ function main(): void {
     return;
   }
   const lines: string[] = [];
-  lines.push(`${pad('operation', 28)} ${pad('rows', 7, true)} ${pad('calls', 6, true)} ${pad('round trips', 12, true)} ${pad('cells read', 11, true)} ${pad('cells written', 14, true)} ${pad('cpu ms', 8, true)}`);
+  lines.push(`${pad('operation', 28)} ${pad('rows', 7, true)} ${pad('calls', 6, true)} ${pad('round trips', 12, true)} ${pad('cells read', 11, true)} ${pad('cells written', 14, true)} ${pad('cpu ms', 8, true)} ${pad('modeled ms', 11, true)} ${pad('lock ms', 8, true)}`);
   for (const r of rows) {
-    lines.push(`${pad(r.operation, 28)} ${pad(r.rows, 7, true)} ${pad(r.calls, 6, true)} ${pad(r.roundTrips, 12, true)} ${pad(r.cellsRead, 11, true)} ${pad(r.cellsWritten, 14, true)} ${pad(r.cpuMsMedian.toFixed(2), 8, true)}`);
+    lines.push(`${pad(r.operation, 28)} ${pad(r.rows, 7, true)} ${pad(r.calls, 6, true)} ${pad(r.roundTrips, 12, true)} ${pad(r.cellsRead, 11, true)} ${pad(r.cellsWritten, 14, true)} ${pad(r.cpuMsMedian.toFixed(2), 8, true)} ${pad(r.modeledMs, 11, true)} ${pad(r.modeledLockMs, 8, true)}`);
   }
+  lines.push('modeled ms: Google time of the execution by the cost table in local/runtime/latency-profile.ts (start + every call); lock ms: of it, the script lock held.');
   lines.push('');
   lines.push('ours / baseline (upsert that updates):');
   for (const size of SIZES) {

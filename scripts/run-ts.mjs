@@ -22,8 +22,8 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   outfile,
-  // gas-local loads files at run time and autocannon has optional native parts: leave them to Node.
-  external: ['gas-local', 'autocannon', 'playwright-core'],
+  // gas-local loads files at run time, autocannon has optional native parts and esbuild runs its own binary (the harness bundles its worker): leave them to Node.
+  external: ['gas-local', 'autocannon', 'playwright-core', 'esbuild'],
   logLevel: 'warning',
 });
 const run = spawnSync(process.execPath, ['--expose-gc', outfile, ...args], { stdio: 'inherit', cwd: ROOT });

@@ -2,12 +2,19 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { loadApp, type AppHandle } from '../load-app';
-import { LocalRuntime } from '../runtime';
+import { GOOGLE_PROFILE, LocalRuntime, MAX_SIMULTANEOUS_EXECUTIONS, TOO_MANY_EXECUTIONS, type LatencyProfile } from '../runtime';
 import type { HandleWire, Job, Lifecycle, Reply, Request, Wire, WorkerInput } from './protocol';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** The project folder: the nearest folder above this file holding package.json (this file may run bundled from .build/). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '../..');
+  }
+}
+const ROOT = projectRoot();
 const WORKER_ENTRY = path.join(ROOT, 'local/concurrency/worker.ts');
 const WORKER_FILE = path.join(ROOT, '.build/concurrency-worker.cjs');
 
@@ -193,14 +200,24 @@ interface Tracker {
   inFlight: number;
   maxInFlight: number;
   completionOrder: number[];
+  /** Called when the execution of job `job` ends (its close is served), before its worker reports back. */
+  closed?: (job: number) => void;
 }
 
 /** Answers one request. Runs synchronously on the main thread's event loop: calls of different workers interleave one whole call at a time. */
 function serve(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Reply {
+  const reply = answer(runtime, s, t, req);
+  // Google's modeled time for the call (deferred charges of the latency profile), slept by the worker.
+  const ms = runtime.takeOwedMs();
+  return ms > 0 ? { ...reply, ms } : reply;
+}
+
+function answer(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Reply {
   try {
     if (req.op === 'open') {
       s.reset();
       s.exec = runtime.openExecution(req.kind);
+      runtime.chargeExecutionStart();
       s.job = req.job ?? null;
       t.inFlight += 1;
       t.maxInFlight = Math.max(t.maxInFlight, t.inFlight);
@@ -209,6 +226,7 @@ function serve(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Repl
     if (req.op === 'close') {
       if (s.exec !== null) runtime.closeExecution(s.exec);
       if (s.job !== null) t.completionOrder.push(s.job);
+      if (s.job !== null) t.closed?.(s.job);
       s.exec = null;
       s.job = null;
       t.inFlight -= 1;
@@ -227,13 +245,8 @@ function serve(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Repl
   }
 }
 
-/**
- * A fresh runtime and spreadsheet, setupWebhook in the main thread, then `deliveries` posted to doPost
- * by `workers` worker threads that all start at once (a start gate opens when every worker has loaded
- * the app). Each worker runs dist/Code.js in its own gas-local context; every service call is answered
- * by the main thread inside that worker's execution, so calls of different executions interleave.
- */
-export async function runConcurrent(options: ConcurrentOptions): Promise<ConcurrentResult> {
+/** The worker file, a fresh runtime and spreadsheet with the app set up in the main thread, and the caller's setup run. */
+async function prepare(options: { distDir?: string; setup?: ConcurrentOptions['setup'] }) {
   const file = await workerFile();
   const distDir = path.resolve(options.distDir ?? path.join(ROOT, 'dist'));
   const runtime = new LocalRuntime({ scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
@@ -243,6 +256,17 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const app = loadApp(runtime, distDir);
   const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
   options.setup?.({ runtime, app, token });
+  return { file, distDir, runtime, served, app, token };
+}
+
+/**
+ * A fresh runtime and spreadsheet, setupWebhook in the main thread, then `deliveries` posted to doPost
+ * by `workers` worker threads that all start at once (a start gate opens when every worker has loaded
+ * the app). Each worker runs dist/Code.js in its own gas-local context; every service call is answered
+ * by the main thread inside that worker's execution, so calls of different executions interleave.
+ */
+export async function runConcurrent(options: ConcurrentOptions): Promise<ConcurrentResult> {
+  const { file, distDir, runtime, served, app, token } = await prepare(options);
 
   const count = Math.max(1, Math.min(options.workers, options.deliveries.length || 1));
   const jobs: Job[][] = Array.from({ length: count }, () => []);
@@ -261,30 +285,9 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const runs = jobs.map(
     (share) =>
       new Promise<void>((resolve, reject) => {
-        const served1 = new Served();
-        const roots = Object.keys(served).map((name) => ({ name, wire: served1.handle(served[name] as object) }));
-        served1.roots = served1.objects.size;
-        const signal = new Int32Array(new SharedArrayBuffer(4));
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (req: Request) => {
-          let reply = serve(runtime, served1, tracker, req);
-          try {
-            port1.postMessage(reply);
-          } catch (err) {
-            reply = { ok: false, name: 'Error', message: `Concurrency harness: the answer cannot be sent (${String(err)})` };
-            port1.postMessage(reply);
-          }
-          Atomics.store(signal, 0, 1);
-          Atomics.notify(signal, 0);
-        });
-        const input: WorkerInput = {
-          distDir, jobs: share, roots, signal: signal.buffer as SharedArrayBuffer, gate: gate.buffer as SharedArrayBuffer,
-          lockBuffer: runtime.lockBuffer, locking: options.locking ?? true, jitterMs: options.jitterMs ?? 0, endDelayMs: options.endDelayMs ?? 0, port: port2,
-        };
-        const worker = new Worker(file, { workerData: input, transferList: [port2] });
-        workers.push(worker);
-        let finished = false;
-        worker.on('message', (msg: Lifecycle) => {
+        const worker = spawn(file, runtime, served, tracker, {
+          distDir, jobs: share, gate: gate.buffer as SharedArrayBuffer, locking: options.locking ?? true, jitterMs: options.jitterMs ?? 0, endDelayMs: options.endDelayMs ?? 0,
+        }, (msg) => {
           if (msg.type === 'ready') {
             ready += 1;
             if (ready === jobs.length) {
@@ -293,22 +296,13 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
               Atomics.notify(gate, 0);
             }
           } else if (msg.type === 'done') {
-            finished = true;
             for (const r of msg.responses) responses[r.index] = r.body;
             resolve();
-          } else {
-            finished = true;
+          } else if (msg.type === 'failed') {
             reject(new Error(`Concurrency worker failed: ${msg.message}`));
           }
-        });
-        worker.on('error', (err) => {
-          finished = true;
-          reject(err);
-        });
-        worker.on('exit', (code) => {
-          port1.close();
-          if (!finished) reject(new Error(`Concurrency worker exited with code ${code} before finishing.`));
-        });
+        }, reject);
+        workers.push(worker);
       }),
   );
   try {
@@ -317,4 +311,297 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return { responses, runtime, app, token, maxInFlight: tracker.maxInFlight, completionOrder: tracker.completionOrder, elapsedMs: Date.now() - started };
+}
+
+/** The parts of a worker's input the caller chooses (the RPC plumbing is made by spawn). */
+type WorkerSettings = Omit<WorkerInput, 'roots' | 'signal' | 'port' | 'lockBuffer' | 'gate'> & { gate?: SharedArrayBuffer };
+
+/**
+ * One worker thread serving `served` (the runtime's globals) over its own RPC channel. `onMessage` gets
+ * its lifecycle messages; `onFail` an error or an exit before it said done or failed.
+ */
+function spawn(
+  file: string,
+  runtime: LocalRuntime,
+  served: Record<string, unknown>,
+  tracker: Tracker,
+  settings: WorkerSettings,
+  onMessage: (msg: Lifecycle) => void,
+  onFail: (err: Error) => void,
+): Worker {
+  const view = new Served();
+  const roots = Object.keys(served).map((name) => ({ name, wire: view.handle(served[name] as object) }));
+  view.roots = view.objects.size;
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (req: Request) => {
+    let reply = serve(runtime, view, tracker, req);
+    try {
+      port1.postMessage(reply);
+    } catch (err) {
+      reply = { ok: false, name: 'Error', message: `Concurrency harness: the answer cannot be sent (${String(err)})` };
+      port1.postMessage(reply);
+    }
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
+  const input: WorkerInput = {
+    ...settings,
+    gate: settings.gate ?? new SharedArrayBuffer(4),
+    roots,
+    signal: signal.buffer as SharedArrayBuffer,
+    lockBuffer: runtime.lockBuffer,
+    port: port2,
+  };
+  const transfer = [port2, ...(settings.jobPort ? [settings.jobPort] : [])];
+  const worker = new Worker(file, { workerData: input, transferList: transfer });
+  let finished = false;
+  worker.on('message', (msg: Lifecycle) => {
+    if (msg.type === 'done' || msg.type === 'failed') finished = true;
+    onMessage(msg);
+  });
+  worker.on('error', (err) => {
+    finished = true;
+    onFail(err);
+  });
+  worker.on('exit', (code) => {
+    port1.close();
+    if (!finished) onFail(new Error(`Concurrency worker exited with code ${code} before finishing.`));
+  });
+  return worker;
+}
+
+// ---- bursts with Google's latency: arrivals on a modeled timeline, the 30-execution cap, the queue trigger ----
+
+/** One delivery arriving `atMs` modeled ms after the burst starts. */
+export interface Arrival {
+  atMs: number;
+  delivery: Delivery;
+}
+
+export interface BurstOptions {
+  arrivals: Arrival[];
+  /** Real ms per modeled ms (0.1: ten times faster than Google). */
+  scale: number;
+  /** Default: GOOGLE_PROFILE. */
+  profile?: LatencyProfile;
+  /** Runs in the main thread after setupWebhook, before the latency profile is switched on. */
+  setup?: (ctx: { runtime: LocalRuntime; app: AppHandle; token: string }) => void;
+  distDir?: string;
+  /** Time-driven triggers fire every this many modeled ms (Google: at most once a minute). Default 60,000. */
+  triggerEveryMs?: number;
+  /** Modeled ms after the last arrival during which triggers keep firing while one is installed. Default 600,000. */
+  drainMs?: number;
+}
+
+/** What happened to one execution: a delivery (index into arrivals) or a trigger run (index -1 - n). */
+export interface JobRecord {
+  index: number;
+  kind: 'webapp' | 'trigger';
+  /** Real ms: when it arrived, when its execution started and ended (equal to arrivedAt when refused). */
+  arrivedAt: number;
+  startedAt: number;
+  endedAt: number;
+  /** Refused by the simultaneous-executions cap: it never ran; the sender got Google's error page. */
+  refused: boolean;
+  body: string;
+  /** Script lock holds, real ms. */
+  lockHolds: number[];
+}
+
+/** A write of rows `row`..`row + rows - 1` of `sheet` at real time `at`. */
+export interface WriteRecord {
+  at: number;
+  sheet: string;
+  row: number;
+  rows: number;
+}
+
+export interface BurstResult {
+  runtime: LocalRuntime;
+  app: AppHandle;
+  token: string;
+  scale: number;
+  /** Real ms at which the burst started (arrival 0 is due then). */
+  startedAt: number;
+  jobs: JobRecord[];
+  writes: WriteRecord[];
+  maxInFlight: number;
+  /** Service calls made during the burst, by method. */
+  byMethod: Record<string, number>;
+  /** Modeled ms charged during the burst, all executions together. */
+  modeledMs: number;
+  /**
+   * Most real ms an arrival was dispatched after its time: the main thread (which serves every service
+   * call) was busy, so arrivals bunched up. Large values mean the run measured the local twin, not Google.
+   */
+  maxArrivalLag: number;
+  /** Real ms the arrival timeline was held back for such stalls, in all. */
+  pausedMs: number;
+}
+
+/** Real ms an arrival may come late before the timeline is held back by the delay (see runBurst's `paused`). */
+const ARRIVAL_SLACK_MS = 5;
+
+/**
+ * Worker threads of a burst: more than the cap, so a thread is free whenever fewer than 30 executions run
+ * (a thread reports back a little after its execution ended; the cap counts executions, not threads).
+ */
+const POOL = MAX_SIMULTANEOUS_EXECUTIONS + 10;
+
+/**
+ * Deliveries arrive on a modeled timeline (scaled to real time), each run by a free worker as its own
+ * execution with every service call charged its modeled Google time; an arrival while 30 executions
+ * run is refused as Google refuses it. Installed processQueue triggers fire every modeled minute until
+ * the queue trigger is gone or `drainMs` after the last arrival.
+ */
+export async function runBurst(options: BurstOptions): Promise<BurstResult> {
+  const { file, distDir, runtime, served, app, token } = await prepare(options);
+  const scale = options.scale;
+  runtime.setLatency(options.profile ?? GOOGLE_PROFILE, scale, true);
+  runtime.calls.reset();
+  const writes: WriteRecord[] = [];
+  runtime.observeCalls((key, self, args) => {
+    if (key === 'Range.setValues' || key === 'Range.setValue') {
+      const range = self as GoogleAppsScript.Spreadsheet.Range;
+      writes.push({ at: Date.now(), sheet: range.getSheet().getName(), row: range.getRow(), rows: range.getNumRows() });
+    } else if (key === 'Sheet.appendRow') {
+      const sheet = self as GoogleAppsScript.Spreadsheet.Sheet;
+      writes.push({ at: Date.now(), sheet: sheet.getName(), row: sheet.getLastRow(), rows: 1 });
+    }
+    void args;
+  });
+
+  /** Jobs whose execution was started and has not ended: what Google's cap counts. */
+  const running = new Set<number>();
+  const tracker: Tracker = { inFlight: 0, maxInFlight: 0, completionOrder: [], closed: (job) => running.delete(job) };
+  const epochMs = Date.now();
+  const idle: Array<{ port: MessagePort; signal: Int32Array }> = [];
+  const busy = new Map<number, { port: MessagePort; signal: Int32Array }>();
+  const jobs: JobRecord[] = [];
+  const workers: Worker[] = [];
+  let failure: Error | null = null;
+  let onChange: () => void = () => undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    let ready = 0;
+    for (let i = 0; i < POOL; i += 1) {
+      const { port1, port2 } = new MessageChannel();
+      const signal = new Int32Array(new SharedArrayBuffer(4));
+      const slot = { port: port1, signal };
+      const worker = spawn(file, runtime, served, tracker, {
+        distDir, jobs: [], locking: true, jitterMs: 0, jobPort: port2, jobSignal: signal.buffer as SharedArrayBuffer, scale, epochMs,
+      }, (msg) => {
+        if (msg.type === 'ready') {
+          idle.push(slot);
+          ready += 1;
+          if (ready === POOL) resolve();
+        } else if (msg.type === 'result') {
+          const job = jobs.find((j) => j.index === msg.index && !j.endedAt)!;
+          Object.assign(job, { startedAt: msg.startedAt, endedAt: msg.endedAt, body: msg.body, lockHolds: msg.lockHolds });
+          busy.delete(msg.index);
+          running.delete(msg.index);
+          idle.push(slot);
+          onChange();
+        } else if (msg.type === 'failed') {
+          failure = new Error(`Concurrency worker failed: ${msg.message}`);
+          onChange();
+        }
+      }, (err) => {
+        failure ??= err;
+        reject(err);
+        onChange();
+      });
+      workers.push(worker);
+    }
+  });
+
+  const startedAt = Date.now();
+  const dispatch = (index: number, kind: 'webapp' | 'trigger', job: Job): void => {
+    const now = Date.now();
+    const record: JobRecord = { index, kind, arrivedAt: now, startedAt: 0, endedAt: 0, refused: false, body: '', lockHolds: [] };
+    jobs.push(record);
+    const slot = running.size < MAX_SIMULTANEOUS_EXECUTIONS ? idle.pop() : undefined;
+    if (!slot) {
+      // Google's answer past the cap: an HTML error page with status 200 (see TOO_MANY_EXECUTIONS).
+      Object.assign(record, { refused: true, startedAt: now, endedAt: now, body: TOO_MANY_EXECUTIONS });
+      return;
+    }
+    busy.set(index, slot);
+    running.add(index);
+    slot.port.postMessage(job);
+    Atomics.store(slot.signal, 0, 1);
+    Atomics.notify(slot.signal, 0);
+  };
+
+  const lastArrival = Math.max(0, ...options.arrivals.map((a) => a.atMs));
+  const timers: NodeJS.Timeout[] = [];
+  let dispatched = 0;
+  let maxArrivalLag = 0;
+  /**
+   * Real ms the timeline was held back: when the main thread was too busy to dispatch an arrival on time
+   * (it serves every service call), later arrivals move back by as much, so a stall of the local twin does
+   * not bunch arrivals that on Google would have kept their spacing.
+   */
+  let paused = 0;
+  const jobOf = (index: number): Job => {
+    const d = options.arrivals[index].delivery;
+    const query = [`token=${encodeURIComponent(token)}`, d.query ?? ''].filter(Boolean).join('&');
+    return { index, url: `/exec?${query}`, body: d.body, contentType: d.contentType ?? 'application/json', kind: 'webapp' };
+  };
+  const order = options.arrivals.map((a, index) => ({ at: a.atMs, index })).sort((a, b) => a.at - b.at);
+  const arrive = (k: number): void => {
+    if (k >= order.length) return;
+    const due = startedAt + order[k].at * scale + paused;
+    timers.push(setTimeout(() => {
+      const lag = Date.now() - due;
+      maxArrivalLag = Math.max(maxArrivalLag, lag);
+      if (lag > ARRIVAL_SLACK_MS) paused += lag;
+      // Arrivals due at the same moment go together.
+      for (let at = order[k].at; k < order.length && order[k].at === at; k += 1) {
+        dispatched += 1;
+        dispatch(order[k].index, 'webapp', jobOf(order[k].index));
+      }
+      onChange();
+      arrive(k);
+    }, Math.max(0, due - Date.now())));
+  };
+  arrive(0);
+  const every = (options.triggerEveryMs ?? 60_000) * scale;
+  const drainUntil = () => startedAt + paused + (lastArrival + (options.drainMs ?? 600_000)) * scale;
+  let triggerRuns = 0;
+  const queueTriggers = () => runtime.triggers.filter((t) => t.handler === 'processQueue');
+  const tick = setInterval(() => {
+    // Each installed trigger fires (duplicates too, as on Google).
+    for (const t of queueTriggers()) {
+      triggerRuns += 1;
+      dispatch(-triggerRuns, 'trigger', { index: -triggerRuns, url: '', body: '', contentType: '', kind: 'trigger', handler: t.handler });
+    }
+    onChange();
+  }, every);
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onChange = () => {
+        if (failure) return reject(failure);
+        if (dispatched < options.arrivals.length || busy.size > 0) return;
+        if (queueTriggers().length === 0 || Date.now() > drainUntil()) resolve();
+      };
+      onChange();
+    });
+  } finally {
+    clearInterval(tick);
+    for (const t of timers) clearTimeout(t);
+    for (const slot of [...idle, ...busy.values()]) {
+      slot.port.postMessage(null);
+      Atomics.store(slot.signal, 0, 1);
+      Atomics.notify(slot.signal, 0);
+    }
+    await Promise.all(workers.map((w) => new Promise((r) => { w.once('exit', r); setTimeout(() => void w.terminate(), 5000); })));
+    runtime.observeCalls(null);
+  }
+  const byMethod = { ...runtime.calls.byMethod };
+  const modeledMs = runtime.modeledMs;
+  runtime.setLatency(null);
+  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs, maxArrivalLag, pausedMs: paused };
 }

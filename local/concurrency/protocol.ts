@@ -37,15 +37,17 @@ export type Request =
   | { op: 'close' }
   | { op: 'call'; h: number; m: string; a: Wire[] };
 
-/** The main thread's answer: a value, or the error the service threw. */
-export type Reply = { ok: true; v: Wire } | { ok: false; name: string; message: string };
+/** The main thread's answer: a value, or the error the service threw; `ms`: modeled Google time the worker sleeps (latency profile). */
+export type Reply = ({ ok: true; v: Wire } | { ok: false; name: string; message: string }) & { ms?: number };
 
-/** One delivery a worker posts to doPost. */
+/** One delivery a worker posts to doPost, or (kind 'trigger') a time-driven run of `handler`. */
 export interface Job {
   index: number;
   url: string;
   body: string;
   contentType: string;
+  kind?: 'webapp' | 'trigger';
+  handler?: string;
 }
 
 /** What the main thread hands each worker. */
@@ -66,7 +68,18 @@ export interface WorkerInput {
   /** Up to this many ms of real sleep after each service call (0 = none), to widen race windows. */
   jitterMs: number;
   /** Real sleep between the script's return and the end of its execution (ConcurrentOptions.endDelayMs). */
-  endDelayMs: number;
+  endDelayMs?: number;
+  /**
+   * Dispatch mode (the burst bench): jobs arrive one at a time on `jobPort` (a `null` job ends the
+   * worker) and each result is posted as it ends, instead of a fixed list run back to back.
+   */
+  jobPort?: import('node:worker_threads').MessagePort;
+  /** Int32[0]: raised when a job is posted on jobPort. */
+  jobSignal?: SharedArrayBuffer;
+  /** Real ms per modeled ms: lock waits and Utilities.sleep are scaled by it, and the app's Date runs on modeled time. Default 1. */
+  scale?: number;
+  /** Real epoch ms at which modeled time and real time coincide (the app's Date: epoch + (now - epoch) / scale). */
+  epochMs?: number;
   port: import('node:worker_threads').MessagePort;
 }
 
@@ -74,4 +87,5 @@ export interface WorkerInput {
 export type Lifecycle =
   | { type: 'ready' }
   | { type: 'done'; responses: Array<{ index: number; body: string }> }
+  | { type: 'result'; index: number; body: string; startedAt: number; endedAt: number; lockHolds: number[] }
   | { type: 'failed'; message: string };

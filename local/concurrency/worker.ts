@@ -5,7 +5,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import type { AppHandle } from '../load-app';
 import { LOCK_TIMEOUT } from '../runtime/lock';
 import { invokeWebApp } from '../webapp';
-import type { HandleWire, Lifecycle, Reply, Request, Wire, WorkerInput } from './protocol';
+import type { HandleWire, Job, Lifecycle, Reply, Request, Wire, WorkerInput } from './protocol';
 
 interface GasLocal {
   require(folder: string, globals?: object, options?: { filter?: (file: string) => boolean }): Record<string, any>;
@@ -24,6 +24,8 @@ const RPC_TIMEOUT_MS = 60_000;
 /** Nobody ever notifies this cell: waiting on it is a plain sleep of this thread. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number): void => void (ms > 0 && Atomics.wait(SLEEP_CELL, 0, 0, ms));
+/** Real ms per modeled ms (latency profile): modeled waits and charges are slept this much shorter. */
+const SCALE = input.scale ?? 1;
 
 const HANDLE = Symbol('handle');
 const SLOT = Symbol('lockSlot');
@@ -47,6 +49,8 @@ function rpc(req: Request): Wire {
   }
   if (!got) throw new Error('Concurrency harness: no answer on the port.');
   const reply = got.message as Reply;
+  // Google's modeled time for the call: slept here, so other executions' calls run meanwhile.
+  if (reply.ms) sleep(reply.ms * SCALE);
   if (input.jitterMs > 0) sleep(Math.random() * input.jitterMs);
   if (!reply.ok) throw realmError(reply.name, reply.message);
   return reply.v;
@@ -112,7 +116,7 @@ function call(self: Proxied, method: string, args: unknown[]): unknown {
 /** Take a lock in the shared table (the main thread's LockTable cells) and wait on it without blocking the main thread. */
 function waitForLock(slot: number, timeoutMs: unknown): boolean {
   const me = executionId || 0x7fffffff;
-  const until = Date.now() + Math.max(0, Number(timeoutMs) || 0);
+  const until = Date.now() + Math.max(0, Number(timeoutMs) || 0) * SCALE;
   for (;;) {
     const prev = Atomics.compareExchange(lockCells, slot, 0, me);
     if (prev === 0 || prev === me) return true;
@@ -131,11 +135,18 @@ function localMethod(w: HandleWire, name: string): ((this: Proxied, ...a: unknow
       if (name === 'waitLock' || name === 'releaseLock') return () => undefined;
     }
     // One counted attempt in the main thread, then the wait happens here on the shared lock cells.
-    if (name === 'tryLock') return function (ms) { return call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms); };
+    if (name === 'tryLock') return function (ms) { return took(call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms)); };
     if (name === 'waitLock') {
       return function (ms) {
-        if (call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms)) return undefined;
+        if (took(call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms))) return undefined;
         throw realmError('Exception', LOCK_TIMEOUT);
+      };
+    }
+    if (name === 'releaseLock') {
+      return function () {
+        const result = call(this, 'releaseLock', []);
+        released();
+        return result;
       };
     }
   }
@@ -144,7 +155,7 @@ function localMethod(w: HandleWire, name: string): ((this: Proxied, ...a: unknow
     return function (ms) {
       // Over the limit the main thread throws without sleeping; otherwise it only counts the call.
       call(this, 'sleep', [Number(ms) > 300000 ? ms : 0]);
-      sleep(Number(ms) || 0);
+      sleep((Number(ms) || 0) * SCALE);
       return undefined;
     };
   }
@@ -173,6 +184,20 @@ function proxyFor(w: HandleWire): Proxied {
   return obj;
 }
 
+/** Lock holds of the running job, in real ms (the script lock only: its holds serialize deliveries). */
+let lockHolds: number[] = [];
+let holdingSince: number | null = null;
+
+function took(got: boolean): boolean {
+  if (got && holdingSince === null) holdingSince = Date.now();
+  return got;
+}
+
+function released(): void {
+  if (holdingSince !== null) lockHolds.push(Date.now() - holdingSince);
+  holdingSince = null;
+}
+
 /** A new execution: handles of the last one are gone on the main side, so forget their proxies. */
 function resetProxies(): void {
   for (const id of [...proxies.keys()]) if (!rootIds.has(id)) proxies.delete(id);
@@ -184,6 +209,29 @@ for (const { name, wire } of input.roots) globals[name] = proxyFor(wire);
 rootIds = new Set(input.roots.map((r) => r.wire.$h));
 const codeFile = path.resolve(input.distDir, 'Code.js');
 const context = gasLocal.require(path.resolve(input.distDir), globals, { filter: (file) => path.resolve(file) === codeFile });
+if (SCALE !== 1) {
+  // The app's clock runs on modeled time, so its own budgets and timestamps read as they would on Google.
+  vm.runInContext(
+    `(function (epoch, scale) {
+      var RealDate = Date;
+      var now = function () { return epoch + (RealDate.now() - epoch) / scale; };
+      var ModeledDate = function (a, b, c, d, e, f, g) {
+        if (!(this instanceof ModeledDate)) return new RealDate(now()).toString();
+        switch (arguments.length) {
+          case 0: return new RealDate(now());
+          case 1: return new RealDate(a);
+          default: return new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
+        }
+      };
+      ModeledDate.prototype = RealDate.prototype;
+      ModeledDate.now = now;
+      ModeledDate.UTC = RealDate.UTC;
+      ModeledDate.parse = RealDate.parse;
+      globalThis.Date = ModeledDate;
+    })(${Number(input.epochMs ?? Date.now())}, ${SCALE});`,
+    context,
+  );
+}
 
 const app: AppHandle = {
   context,
@@ -194,8 +242,9 @@ const app: AppHandle = {
     try {
       return context[name](...args) as T;
     } finally {
-      sleep(input.endDelayMs);
+      sleep(input.endDelayMs ?? 0);
       rpc({ op: 'close' });
+      released();
       executionId = 0;
     }
   },
@@ -205,15 +254,49 @@ function post(msg: Lifecycle): void {
   parentPort!.postMessage(msg);
 }
 
+/** Dispatch mode: run jobs as they are posted, each result posted as it ends. */
+function serveJobs(jobPort: import('node:worker_threads').MessagePort, jobSignal: Int32Array): void {
+  for (;;) {
+    let got = receiveMessageOnPort(jobPort);
+    while (!got) {
+      Atomics.wait(jobSignal, 0, 0, 1000);
+      Atomics.store(jobSignal, 0, 0);
+      got = receiveMessageOnPort(jobPort);
+    }
+    const job = got.message as Job | null;
+    if (job === null) return;
+    currentJob = job.index;
+    lockHolds = [];
+    const startedAt = Date.now();
+    let body: string;
+    if (job.kind === 'trigger') {
+      try {
+        body = JSON.stringify(app.call('trigger', job.handler ?? 'processQueue') ?? null);
+      } catch (err) {
+        body = JSON.stringify({ error: err instanceof Error ? err.message : String(err) });
+      }
+    } else {
+      body = invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body;
+    }
+    post({ type: 'result', index: job.index, body, startedAt, endedAt: Date.now(), lockHolds });
+  }
+}
+
 try {
   post({ type: 'ready' });
-  // Everyone starts together: the main thread opens the gate once every worker has loaded the app.
-  while (Atomics.load(gate, 0) === 0) Atomics.wait(gate, 0, 0, 1000);
-  const responses = input.jobs.map((job) => {
-    currentJob = job.index;
-    return { index: job.index, body: invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body };
-  });
-  post({ type: 'done', responses });
+  if (input.jobPort && input.jobSignal) {
+    serveJobs(input.jobPort, new Int32Array(input.jobSignal));
+    post({ type: 'done', responses: [] });
+    input.jobPort.close();
+  } else {
+    // Everyone starts together: the main thread opens the gate once every worker has loaded the app.
+    while (Atomics.load(gate, 0) === 0) Atomics.wait(gate, 0, 0, 1000);
+    const responses = input.jobs.map((job) => {
+      currentJob = job.index;
+      return { index: job.index, body: invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body };
+    });
+    post({ type: 'done', responses });
+  }
 } catch (err) {
   post({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
 } finally {

@@ -1,4 +1,6 @@
-// Call counting: every method of every service class is wrapped so each call is counted once.
+// Call counting: every method of every service class is wrapped so each call is counted once (and, with a latency profile, charged its modeled time).
+import { blockFor } from './clock';
+import { READS, type LatencyProfile } from './latency-profile';
 
 /** Every call into a service, counted (see docs/local-runtime.md). */
 export interface CallCounter {
@@ -21,11 +23,58 @@ export class Calls implements CallCounter {
   crashAt: number | null = null;
   /** True once the simulated crash happened: every further call fails until the execution ends. */
   dead = false;
+  /** Google's modeled wall time per call (local/runtime/latency-profile.ts); null = calls cost nothing. */
+  latency: LatencyProfile | null = null;
+  /** Real ms slept per modeled ms (0.1 = ten times faster than Google). */
+  scale = 1;
+  /** Modeled ms charged since the last reset. */
+  modeledMs = 0;
+  /** true: charges are owed to the thread that made the call (the concurrency harness's worker sleeps them) instead of slept here. */
+  deferCharges = false;
+  /** Modeled ms charged but not yet slept (deferCharges). */
+  owedMs = 0;
+  /** How a charge is slept when not deferred: a real block, or the virtual clock. */
+  sleeper: (realMs: number) => void = blockFor;
+  /** Sees every call the script makes, after it returned (the burst bench records writes with it); runs uncounted. */
+  observer: ((key: string, self: unknown, args: unknown[], result: unknown) => void) | null = null;
+  /** Cells written and not yet committed, per execution id (writes are buffered until a read or a flush). */
+  readonly pendingCells = new Map<number, number>();
   reset(): void {
     this.total = 0;
     this.byMethod = {};
     this.cellsRead = 0;
     this.cellsWritten = 0;
+    this.modeledMs = 0;
+  }
+  /** Charge `modeledMs` of Google's time to the running execution. */
+  charge(modeledMs: number): void {
+    if (!(modeledMs > 0)) return;
+    this.modeledMs += modeledMs;
+    if (this.deferCharges) this.owedMs += modeledMs;
+    else this.sleeper(modeledMs * this.scale);
+  }
+  /** The modeled cost of one call of `key` by execution `exec`: its table price, plus the commit of pending writes a read or flush forces. */
+  price(key: string, exec: number, self: unknown, cellsRead: number, cellsWritten: number): number {
+    const profile = this.latency;
+    if (!profile) return 0;
+    let scanned = cellsRead;
+    // TextFinder scans its range on Google's side (not "cells read"): price by the cells it scans.
+    if (key.startsWith('TextFinder.find')) {
+      const tf = self as { _nr?: number; _nc?: number };
+      scanned = (tf._nr ?? 0) * (tf._nc ?? 0);
+    }
+    let ms = profile.cost(key, scanned);
+    const pending = this.pendingCells.get(exec) ?? 0;
+    if ((READS.has(key) || key === 'SpreadsheetApp.flush') && pending > 0) {
+      ms += profile.commit(pending);
+      this.pendingCells.delete(exec);
+    }
+    if (cellsWritten > 0) this.pendingCells.set(exec, (this.pendingCells.get(exec) ?? 0) + cellsWritten);
+    return ms;
+  }
+  /** An execution ended: its pending writes are committed with it. */
+  endExecution(exec: number): void {
+    this.pendingCells.delete(exec);
   }
   /** Run `fn` (script code called back from inside a service, e.g. a template scriptlet) with counting on. */
   asScript<T>(fn: () => T): T {
@@ -79,13 +128,20 @@ export function instrument(
       calls.total++;
       calls.byMethod[key] = (calls.byMethod[key] ?? 0) + 1;
       calls.depth++;
+      let readCells = 0;
+      let writtenCells = 0;
       try {
         const result = orig.apply(this, args);
-        if (read) calls.cellsRead += read(this, args, result);
-        if (write) calls.cellsWritten += write(this, args, result);
+        if (read) calls.cellsRead += readCells = read(this, args, result);
+        if (write) calls.cellsWritten += writtenCells = write(this, args, result);
+        if (calls.observer) calls.observer(key, this, args, result);
         return result;
       } finally {
         calls.depth--;
+        if (calls.latency) {
+          const rt = (this as unknown as { __rt?: { executionId?: () => number } }).__rt;
+          calls.charge(calls.price(key, rt?.executionId?.() ?? 0, this, readCells, writtenCells));
+        }
       }
     };
     Object.defineProperty(wrapped, 'name', { value: name });

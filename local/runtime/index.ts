@@ -14,10 +14,25 @@ import { SharedState, type ExecutionKind, type LogEntry, type RuntimeOptions, ty
 import { wrapWorkbook } from './spreadsheet';
 import { createWorkbook, SpreadsheetAppImpl } from './spreadsheet-app';
 import { UtilitiesImpl } from './utilities';
+import { GOOGLE_PROFILE, type LatencyProfile } from './latency-profile';
 
 export type { ExecutionKind, RuntimeOptions, CallCounter, UiRecord, LogEntry, TriggerRecord };
 export type { SavedCell, SheetState, SpreadsheetState } from './model';
 export { GasException } from './errors';
+export { GOOGLE_PROFILE, type LatencyProfile } from './latency-profile';
+
+/**
+ * Simultaneous executions per user: 30 (developers.google.com/apps-script/guides/services/quotas; measured
+ * "just under 30" for a web app by github.com/tanaikech/taking-advantage-of-Web-Apps-with-google-apps-script).
+ * With "Execute as: Me" every delivery runs as the owner, so the cap is the whole webhook's.
+ */
+export const MAX_SIMULTANEOUS_EXECUTIONS = 30;
+
+/**
+ * What an execution past the cap gets instead of running: Google's quota error, which a web app sender
+ * receives as an HTML error page with status 200 (apps-script-facts.md §1, tanaikech README "Error messages").
+ */
+export const TOO_MANY_EXECUTIONS = 'Service invoked too many times in a short time: exec qps. Try Utilities.sleep(1000) between calls.';
 
 /** Uncounted look at a sheet (docs/local-runtime.md). */
 export interface SheetSnapshot {
@@ -103,9 +118,14 @@ export class LocalRuntime {
     return this.host.logs;
   }
 
-  /** Time-based triggers the script created. */
-  get triggers(): ReadonlyArray<{ id: string; handler: string; everyMinutes: number }> {
+  /** Time-based triggers the script created, every user's (owner absent: the script's owner). */
+  get triggers(): ReadonlyArray<{ id: string; handler: string; everyMinutes: number; owner?: string }> {
     return this.host.triggers;
+  }
+
+  /** Editor executions from now on run as `email` (another editor of the spreadsheet); null: the owner again. */
+  actAs(email: string | null): void {
+    this.host.editorUser = email;
   }
 
   /** The runtime clock's current time (virtual time included). */
@@ -117,6 +137,44 @@ export class LocalRuntime {
   advanceTime(ms: number): void {
     if (!this.host.clock.virtual) throw new Error('advanceTime needs a runtime created with virtualTime: true');
     this.host.clock.offset += Math.max(0, ms);
+  }
+
+  /**
+   * Charge every service call its modeled Google time (local/runtime/latency-profile.ts): `scale` real ms
+   * per modeled ms (0.1 runs ten times faster). A virtual-time runtime advances its clock instead of
+   * sleeping. `deferred`: charges are owed to the caller's thread (takeOwedMs) instead of slept here.
+   */
+  setLatency(profile: LatencyProfile | null = GOOGLE_PROFILE, scale = 1, deferred = false): void {
+    const calls = this.host.calls;
+    calls.latency = profile;
+    calls.scale = scale;
+    calls.deferCharges = deferred;
+    calls.owedMs = 0;
+    const clock = this.host.clock;
+    calls.sleeper = (ms) => clock.sleep(ms);
+  }
+
+  /** Charges the modeled start of an execution (bundle load, dispatch to the entry point) when a latency profile is on. */
+  chargeExecutionStart(): void {
+    const calls = this.host.calls;
+    if (calls.latency) calls.charge(calls.latency.fixed('execution.start'));
+  }
+
+  /** Sees every counted call after it returned (uncounted inside); null stops. */
+  observeCalls(observer: ((key: string, self: unknown, args: unknown[], result: unknown) => void) | null): void {
+    this.host.calls.observer = observer;
+  }
+
+  /** Modeled ms charged since calls.reset(). */
+  get modeledMs(): number {
+    return this.host.calls.modeledMs;
+  }
+
+  /** Modeled ms owed by deferred charges, cleared (the harness's worker sleeps them). */
+  takeOwedMs(): number {
+    const ms = this.host.calls.owedMs;
+    this.host.calls.owedMs = 0;
+    return ms;
   }
 
   /** Set the virtual clock to `ms` (virtualTime runtimes only); it runs on from there. The app's Date follows it. */
@@ -168,6 +226,7 @@ export class LocalRuntime {
       this.host.writes.commit(id);
       this.host.locks.releaseAll(id);
       this.host.endExecution(id);
+      this.host.calls.endExecution(id);
       this.host.calls.dead = false;
       this.host.calls.crashAt = null;
     }
@@ -191,6 +250,8 @@ export class LocalRuntime {
    * harness in local/concurrency/): unlike execute(), it is not entered; runInExecution enters it per call.
    */
   openExecution(kind: ExecutionKind): number {
+    // Past Google's cap the execution never starts (see MAX_SIMULTANEOUS_EXECUTIONS).
+    if (this.openExecutions.size >= MAX_SIMULTANEOUS_EXECUTIONS) fail(TOO_MANY_EXECUTIONS);
     // The shared state hands out ids only on entry: take one and leave at once, so the stack stays as it was.
     const id = this.host.beginExecution(kind);
     this.host.endExecution(id);
@@ -219,6 +280,7 @@ export class LocalRuntime {
       this.host.writes.openExecutions -= 1;
     }
     this.host.locks.releaseAll(id);
+    this.host.calls.endExecution(id);
   }
 
   /** Files HtmlService reads (createHtmlOutputFromFile('Sidebar') reads Sidebar.html from here). */

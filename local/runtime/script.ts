@@ -26,12 +26,28 @@ export class ScriptAppImpl extends Service<SharedState> {
   /** A fake OAuth token. */
   getOAuthToken(): string { return 'local-oauth-token'; }
   newTrigger(functionName: string): TriggerBuilderImpl { return new TriggerBuilderImpl(this.__rt, String(functionName)); }
-  getProjectTriggers(): TriggerImpl[] { return this.__rt.array(this.__rt.triggers.map((t) => new TriggerImpl(this.__rt, t))); }
+  /**
+   * The current user's triggers in this project only: "Gets all installable triggers associated with the
+   * current project and current user" (https://developers.google.com/apps-script/reference/script/script-app#getprojecttriggers).
+   */
+  getProjectTriggers(): TriggerImpl[] { return this.__rt.array(ownTriggers(this.__rt).map((t) => new TriggerImpl(this.__rt, t))); }
   getUserTriggers(_doc?: unknown): TriggerImpl[] { return this.getProjectTriggers(); }
+  /** Removes one of the current user's triggers (another user's cannot be listed, so cannot be passed). */
   deleteTrigger(trigger: TriggerImpl): void {
     const id = trigger.getUniqueId();
-    this.__rt.triggers = this.__rt.triggers.filter((t) => t.id !== id);
+    const me = this.__rt.currentUser();
+    this.__rt.triggers = this.__rt.triggers.filter((t) => t.id !== id || ownerOf(this.__rt, t) !== me);
   }
+}
+
+function ownerOf(rt: SharedState, t: TriggerRecord): string {
+  return t.owner ?? rt.effectiveUser;
+}
+
+/** The running user's triggers. */
+function ownTriggers(rt: SharedState): TriggerRecord[] {
+  const me = rt.currentUser();
+  return rt.triggers.filter((t) => ownerOf(rt, t) === me);
 }
 
 /** The script as a web app (https://developers.google.com/apps-script/reference/script/service). */
@@ -72,8 +88,10 @@ export class ClockTriggerBuilderImpl extends Service<SharedState> {
   }
   create(): TriggerImpl {
     if (!this._minutes) fail('A time-based trigger needs a recurrence (everyMinutes or everyHours).');
-    if (this.__rt.triggers.length >= MAX_TRIGGERS) fail('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+    if (ownTriggers(this.__rt).length >= MAX_TRIGGERS) fail('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+    const owner = this.__rt.currentUser();
     const rec: TriggerRecord = { id: String(BigInt('0x' + randomBytes(7).toString('hex'))), handler: this._handler, everyMinutes: this._minutes };
+    if (owner !== this.__rt.effectiveUser) rec.owner = owner;
     this.__rt.triggers = [...this.__rt.triggers, rec];
     return new TriggerImpl(this.__rt, rec);
   }

@@ -61,6 +61,8 @@ export interface TriggerRecord {
   id: string;
   handler: string;
   everyMinutes: number;
+  /** The user who created it (installable triggers run as, and are listed only to, their creator). Absent: the owner. */
+  owner?: string;
 }
 
 /** Constructors of the realm values are returned to (the gas-local context when known, else Node's). */
@@ -105,6 +107,18 @@ export class SharedState {
     this.effectiveUser = opts.effectiveUser ?? 'owner@example.com';
     this.keepApostropheInPlainText = opts.keepApostropheInPlainText === true;
     this.clock = new Clock(!!opts.virtualTime);
+  }
+
+  /** The user at the keyboard for editor executions (another editor of the spreadsheet); null: the owner. */
+  editorUser: string | null = null;
+
+  /**
+   * Who the running execution runs as: a web app deployed "Execute as: Me" and the owner's triggers run as
+   * the owner; an editor execution as the user at the keyboard (developers.google.com/apps-script/guides/triggers/installable:
+   * installable triggers run as the user who created them).
+   */
+  currentUser(): string {
+    return this.kind() === 'editor' && this.editorUser ? this.editorUser : this.effectiveUser;
   }
 
   /** Kind of the running execution; code run outside execute() behaves as in the editor. */

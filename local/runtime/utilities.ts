@@ -1,5 +1,6 @@
 // Utilities: digests and HMACs as signed bytes, base64, UUIDs, formatDate/formatString, sleep, minimal Blob.
 import * as crypto from 'crypto';
+import * as zlib from 'zlib';
 import { instrument, Service } from './calls';
 import type { SharedState } from './shared-state';
 import { formatSimpleDate } from './dates';
@@ -74,6 +75,28 @@ export class UtilitiesImpl extends Service<SharedState> {
   newBlob(data: unknown, contentType?: string, name?: string): BlobImpl {
     return new BlobImpl(this.__rt, toBuffer(data ?? ''), contentType ?? null, name ?? null);
   }
+  /**
+   * A Blob of `blob`'s bytes compressed with gzip, type "application/x-gzip", named `name` or the blob's
+   * name plus ".gz" (https://developers.google.com/apps-script/reference/utilities/utilities#gzipblob).
+   */
+  gzip(blob: unknown, name?: string): BlobImpl {
+    const source = blobOf(blob, 'gzip');
+    const base = source.getName();
+    return new BlobImpl(this.__rt, zlib.gzipSync(toBuffer(source.getBytes())), 'application/x-gzip', name ?? (base === null ? null : `${base}.gz`));
+  }
+  /** The bytes of a gzip Blob, uncompressed (https://developers.google.com/apps-script/reference/utilities/utilities#ungzipblob). */
+  ungzip(blob: unknown): BlobImpl {
+    const source = blobOf(blob, 'ungzip');
+    let bytes: Buffer;
+    try {
+      bytes = zlib.gunzipSync(toBuffer(source.getBytes()));
+    } catch {
+      // [UNCONFIRMED] Google's text for bytes that are not gzip.
+      fail('Could not decompress gzip.');
+    }
+    const name = source.getName();
+    return new BlobImpl(this.__rt, bytes, null, name === null ? null : name.replace(/\.gz$/, ''));
+  }
   /** Java SimpleDateFormat (https://developers.google.com/apps-script/reference/utilities/utilities#formatdatedate,-timezone,-format). */
   formatDate(date: Date, timeZone: string, format: string): string {
     if (!isDate(date)) fail("The parameters (String,String,String) don't match the method signature for Utilities.formatDate.");
@@ -89,6 +112,12 @@ export class UtilitiesImpl extends Service<SharedState> {
     if (ms > 300000) fail('Utilities.sleep: the maximum sleep time is 300000 milliseconds.');
     this.__rt.clock.sleep(ms);
   }
+}
+
+/** A Blob argument, or the signature error Apps Script gives for anything else. */
+function blobOf(value: unknown, method: string): BlobImpl {
+  if (value instanceof BlobImpl) return value;
+  fail(`The parameters (${typeof value}) don't match the method signature for Utilities.${method}.`);
 }
 
 /** printf subset: %s %d %i %f %.Nf %x %o %e %%, with width and "-"/"0" flags. */

@@ -33,6 +33,8 @@ interface RoutedEvent {
   version: string | null;
   /** Refuse to overwrite a row with an older version of itself. */
   skipStale: boolean;
+  /** When its delivery was received (the "Received at" cell: a batch holds events of several deliveries). */
+  receivedAt: Date;
 }
 
 const STALE_MESSAGE = 'The row holds a newer version of this record (by the event\'s own time): not overwritten.';
@@ -57,12 +59,16 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
       return {
         index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
         mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint, refusal, version: null, skipStale: false,
+        receivedAt: new Date(receivedMs),
       };
     }
     const s = settings.hooks[hook.id];
     const columns = s.columns ?? hookDefaultColumns(hook);
     const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
-    return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version, skipStale: s.skipStale };
+    return {
+      index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version,
+      skipStale: s.skipStale, receivedAt: new Date(receivedMs),
+    };
   });
 }
 
@@ -272,7 +278,7 @@ function rowCells(
     cells.set(col(label), toCellValue(f.value, typingOf.get(f.path) ?? 'auto', rich.has(f.path)));
   }
   if (hasOther) cells.set(col(META.otherFields), textCell(fitCellText(JSON.stringify(other))));
-  cells.set(col(META.receivedAt), receivedAt);
+  cells.set(col(META.receivedAt), e.receivedAt ?? receivedAt);
   cells.set(col(META.rowKey), key === null ? '' : textCell(key));
   return cells;
 }

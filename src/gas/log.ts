@@ -8,6 +8,9 @@ export const LOG_SHEET = 'Webhook log';
 const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
 const COL = { hook: 3, outcome: 4, message: 7, body: 8 } as const;
 
+/** Spare rows added when a block of log rows needs the grid to grow, so the next blocks need not. */
+const LOG_SPARE_ROWS = 200;
+
 /** Body text per cell: under the 50,000-character cell limit, with room for the apostrophe. */
 const BODY_CHUNK = 45000;
 
@@ -60,9 +63,9 @@ export function logBody(cells: readonly unknown[]): string {
   return cells.map((c) => writtenText(String(c))).join('');
 }
 
-/** Appends one log row (one service call, plus grid growth for very large bodies). */
-export function appendLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, entry: LogEntry): void {
-  const values: Array<string | Date> = [
+/** The cells of one log row. */
+function logRow(entry: LogEntry): Array<string | Date> {
+  return [
     entry.receivedAt,
     textCell(entry.deliveryId),
     textCell(entry.hook),
@@ -72,10 +75,34 @@ export function appendLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, entry: LogE
     textCell(entry.message.slice(0, 2000)),
     ...bodyCells(entry.body),
   ];
-  if (values.length > 26 && sheet.getMaxColumns() < values.length) {
-    sheet.insertColumnsAfter(sheet.getMaxColumns(), values.length - sheet.getMaxColumns());
+}
+
+/**
+ * Appends log rows: one appendRow for one entry; for several (a batch), the last row is asked once and
+ * all rows go in with one setValues, padded to the widest body. The grid grows only when the rows need it.
+ */
+export function appendLogs(sheet: GoogleAppsScript.Spreadsheet.Sheet, entries: readonly LogEntry[]): void {
+  if (entries.length === 0) return;
+  const rows = entries.map(logRow);
+  const width = Math.max(...rows.map((r) => r.length));
+  if (width > 26 && sheet.getMaxColumns() < width) sheet.insertColumnsAfter(sheet.getMaxColumns(), width - sheet.getMaxColumns());
+  if (rows.length === 1) {
+    sheet.appendRow(rows[0]);
+    return;
   }
-  sheet.appendRow(values);
+  const first = sheet.getLastRow() + 1;
+  const values = rows.map((r) => [...r, ...new Array<string>(width - r.length).fill('')]);
+  try {
+    sheet.getRange(first, 1, rows.length, width).setValues(values);
+  } catch (err) {
+    // Past the grid's last row: add rows (only when it happens, with spares) and write again.
+    const maxRows = sheet.getMaxRows();
+    const last = first + rows.length - 1;
+    if (last <= maxRows) throw err;
+    sheet.insertRowsAfter(maxRows, last - maxRows + LOG_SPARE_ROWS);
+    noteGridGrowth();
+    sheet.getRange(first, 1, rows.length, width).setValues(values);
+  }
 }
 
 /** A log entry for a processed delivery. */

@@ -6,7 +6,7 @@ import { selfTest } from './self-test';
 import { setupWebhook } from './setup';
 import { testDelivery } from './sidebar-server';
 import { toast } from './toast';
-import { receive } from './webapp';
+import { receiveAsEditor } from './webapp';
 
 /** The spreadsheet's menu (named apart from iClosed's own Settings page). */
 export function addMenu(_e?: unknown): void {
@@ -31,7 +31,7 @@ export function showSidebar(): void {
 /** Menu: one example delivery per hook type, reported in a toast. */
 export function sendTestDeliveries(): TestDeliveryResult[] {
   const token = setupWebhook().token;
-  const results = HOOKS.map((hook) => testDelivery(hook.id, token, receive));
+  const results = HOOKS.map((hook) => testDelivery(hook.id, token, receiveAsEditor));
   toast(results.map((r) => `${r.hook}: ${r.action}`).join('; '));
   return results;
 }

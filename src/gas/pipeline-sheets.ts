@@ -26,6 +26,8 @@ export interface PipelineInput {
   hook: HookDefinition | null;
   fields: Field[];
   fingerprint: string;
+  /** When its delivery was received; absent: `receivedAt` of the update. */
+  receivedAt?: Date;
 }
 
 /** The Pipeline sheet with its header index. */
@@ -68,17 +70,22 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
     const action = results[i] ? results[i].action : null;
     // A stale event did not overwrite its hook-sheet row, but the pipeline weighs each field by time itself.
     if (!r.hook || (action !== 'appended' && action !== 'updated' && action !== 'stale')) return;
-    const s = eventState(r.hook.id, r.fields, r.fingerprint, receivedAt.getTime());
+    const s = eventState(r.hook.id, r.fields, r.fingerprint, (r.receivedAt ?? receivedAt).getTime());
     if (s) events.push(s);
   });
   if (events.length === 0) return 0;
-  // The counters may have changed while this execution waited for the lock: read them fresh.
-  store.refresh();
+  // The counters may have changed while this execution waited for the lock: read them fresh, unless the
+  // store was read after this execution took the lock (a batch of the delivery path) and so saw them.
+  if (!store.readUnderLock) store.refresh();
   const p = openPipeline(spreadsheet, store);
   const timeZone = zoneOf(store.timeZone(spreadsheet));
   const counters = readCounters(store);
-  let changed = false;
-  for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
+  // Several events (a batch of deliveries): one search and one write per row; one by one when an event joins two rows.
+  let changed = events.length > 1 ? applyBatch(p, events, counters, timeZone) : null;
+  if (changed === null) {
+    changed = false;
+    for (const ev of events) changed = applyLive(p, ev, counters, timeZone) || changed;
+  }
   if (changed) refreshFunnel(spreadsheet, store, counters, timeZone);
   return events.length;
 }
@@ -96,16 +103,9 @@ export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStor
 
 /** Applies one event to its lead's row (joining and merging rows by the join rule). True when the row changed. */
 function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, timeZone: Zone): boolean {
-  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
-  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
-  const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
-    const first = Math.min(keysCol, stateCol);
-    const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
-    // Both cells are written as guarded text; a Plain-text cell may give the apostrophe back.
-    const keys = writtenText(String(cells[keysCol - first])).split(/\s+/).filter(Boolean);
-    // A state cell someone cleared still has its keys: the lead restarts from them.
-    const state = parseState(writtenValue(cells[stateCol - first])) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys, calls: callTokens(state) };
+  const candidates = findRows(p.open, p.col.get(LEAD_KEYS_LABEL)!, ev.keys).map((row) => {
+    const lead = readLead(p, row);
+    return { ref: { row, state: lead.state }, keys: lead.keys, calls: callTokens(lead.state) };
   });
   const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
   const merged = mergeEvent(targets.map((t) => t.state), ev);
@@ -118,6 +118,55 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
   for (const t of targets) applyLeadDelta(counters, t.state, null, timeZone);
   applyLeadDelta(counters, null, merged, timeZone);
   return true;
+}
+
+/** A lead's row as read (or, row 0, about to be added) with its state. */
+interface LeadRow {
+  row: number;
+  state: LeadState;
+  keys: string[];
+  changed: boolean;
+}
+
+/** The lead in `row`: its keys and state cells. */
+function readLead(p: PipelineSheet, row: number): LeadRow {
+  const keysCol = p.col.get(LEAD_KEYS_LABEL)!;
+  const stateCol = p.col.get(LEAD_STATE_LABEL)!;
+  const first = Math.min(keysCol, stateCol);
+  const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
+  // Both cells are written as guarded text; a Plain-text cell may give the apostrophe back.
+  const keys = writtenText(String(cells[keysCol - first])).split(/\s+/).filter(Boolean);
+  // A state cell someone cleared still has its keys: the lead restarts from them.
+  const state = parseState(writtenValue(cells[stateCol - first])) ?? { ...emptyState(), keys: [...keys].sort() };
+  return { row, state, keys: state.keys.length ? state.keys : keys, changed: false };
+}
+
+/**
+ * Applies several events in order with one search for all their keys, one write per changed lead row and
+ * one block for new leads: the rows and counters applyLive gives one event at a time. When an event
+ * would join two rows (which removes one), nothing is written and null is returned: the caller applies
+ * the events one by one.
+ */
+function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: FunnelCounters, timeZone: Zone): boolean | null {
+  const leads = findRows(p.open, p.col.get(LEAD_KEYS_LABEL)!, [...new Set(events.flatMap((ev) => ev.keys))]).map((row) => readLead(p, row));
+  const added: LeadRow[] = [];
+  const deltas: Array<[LeadState | null, LeadState | null]> = [];
+  for (const ev of events) {
+    const candidates = [...leads, ...added].map((lead) => ({ ref: lead, keys: lead.keys, calls: callTokens(lead.state) }));
+    const targets = joinTargets(ev.keys, candidates, callTokens(ev));
+    if (targets.length > 1) return null;
+    const target = targets[0];
+    const merged = mergeEvent(targets.map((t) => t.state), ev);
+    if (target && JSON.stringify(target.state) === JSON.stringify(merged)) continue;
+    if (target) deltas.push([target.state, null]);
+    deltas.push([null, merged]);
+    if (target) Object.assign(target, { state: merged, keys: merged.keys.length ? merged.keys : target.keys, changed: true });
+    else added.push({ row: 0, state: merged, keys: merged.keys, changed: true });
+  }
+  for (const lead of leads) if (lead.changed) writeCells(p.open, lead.row, [rowCells(p, lead.state)]);
+  if (added.length) writeCells(p.open, nextRow(p.open), added.map((lead) => rowCells(p, lead.state)));
+  for (const [before, after] of deltas) applyLeadDelta(counters, before, after, timeZone);
+  return deltas.length > 0;
 }
 
 /**

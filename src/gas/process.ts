@@ -1,4 +1,4 @@
-/** Processing one delivery under the script lock: parse, route, write, update the pipeline, log, and the answer. */
+/** Processing deliveries under the script lock, several at once (group commit): parse, route, write, update the pipeline, log, and each answer. */
 import { MAX_BODY_CHARS, parseDelivery, type Delivery } from '../core/delivery';
 import { errorText } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
@@ -7,7 +7,7 @@ import type { Settings } from '../core/settings';
 import { recordCapacitySafely } from './capacity';
 import { routeEvents, writeEvents } from './ingest';
 import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
-import { appendLog, entryFor, logSheet, markReplayed, trimLog } from './log';
+import { appendLogs, entryFor, logSheet, markReplayed, trimLog, type LogEntry } from './log';
 import { updatePipelineSafely } from './pipeline-sheets';
 import type { ScriptStore } from './store';
 
@@ -25,6 +25,9 @@ export function openSpreadsheet(store: ScriptStore): GoogleAppsScript.Spreadshee
   }
 }
 
+/** The log row being replayed (updated in place instead of adding a log row). */
+export type ReplayOf = { row: number; hook: string } | null;
+
 /**
  * Parses, routes and writes one delivery and logs it. `replayOf` is the log row being replayed
  * (updated in place instead of adding a log row). Runs under the script lock.
@@ -33,59 +36,101 @@ export function processDelivery(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   store: ScriptStore,
   delivery: Delivery,
-  replayOf: { row: number; hook: string } | null,
+  replayOf: ReplayOf,
   note = '',
 ): PostResponse {
+  return processBatch(spreadsheet, store, [{ delivery, replayOf, note }])[0];
+}
+
+/** One delivery of a batch. */
+export interface BatchItem {
+  delivery: Delivery;
+  replayOf: ReplayOf;
+  /** Put before the log message (e.g. "Queued at …, written later."). */
+  note: string;
+}
+
+/** What one delivery came to, before its log row is written. */
+interface Settled {
+  results: EventResult[];
+  outcome: Outcome;
+  message: string;
+  response: PostResponse;
+}
+
+/**
+ * Parses, routes and writes the deliveries of `items` together, in their order, and logs each: all their
+ * events go through one writeEvents (one search and one write per sheet), the pipeline is updated once,
+ * and the new log rows are one write. The result is the same as writing them one by one in that order:
+ * a later event with the same key updates (insert-if-new: skips) the row an earlier one adds, and the same
+ * event twice is a duplicate. Runs under the script lock.
+ */
+export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store: ScriptStore, items: readonly BatchItem[]): PostResponse[] {
   const settings: Settings = store.settings();
-  const receivedAt = new Date(delivery.receivedAt);
-  const parsed = parseDelivery({ contents: delivery.contents, contentType: delivery.contentType, parameter: delivery.parameter });
-  let results: EventResult[];
-  let response: PostResponse;
-  let outcome: Outcome;
-  let message: string;
-  let pipelineError: string | null = null;
-  if (!parsed.ok) {
-    results = [{ hook: delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: parsed.message }];
-    outcome = 'failed';
-    message = `${parsed.code}: ${parsed.message}`;
-    response = failure(parsed.code, `${parsed.message} The body is kept in the Webhook log and can be replayed.`);
-  } else {
+  const parsed = items.map(({ delivery }) => parseDelivery({ contents: delivery.contents, contentType: delivery.contentType, parameter: delivery.parameter }));
+  // Every event of the batch in one list, each knowing its delivery.
+  const routed: Array<ReturnType<typeof routeEvents>[number]> = [];
+  const owners: number[] = [];
+  parsed.forEach((p, i) => {
+    if (!p.ok) return;
+    const { delivery, replayOf } = items[i];
     const hookHint = delivery.parameter.hook || (replayOf ? replayOf.hook : '') || null;
-    const routed = routeEvents(parsed.events, hookHint, settings, delivery.receivedAt);
-    results = writeEvents(spreadsheet, store, routed, receivedAt);
-    // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses the delivery.
-    pipelineError = settings.pipeline.enabled ? updatePipelineSafely(spreadsheet, store, routed, results, receivedAt) : null;
-    const outcomes = results.map((r) => r.action);
-    outcome = deliveryOutcome(outcomes);
-    const failed = results.filter((r) => r.action === 'failed');
-    message = [summarize(outcomes), ...failed.map((r) => r.message ?? '')].filter(Boolean).join('; ');
-    response = { ok: failed.length === 0, results: results.map(publicResult) };
-    if (failed.length) {
-      response.error = {
-        code: failed.length === results.length ? 'write_failed' : 'partly_failed',
-        message: `${failed.length} of ${results.length} events could not be written: ${failed[0].message}. They are kept in the Webhook log and can be replayed.`,
-      };
+    for (const r of routeEvents(p.events, hookHint, settings, delivery.receivedAt)) {
+      routed.push({ ...r, index: routed.length });
+      owners.push(i);
     }
-  }
-  if (note) message = `${note} ${message}`;
-  if (pipelineError) message = `${message} Pipeline not updated: ${pipelineError}`;
+  });
+  const now = new Date();
+  const results = routed.length ? writeEvents(spreadsheet, store, routed, now) : [];
+  // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses a delivery.
+  const pipelineError = settings.pipeline.enabled && routed.length ? updatePipelineSafely(spreadsheet, store, routed, results, now) : null;
+  const settled: Settled[] = items.map((item, i) => {
+    const p = parsed[i];
+    if (p.ok) return settle(results.filter((_, e) => owners[e] === i));
+    const failedResult: EventResult = { hook: item.delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: p.message };
+    return { results: [failedResult], outcome: 'failed', message: `${p.code}: ${p.message}`, response: failure(p.code, `${p.message} The body is kept in the Webhook log and can be replayed.`) };
+  });
   try {
     const log = logSheet(spreadsheet);
+    let warning: string | null = null;
     if (takeGridGrowth()) {
       // Near the cell limit: make room by trimming the log's successful rows first, and say so.
       if (cellWarning(cellsUsed(spreadsheet))) trimLog(log, Math.min(settings.logRetention, NEAR_LIMIT_LOG_ROWS));
-      const warning = cellWarning(cellsUsed(spreadsheet));
-      if (warning) message = `${message} ${warning}`;
+      warning = cellWarning(cellsUsed(spreadsheet));
     }
-    // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
-    const body = delivery.contents.length > MAX_BODY_CHARS ? delivery.contents.slice(0, MAX_BODY_CHARS) : delivery.contents;
-    if (body !== delivery.contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${delivery.contents.length} characters.`;
-    const entry = entryFor(delivery.id, receivedAt, body, outcome, results, message);
-    if (replayOf) markReplayed(log, replayOf.row, entry);
-    else appendLog(log, entry);
+    const fresh: LogEntry[] = [];
+    items.forEach((item, i) => {
+      let message = settled[i].message;
+      if (item.note) message = `${item.note} ${message}`;
+      if (pipelineError && parsed[i].ok) message = `${message} Pipeline not updated: ${pipelineError}`;
+      if (warning) message = `${message} ${warning}`;
+      // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
+      const contents = item.delivery.contents;
+      const body = contents.length > MAX_BODY_CHARS ? contents.slice(0, MAX_BODY_CHARS) : contents;
+      if (body !== contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${contents.length} characters.`;
+      const entry = entryFor(item.delivery.id, new Date(item.delivery.receivedAt), body, settled[i].outcome, settled[i].results, message);
+      if (item.replayOf) markReplayed(log, item.replayOf.row, entry);
+      else fresh.push(entry);
+    });
+    appendLogs(log, fresh);
     recordCapacitySafely(spreadsheet, store);
   } catch (err) {
     console.error(`Could not write the Webhook log: ${errorText(err)}`);
   }
-  return response;
+  return settled.map((s) => s.response);
+}
+
+/** The outcome, log message and answer of a delivery whose events were written with `results`. */
+function settle(results: EventResult[]): Settled {
+  const outcomes = results.map((r) => r.action);
+  const failed = results.filter((r) => r.action === 'failed');
+  const response: PostResponse = { ok: failed.length === 0, results: results.map(publicResult) };
+  if (failed.length) {
+    response.error = {
+      code: failed.length === results.length ? 'write_failed' : 'partly_failed',
+      message: `${failed.length} of ${results.length} events could not be written: ${failed[0].message}. They are kept in the Webhook log and can be replayed.`,
+    };
+  }
+  const message = [summarize(outcomes), ...failed.map((r) => r.message ?? '')].filter(Boolean).join('; ');
+  return { results, outcome: deliveryOutcome(outcomes), message, response };
 }

@@ -18,7 +18,7 @@ import { selfTest } from './self-test';
 import { setupWebhook, webhookState } from './setup';
 import { planSettings } from './settings-apply';
 import { KEYS, ScriptStore } from './store';
-import { receive } from './webapp';
+import { receiveAsEditor } from './webapp';
 
 /** Log rows the activity panel shows. */
 const ACTIVITY_ROWS = 30;
@@ -42,7 +42,7 @@ export function previewSettings(input: unknown): PreviewResult {
 /** Posts one hook's example delivery through doPost's own path. */
 export function sendTestDelivery(hookId: unknown): TestDeliveryResult {
   const token = setupWebhook().token;
-  return testDelivery(hookId, token, receive);
+  return testDelivery(hookId, token, receiveAsEditor);
 }
 
 /** The fidelity checks, run in this spreadsheet on scratch sheets that are removed afterwards. */

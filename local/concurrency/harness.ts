@@ -23,6 +23,8 @@ export interface Delivery {
   body: string;
   query?: string;
   contentType?: string;
+  /** Real ms the worker waits, after the start gate opens, before posting this delivery. Default 0. */
+  delayMs?: number;
 }
 
 export interface ConcurrentOptions {
@@ -272,7 +274,7 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const jobs: Job[][] = Array.from({ length: count }, () => []);
   options.deliveries.forEach((d, index) => {
     const query = [`token=${encodeURIComponent(token)}`, d.query ?? ''].filter(Boolean).join('&');
-    jobs[index % count].push({ index, url: `/exec?${query}`, body: d.body, contentType: d.contentType ?? 'application/json' });
+    jobs[index % count].push({ index, url: `/exec?${query}`, body: d.body, contentType: d.contentType ?? 'application/json', delayMs: d.delayMs ?? 0 });
   });
 
   const gate = new Int32Array(new SharedArrayBuffer(4));

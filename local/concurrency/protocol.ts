@@ -48,6 +48,8 @@ export interface Job {
   contentType: string;
   kind?: 'webapp' | 'trigger';
   handler?: string;
+  /** Real ms to wait before posting (ConcurrentOptions deliveries' delayMs). */
+  delayMs?: number;
 }
 
 /** What the main thread hands each worker. */

@@ -292,6 +292,7 @@ try {
     // Everyone starts together: the main thread opens the gate once every worker has loaded the app.
     while (Atomics.load(gate, 0) === 0) Atomics.wait(gate, 0, 0, 1000);
     const responses = input.jobs.map((job) => {
+      sleep(job.delayMs ?? 0);
       currentJob = job.index;
       return { index: job.index, body: invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body };
     });

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DIST } from './harness';
 
-/** The flush in doPost's critical section: right before the response is returned, inside the try whose finally releases the lock. */
-const DELIVERY_FLUSH = /SpreadsheetApp\.flush\(\);(\s*return response;)/g;
+/** The flush in the delivery path's critical section (src/gas/queue.ts): after a batch is written, before its stashes go and the lock is released. */
+const DELIVERY_FLUSH = /SpreadsheetApp\.flush\(\);(\s*for \(const key of keys\) store\.deleteJson\(key\);)/g;
 
 /** Copies the build in `from` (default dist/) into `dir` with the delivery path's flush removed; throws when the bundle no longer has exactly one such flush. */
 export function bundleWithoutDeliveryFlush(dir: string, from: string = DIST): string {
@@ -12,7 +12,7 @@ export function bundleWithoutDeliveryFlush(dir: string, from: string = DIST): st
   const codeFile = path.join(dir, 'Code.js');
   const code = fs.readFileSync(codeFile, 'utf8');
   const found = code.match(DELIVERY_FLUSH)?.length ?? 0;
-  if (found !== 1) throw new Error(`Expected one "SpreadsheetApp.flush(); return response;" in dist/Code.js (the delivery path's flush), found ${found}.`);
+  if (found !== 1) throw new Error(`Expected one "SpreadsheetApp.flush(); for (const key of keys) store.deleteJson(key);" in dist/Code.js (the delivery path's flush), found ${found}.`);
   fs.writeFileSync(codeFile, code.replace(DELIVERY_FLUSH, '$1'));
   return dir;
 }

@@ -1,6 +1,6 @@
 /** Processing one delivery under the script lock: parse, route, write, update the pipeline, log, and the answer. */
 import { MAX_BODY_CHARS, parseDelivery, type Delivery } from '../core/delivery';
-import { errorText } from '../core/errors';
+import { errorText, sentence } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import { failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
@@ -62,7 +62,7 @@ export function processDelivery(
     if (failed.length) {
       response.error = {
         code: failed.length === results.length ? 'write_failed' : 'partly_failed',
-        message: `${failed.length} of ${results.length} events could not be written: ${failed[0].message}. They are kept in the Webhook log and can be replayed.`,
+        message: `${failed.length} of ${results.length} events could not be written: ${sentence(failed[0].message ?? '')} They are kept in the Webhook log and can be replayed.`,
       };
     }
   }

@@ -1,5 +1,6 @@
 /** Replay: reprocesses failed, queued and unrouted deliveries from the Webhook log with the current settings. */
 import type { Delivery } from '../core/delivery';
+import { isPlainObject } from '../core/flatten';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import type { ReplayResult } from '../core/sidebar-api';
 import { withScriptLock } from './lock';
@@ -16,7 +17,8 @@ const REPLAY_BUDGET_MS = 4.5 * 60 * 1000;
  * From the menu (no options) it replays all it can and reports in a toast.
  */
 export function replayDeliveries(options?: unknown): ReplayResult {
-  const opts = options && typeof options === 'object' ? (options as { limit?: unknown; after?: unknown }) : {};
+  if (options !== undefined && !isPlainObject(options)) throw new Error('replayDeliveries takes nothing (replay all) or { limit, after } with whole numbers.');
+  const opts = (options ?? {}) as { limit?: unknown; after?: unknown };
   const limit = boundedNumber(opts.limit, 'limit', 1, 1000, Number.MAX_SAFE_INTEGER);
   const after = boundedNumber(opts.after, 'after', 0, 10_000_000, 0);
   const started = Date.now();

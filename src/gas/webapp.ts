@@ -1,7 +1,7 @@
 /** The web app: doPost receives a delivery (authenticate, then write under the script lock or queue it), doGet answers health. */
 import { tokenAccepted } from '../core/auth';
 import type { Delivery } from '../core/delivery';
-import { errorText } from '../core/errors';
+import { errorText, sentence } from '../core/errors';
 import { failure, type PostResponse } from '../core/results';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { openSpreadsheet, processDelivery } from './process';
@@ -26,7 +26,7 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
   try {
     store = new ScriptStore();
   } catch (err) {
-    return failure('internal', `Could not read the script's settings: ${errorText(err)}. iClosed will retry.`);
+    return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
   }
   const tokens = store.tokens();
   if (!tokens.current) {

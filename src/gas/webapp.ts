@@ -2,6 +2,7 @@
 import { tokenAccepted } from '../core/auth';
 import type { Delivery } from '../core/delivery';
 import { errorText, sentence } from '../core/errors';
+import { redactDelivery, secretsOf } from '../core/redact';
 import { failure, type PostResponse } from '../core/results';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { openSpreadsheet, processDelivery } from './process';
@@ -36,14 +37,13 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
     countRefusal();
     return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
   }
-  delete parameter.token;
-  const delivery: Delivery = {
+  const delivery: Delivery = redactDelivery({
     id: Utilities.getUuid(),
     receivedAt: receivedAt.getTime(),
     contents: (e.postData && e.postData.contents) || '',
     contentType: (e.postData && e.postData.type) || '',
     parameter,
-  };
+  }, secretsOf(tokens));
   const lock = LockService.getScriptLock();
   if (!lock.tryLock(store.settings().lockWaitMs)) return queueDelivery(store, delivery, 'The spreadsheet is busy');
   try {

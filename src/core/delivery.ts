@@ -11,6 +11,8 @@ export interface Delivery {
   contentType: string;
   /** URL and form parameters, without `token`. */
   parameter: Record<string, string>;
+  /** The URL's query string, without `token` (absent in deliveries queued by older versions). */
+  query?: string;
 }
 
 /** What doPost hands the parser: the parts of Apps Script's event object that carry the body. */

@@ -1,6 +1,7 @@
 /** Secrets out of what is kept: a delivery loses its `token` form field and every copy of a webhook token before it is logged, queued or answered. */
 import type { Delivery } from './delivery';
 import { isValidToken } from './auth';
+import { isFormType } from './request';
 
 /** What stands where a token was. */
 export const TOKEN_REMOVED = '[token removed]';
@@ -37,11 +38,12 @@ function formKey(encoded: string): string {
  * copy of a current or previous token anywhere in the body or the other parameters.
  */
 export function redactDelivery(delivery: Delivery, secrets: readonly string[]): Delivery {
-  const isForm = delivery.contentType.toLowerCase().includes('application/x-www-form-urlencoded');
-  const contents = redactText(isForm ? withoutTokenField(delivery.contents) : delivery.contents, secrets);
+  const contents = redactText(isFormType(delivery.contentType) ? withoutTokenField(delivery.contents) : delivery.contents, secrets);
   const parameter: Record<string, string> = {};
   for (const key of Object.keys(delivery.parameter)) {
     if (key !== 'token') Object.defineProperty(parameter, key, { value: redactText(delivery.parameter[key], secrets), enumerable: true, writable: true, configurable: true });
   }
-  return { ...delivery, contents, parameter };
+  const redacted: Delivery = { ...delivery, contents, parameter };
+  if (delivery.query !== undefined) redacted.query = redactText(withoutTokenField(delivery.query), secrets);
+  return redacted;
 }

@@ -1,15 +1,28 @@
-/** The "Webhook log" sheet: one row per authenticated delivery, with its outcome and the raw body. */
+/** The "Webhook log" sheet: one row per authenticated delivery, with its outcome, its request and the raw body; a delivery the log cannot take waits in script properties for replay. */
+import type { Delivery } from '../core/delivery';
+import { MAX_BODY_CHARS } from '../core/delivery';
+import { errorText } from '../core/errors';
 import { REPLAYABLE, type Outcome } from '../core/plan';
-import { textCell } from '../core/values';
-import type { EventResult } from '../core/results';
-import { noteGridGrowth } from './limits';
+import { parseRequestText, requestParameters, requestText } from '../core/request';
+import type { EventResult, LogKeeping } from '../core/results';
+import { cutText, textCell } from '../core/values';
+import { cellsUsed, cellWarning, noteGridGrowth, takeGridGrowth } from './limits';
+import { KEYS, type ScriptStore } from './store';
 
 export const LOG_SHEET = 'Webhook log';
-const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Body'] as const;
-const COL = { hook: 3, outcome: 4, message: 7, body: 8 } as const;
+const LOG_HEADER = ['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Request', 'Body'] as const;
+const COL = { hook: 3, outcome: 4, message: 7, request: 8, body: 9 } as const;
+/** The log's layout version, kept in script properties once the sheet is known to have it (no header read per delivery). */
+const LOG_LAYOUT = '2';
 
 /** Body text per cell: under the 50,000-character cell limit, with room for the apostrophe. */
 const BODY_CHUNK = 45000;
+/** Longest text of the summary cells (hook, sheet, row, request): a 10,000-event delivery or a 60,000-character hook type still fits a row. */
+const SUMMARY_MAX = 1000;
+/** Longest message text. */
+const MESSAGE_MAX = 2000;
+/** Successful log rows kept when the spreadsheet nears the cell limit. */
+const NEAR_LIMIT_LOG_ROWS = 500;
 
 /** One log row. */
 export interface LogEntry {
@@ -20,11 +33,16 @@ export interface LogEntry {
   sheet: string;
   row: string;
   message: string;
+  /** Content type and URL query (src/core/request.ts requestText). */
+  request: string;
   body: string;
 }
 
-/** The log sheet, created with its header on first use. */
-export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
+/**
+ * The log sheet, created with its header on first use. Given the store, a log of the earlier layout
+ * (no Request column) gets its Request column inserted before Body, once.
+ */
+export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store?: ScriptStore): GoogleAppsScript.Spreadsheet.Sheet {
   let sheet = spreadsheet.getSheetByName(LOG_SHEET);
   if (!sheet) {
     sheet = spreadsheet.insertSheet(LOG_SHEET);
@@ -33,7 +51,14 @@ export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet):
     header.setValues([[...LOG_HEADER]]);
     header.setFontWeight('bold');
     sheet.setFrozenRows(1);
+  } else if (store && store.get(KEYS.logLayout) !== LOG_LAYOUT) {
+    const header = sheet.getRange(1, 1, 1, COL.request).getValues()[0].map(String);
+    if (header[COL.request - 1] === 'Body') {
+      sheet.insertColumnBefore(COL.request);
+      sheet.getRange(1, COL.request).setValue('Request').setFontWeight('bold');
+    }
   }
+  if (store && store.get(KEYS.logLayout) !== LOG_LAYOUT) store.set(KEYS.logLayout, LOG_LAYOUT);
   return sheet;
 }
 
@@ -44,16 +69,22 @@ function bodyCells(body: string): string[] {
   return cells.length ? cells : [''];
 }
 
-/** Appends one log row (one service call, plus grid growth for very large bodies). */
+/** A summary cell: exact text, cut with a marker past `max` characters. */
+function summaryCell(text: string, max: number = SUMMARY_MAX): string {
+  return textCell(cutText(text, max));
+}
+
+/** Appends one log row (one service call, plus grid growth for very large bodies). Every cell is bounded. */
 export function appendLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, entry: LogEntry): void {
   const values: Array<string | Date> = [
     entry.receivedAt,
     textCell(entry.deliveryId),
-    textCell(entry.hook),
+    summaryCell(entry.hook),
     entry.outcome,
-    textCell(entry.sheet),
-    textCell(entry.row),
-    textCell(entry.message.slice(0, 2000)),
+    summaryCell(entry.sheet),
+    summaryCell(entry.row),
+    summaryCell(entry.message, MESSAGE_MAX),
+    summaryCell(entry.request),
     ...bodyCells(entry.body),
   ];
   if (values.length > 26 && sheet.getMaxColumns() < values.length) {
@@ -63,26 +94,108 @@ export function appendLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, entry: LogE
 }
 
 /** A log entry for a processed delivery. */
-export function entryFor(deliveryId: string, receivedAt: Date, body: string, outcome: Outcome, results: readonly EventResult[], message: string): LogEntry {
+export function entryFor(delivery: Delivery, body: string, outcome: Outcome, results: readonly EventResult[], message: string): LogEntry {
   const unique = (xs: string[]) => [...new Set(xs.filter(Boolean))].join(', ');
   return {
-    receivedAt,
-    deliveryId,
+    receivedAt: new Date(delivery.receivedAt),
+    deliveryId: delivery.id,
     hook: unique(results.map((r) => r.hook)),
     outcome,
     sheet: unique(results.map((r) => r.sheet)),
     row: unique(results.map((r) => (r.row === null ? '' : String(r.row)))),
     message,
+    request: requestText(delivery.contentType, delivery.query ?? '', SUMMARY_MAX),
     body,
   };
 }
 
-/** A log row that can be replayed. */
+/** What processing a delivery came to, for its log row. */
+export interface Processed {
+  outcome: Outcome;
+  results: readonly EventResult[];
+  message: string;
+}
+
+/**
+ * Keeps a processed delivery where a user can see and replay it: a log row (or, for a replay, its row
+ * updated), else, when the log cannot take a row (a full spreadsheet), in script properties, where replay
+ * finds it. Says where it was kept. Runs under the script lock.
+ */
+export function keepDelivery(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  delivery: Delivery,
+  processed: Processed,
+  replayOf: { row: number } | null,
+): LogKeeping {
+  let message = processed.message;
+  try {
+    const log = logSheet(spreadsheet, store);
+    if (takeGridGrowth()) {
+      // Near the cell limit: make room by trimming the log's successful rows first, and say so.
+      if (cellWarning(cellsUsed(spreadsheet))) trimLog(log, Math.min(store.settings().logRetention, NEAR_LIMIT_LOG_ROWS));
+      const warning = cellWarning(cellsUsed(spreadsheet));
+      if (warning) message = `${message} ${warning}`;
+    }
+    // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
+    const body = delivery.contents.length > MAX_BODY_CHARS ? delivery.contents.slice(0, MAX_BODY_CHARS) : delivery.contents;
+    if (body !== delivery.contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${delivery.contents.length} characters.`;
+    const entry = entryFor(delivery, body, processed.outcome, processed.results, message);
+    if (replayOf) markReplayed(log, replayOf.row, entry);
+    else appendLog(log, entry);
+    return { where: 'log' };
+  } catch (err) {
+    const reason = errorText(err, 200);
+    // A replayed row is already in the log with its body: only its outcome could not be updated.
+    if (replayOf) return { where: 'log', reason };
+    console.error(`Could not write the Webhook log: ${reason}`);
+    try {
+      stashUnlogged(store, delivery);
+      return { where: 'properties', reason };
+    } catch (stashErr) {
+      return { where: 'nowhere', reason: `${reason}; script properties: ${errorText(stashErr, 200)}` };
+    }
+  }
+}
+
+let stashed = 0;
+
+/** Keeps a delivery the log could not take, in arrival order. Throws when the property store is full. */
+function stashUnlogged(store: ScriptStore, delivery: Delivery): void {
+  stashed += 1;
+  const order = `${String(delivery.receivedAt).padStart(15, '0')}-${String(stashed).padStart(6, '0')}`;
+  store.setJson(`${KEYS.unloggedPrefix}${order}-${delivery.id}`, delivery);
+}
+
+/** Keys of deliveries waiting in script properties for a log row, oldest first. */
+export function unloggedKeys(store: ScriptStore): string[] {
+  return [...new Set(store.keys(KEYS.unloggedPrefix).map((k) => k.replace(/#\d+$/, '')))].sort();
+}
+
+/** A log row that can be replayed, with the request it came with. */
 export interface ReplayableRow {
   row: number;
   hook: string;
   outcome: Outcome;
   body: string;
+  /** As received; empty for rows logged before the Request column existed. */
+  contentType: string;
+  query: string;
+}
+
+/** The body cells' first column: found by the header, so rows of either layout read right. */
+function bodyIndex(header: readonly unknown[]): number {
+  const at = header.map(String).indexOf('Body');
+  return at < 0 ? COL.body - 1 : at;
+}
+
+/** A log row's request as the web app received it (token excepted): body, content type, parameters and query. */
+export function logRowRequest(values: readonly unknown[], header: readonly unknown[]): Pick<Delivery, 'contents' | 'contentType' | 'parameter' | 'query'> {
+  const bodyAt = bodyIndex(header);
+  const contents = values.slice(bodyAt).map(String).join('');
+  const hasRequest = String(header[COL.request - 1]) === 'Request';
+  const { contentType, query } = parseRequestText(hasRequest ? String(values[COL.request - 1] ?? '') : '');
+  return { contents, contentType, query, parameter: requestParameters(query, contents, contentType) };
 }
 
 /** Every failed, queued or unrouted row, oldest first. */
@@ -90,12 +203,13 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
   const lastRow = sheet.getLastRow();
   if (lastRow < 2) return [];
   const width = Math.max(sheet.getLastColumn(), COL.body);
-  const values = sheet.getRange(2, 1, lastRow - 1, width).getValues();
+  const [header, ...values] = sheet.getRange(1, 1, lastRow, width).getValues();
   const rows: ReplayableRow[] = [];
   values.forEach((v, i) => {
     const outcome = String(v[COL.outcome - 1]) as Outcome;
     if (!REPLAYABLE.includes(outcome)) return;
-    rows.push({ row: i + 2, hook: String(v[COL.hook - 1]), outcome, body: v.slice(COL.body - 1).map(String).join('') });
+    const request = logRowRequest(v, header);
+    rows.push({ row: i + 2, hook: String(v[COL.hook - 1]), outcome, body: request.contents, contentType: request.contentType, query: request.query ?? '' });
   });
   return rows;
 }
@@ -104,7 +218,7 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
 export function markReplayed(sheet: GoogleAppsScript.Spreadsheet.Sheet, row: number, entry: Pick<LogEntry, 'outcome' | 'sheet' | 'row' | 'message'>): void {
   sheet
     .getRange(row, COL.outcome, 1, COL.message - COL.outcome + 1)
-    .setValues([[entry.outcome, textCell(entry.sheet), textCell(entry.row), textCell(entry.message.slice(0, 2000))]]);
+    .setValues([[entry.outcome, summaryCell(entry.sheet), summaryCell(entry.row), summaryCell(entry.message, MESSAGE_MAX)]]);
 }
 
 /** Deletes the oldest successful rows beyond `keep`; failed, queued and unrouted rows always stay. */

@@ -1,17 +1,13 @@
 /** Processing one delivery under the script lock: parse, route, write, update the pipeline, log, and the answer. */
-import { MAX_BODY_CHARS, parseDelivery, type Delivery } from '../core/delivery';
-import { errorText, sentence } from '../core/errors';
+import { parseDelivery, type Delivery } from '../core/delivery';
+import { sentence } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
-import { failure, publicResult, type EventResult, type PostResponse } from '../core/results';
+import { answerAsKept, failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
 import { routeEvents, writeEvents } from './ingest';
-import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
-import { appendLog, entryFor, logSheet, markReplayed, trimLog } from './log';
+import { keepDelivery } from './log';
 import { updatePipelineSafely } from './pipeline-sheets';
 import type { ScriptStore } from './store';
-
-/** Successful log rows kept when the spreadsheet nears the cell limit. */
-const NEAR_LIMIT_LOG_ROWS = 500;
 
 /** The spreadsheet setup remembered, or null when it is not set up or cannot be opened. */
 export function openSpreadsheet(store: ScriptStore): GoogleAppsScript.Spreadsheet.Spreadsheet | null {
@@ -68,22 +64,5 @@ export function processDelivery(
   }
   if (note) message = `${note} ${message}`;
   if (pipelineError) message = `${message} Pipeline not updated: ${pipelineError}`;
-  try {
-    const log = logSheet(spreadsheet);
-    if (takeGridGrowth()) {
-      // Near the cell limit: make room by trimming the log's successful rows first, and say so.
-      if (cellWarning(cellsUsed(spreadsheet))) trimLog(log, Math.min(settings.logRetention, NEAR_LIMIT_LOG_ROWS));
-      const warning = cellWarning(cellsUsed(spreadsheet));
-      if (warning) message = `${message} ${warning}`;
-    }
-    // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
-    const body = delivery.contents.length > MAX_BODY_CHARS ? delivery.contents.slice(0, MAX_BODY_CHARS) : delivery.contents;
-    if (body !== delivery.contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${delivery.contents.length} characters.`;
-    const entry = entryFor(delivery.id, receivedAt, body, outcome, results, message);
-    if (replayOf) markReplayed(log, replayOf.row, entry);
-    else appendLog(log, entry);
-  } catch (err) {
-    console.error(`Could not write the Webhook log: ${errorText(err)}`);
-  }
-  return response;
+  return answerAsKept(response, keepDelivery(spreadsheet, store, delivery, { outcome, results, message }, replayOf));
 }

@@ -16,6 +16,10 @@ export const KEYS = {
   settings: 'settings',
   layoutPrefix: 'layout/',
   queuePrefix: 'queue/',
+  /** Deliveries the Webhook log could not take, waiting for replay. */
+  unloggedPrefix: 'unlogged/',
+  /** The Webhook log's layout version (src/gas/log.ts). */
+  logLayout: 'log.layout',
 } as const;
 
 /** Script properties read once, written through. */

@@ -43,6 +43,7 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
     contents: (e.postData && e.postData.contents) || '',
     contentType: (e.postData && e.postData.type) || '',
     parameter,
+    query: (e && e.queryString) || '',
   }, secretsOf(tokens));
   const lock = LockService.getScriptLock();
   if (!lock.tryLock(store.settings().lockWaitMs)) return queueDelivery(store, delivery, 'The spreadsheet is busy');

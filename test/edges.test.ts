@@ -106,3 +106,40 @@ describe('messages', () => {
     expect(all.filter((m) => m.includes('..'))).toEqual([]);
   });
 });
+
+describe('integers beyond 2^53', () => {
+  it('parseJsonExact keeps their digits as text and leaves everything else as JSON.parse reads it', () => {
+    const { parseJsonExact } = require('../src/core/json');
+    expect(parseJsonExact('[12345678901234567890,12345678901234567891,-98765432109876543210]')).toEqual(['12345678901234567890', '12345678901234567891', '-98765432109876543210']);
+    expect(parseJsonExact('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}')).toEqual(
+      JSON.parse('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}'),
+    );
+    expect(() => parseJsonExact('[12345678901234567890,')).toThrow(SyntaxError);
+  });
+
+  it('stay distinct and exact through a delivery: two ids one apart are two rows holding their digits', () => {
+    const h = startApp();
+    const base = JSON.stringify(payload('contact-created')[0]);
+    const body = (id: string) => `[${base.replace(/"id":5,/, `"id":${id},`)}]`;
+    expect(body('1').includes('"id":1,')).toBe(true);
+    expect(h.post(body('12345678901234567890')).results[0].action).toBe('appended');
+    expect(h.post(body('12345678901234567891')).results[0].action).toBe('appended');
+    expect(h.post(body('12345678901234567891')).results[0].action).toBe('duplicate');
+    expect(h.rows('Contact created').map((r) => [r.id, r['Row key']])).toEqual([
+      ['12345678901234567890', '12345678901234567890'],
+      ['12345678901234567891', '12345678901234567891'],
+    ]);
+  });
+});
+
+describe('a dotted key beside a nested key', () => {
+  it('puts each value in the same column whatever the key order', () => {
+    const h = startApp();
+    h.post(JSON.stringify([{ hookType: 'Mystery', n: 1, 'a.b': 'dotted', a: { b: 'nested' } }]));
+    h.post(JSON.stringify([{ hookType: 'Mystery', n: 2, a: { b: 'nested' }, 'a.b': 'dotted' }]));
+    expect(h.rows('Other hooks').map((r) => [r.n, r['a.b'], r['a.b #2']])).toEqual([
+      [1, 'nested', 'dotted'],
+      [2, 'nested', 'dotted'],
+    ]);
+  });
+});

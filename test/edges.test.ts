@@ -1,4 +1,5 @@
 /** Edges of the bundle found by hostile testing: long keys, argument checks, reserved sheets, message text, big integers, dotted keys. */
+import { parseJsonExact } from '../src/core/json';
 import { TextFinderImpl } from '../local/runtime/textfinder';
 import { payload, startApp, type Harness } from './helpers/harness';
 
@@ -109,7 +110,6 @@ describe('messages', () => {
 
 describe('integers beyond 2^53', () => {
   it('parseJsonExact keeps their digits as text and leaves everything else as JSON.parse reads it', () => {
-    const { parseJsonExact } = require('../src/core/json');
     expect(parseJsonExact('[12345678901234567890,12345678901234567891,-98765432109876543210]')).toEqual(['12345678901234567890', '12345678901234567891', '-98765432109876543210']);
     expect(parseJsonExact('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}')).toEqual(
       JSON.parse('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}'),

@@ -256,7 +256,8 @@ async function main() {
   }
   const outputs = DIST_FILES.map((f) => rel(join(DIST, f)));
   if (!ARGS.outdir) outputs.push(rel(join(BUILD, 'start.cjs')));
-  console.log(`build: ${outputs.join(', ')} (${entryPointCount} entry points, ${Date.now() - started} ms)`);
+  // A progress line: stderr, so a command piping `npm run -s bench -- --json` gets JSON alone on stdout.
+  console.error(`build: ${outputs.join(', ')} (${entryPointCount} entry points, ${Date.now() - started} ms)`);
 }
 
 main().catch((err) => {

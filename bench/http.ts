@@ -102,7 +102,7 @@ async function run(connections: number): Promise<Run> {
     // What the sheet holds, read the way the workbook viewer does.
     const res = await fetch(`${server.url.replace('//localhost:', '//127.0.0.1:')}/api/sheets/${encodeURIComponent(SHEET)}`);
     const values: unknown[][] = res.status === 404 ? [] : ((await res.json()) as { values: unknown[][] }).values;
-    const uuidCol = values.length ? values[0].indexOf('event.uuid') : -1;
+    const uuidCol = values.length ? values[0].indexOf('Call id') : -1;
     const data = values.slice(1).filter((row) => row.some((v) => v !== '' && v !== null));
     const seen = new Map<string, number>();
     for (const row of data) {

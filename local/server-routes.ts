@@ -1,6 +1,6 @@
 /**
  * What the `npm start` server answers at each path: /exec (the web app, as Google would), /api/run
- * (the sidebar's google.script.run), /sidebar, / (the workbook viewer) and /api/sheets.
+ * (the sidebar's google.script.run), /sidebar, / (the workbook viewer), /api/sheets and the favicon.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -81,9 +81,9 @@ function sidebarRoute(ctx: RouteContext, { res, method }: Request): void {
 }
 
 /** GET /: the workbook viewer, under a policy that lets only its own nonce'd script and style run. */
-function viewerRoute({ res, method }: Request): void {
+function viewerRoute(ctx: RouteContext, { res, method }: Request): void {
   const nonce = randomBytes(16).toString('base64');
-  const page = viewerPage(nonce);
+  const page = viewerPage(nonce, ctx.runtime.summary(ctx.runtime.boundSpreadsheetId ?? undefined)?.name ?? 'Local workbook');
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(page),
@@ -107,12 +107,34 @@ function jsonCell(v: unknown): unknown {
   return v;
 }
 
-/** GET /api/sheets (the bound spreadsheet's sheet names) and /api/sheets/<name> (a sheet's values). */
+/** How Sheets aligns a cell by default: numbers and dates right, booleans centred, text left. */
+function alignment(v: unknown): 'left' | 'right' | 'center' {
+  if (typeof v === 'number' || isDate(v)) return 'right';
+  return typeof v === 'boolean' ? 'center' : 'left';
+}
+
+/**
+ * GET /api/sheets: the bound spreadsheet's name, its sheet names in order, and the sheet whose
+ * content changed last (where the viewer opens).
+ */
+function sheetList(ctx: RouteContext): { spreadsheet: string | null; sheets: string[]; lastChanged: string | null } {
+  const summary = ctx.runtime.summary(ctx.runtime.boundSpreadsheetId ?? undefined);
+  if (!summary) return { spreadsheet: null, sheets: [], lastChanged: null };
+  const changed = summary.sheets.filter((s) => s.changedAt > 0).sort((a, b) => b.changedAt - a.changedAt)[0];
+  // Nothing changed yet (or state saved before changes were tracked): the first sheet with content.
+  const fallback = summary.sheets.find((s) => s.lastRow > 0) ?? summary.sheets[0];
+  return { spreadsheet: summary.name, sheets: summary.sheets.map((s) => s.name), lastChanged: (changed ?? fallback)?.name ?? null };
+}
+
+/**
+ * GET /api/sheets (sheetList) and /api/sheets/<name>: a sheet's values (Dates as ISO strings), the
+ * displayed values (each cell's number format in the spreadsheet's time zone, as getDisplayValues
+ * gives them), each cell's default alignment, and the frozen rows.
+ */
 async function sheetsRoute(ctx: RouteContext, { res, pathname }: Request): Promise<void> {
   const spreadsheetId = () => ctx.runtime.boundSpreadsheetId ?? undefined;
   if (pathname === '/api/sheets') {
-    const sheets = await ctx.serial(() => ctx.runtime.sheetNames(spreadsheetId()));
-    sendJson(res, 200, { sheets });
+    sendJson(res, 200, await ctx.serial(() => sheetList(ctx)));
     return;
   }
   let name: string;
@@ -127,7 +149,30 @@ async function sheetsRoute(ctx: RouteContext, { res, pathname }: Request): Promi
     sendJson(res, 404, { error: `no sheet named ${JSON.stringify(name)}` });
     return;
   }
-  sendJson(res, 200, { values: snapshot.values.map((row) => row.map(jsonCell)) });
+  sendJson(res, 200, {
+    values: snapshot.values.map((row) => row.map(jsonCell)),
+    displayValues: snapshot.displayValues,
+    alignments: snapshot.values.map((row) => row.map(alignment)),
+    frozenRows: snapshot.frozenRows,
+    // An empty sheet's values are one empty cell, as getDataRange().getValues() gives them.
+    empty: snapshot.values.length === 1 && snapshot.values[0].length === 1 && snapshot.values[0][0] === '',
+  });
+}
+
+/** A small green grid, so the browser tab has an icon and asks for no /favicon.ico it would log as a 404. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="2" fill="#188038"/>' +
+  '<path d="M3 4h10v9H3z" fill="#fff"/><path d="M3 7h10M3 10h10M7 4v9" stroke="#188038" stroke-width="1"/></svg>';
+
+/** GET /favicon.ico and /favicon.svg: the viewer's icon. */
+function faviconRoute({ res, method }: Request): void {
+  res.writeHead(200, {
+    'Content-Type': 'image/svg+xml',
+    'Content-Length': Buffer.byteLength(FAVICON_SVG),
+    'Cache-Control': 'max-age=86400',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(method === 'HEAD' ? undefined : FAVICON_SVG);
 }
 
 /** Answers one request; a rejection (e.g. an HttpError from readBody) is the caller's to turn into an answer. */
@@ -143,7 +188,8 @@ export async function route(ctx: RouteContext, req: http.IncomingMessage, res: h
     return;
   }
   if (pathname === '/sidebar') return sidebarRoute(ctx, request);
-  if (pathname === '/') return viewerRoute(request);
+  if (pathname === '/') return viewerRoute(ctx, request);
   if (pathname === '/api/sheets' || pathname.startsWith('/api/sheets/')) return sheetsRoute(ctx, request);
+  if (pathname === '/favicon.ico' || pathname === '/favicon.svg') return faviconRoute(request);
   sendJson(res, 404, { error: 'not found' });
 }

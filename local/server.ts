@@ -19,7 +19,8 @@ export { MAX_BODY_BYTES } from './server-http';
 
 /** The script property that holds the webhook secret once setupWebhook has run (src/gas/store.ts KEYS.token). */
 export const WEBHOOK_TOKEN_PROPERTY = 'webhook.token';
-export const SPREADSHEET_NAME = 'iClosed leads';
+/** The spreadsheet a new local workbook is named: the title `npm run setup` gives the Google one (scripts/clasp-tasks.mjs DEFAULT_TITLE). */
+export const SPREADSHEET_NAME = 'iClosed webhooks';
 
 export interface ServerOptions {
   /** 0 picks a free port. Default 8787. */
@@ -160,23 +161,47 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 }
 
-/** Start-up banner for `npm start`. */
+/** The example delivery the banner's curl line posts (an iClosed "Call booked" payload). */
+export const EXAMPLE_PAYLOAD = path.join('src', 'core', 'examples', 'call-booked.json');
+
+/** A shell word: as is when plain, else in single quotes (a URL's ? and &, a path with spaces). */
+function shellQuote(text: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The curl line that posts the example delivery to this server now, or null while setup is pending.
+ * -L follows a redirect, as a POST to Google's /exec answers with a 302 to the result.
+ */
+export function exampleCurl(s: RunningServer, cwd: string = process.cwd()): string | null {
+  if (!s.webhookUrl) return null;
+  const example = path.resolve(__dirname, '..', EXAMPLE_PAYLOAD);
+  const data = fs.existsSync(path.join(cwd, EXAMPLE_PAYLOAD)) ? EXAMPLE_PAYLOAD : fs.existsSync(example) ? example : null;
+  const body = data ? `--data-binary @${shellQuote(data)}` : `--data '{"hookType":"Try it","hello":"world"}'`;
+  return `curl -sL -H 'Content-Type: application/json' ${body} ${shellQuote(s.webhookUrl)}`;
+}
+
+/** Start-up banner for `npm start`: what this local server is for, its links, and a delivery to try now. */
 export function banner(s: RunningServer, dataDir: string): string {
+  const curl = exampleCurl(s);
   const lines = [
     '',
-    '  iClosed → Sheets (local Apps Script runtime)',
+    '  Webhooks to Sheets, running on this machine',
     '',
-    `  Workbook:     ${s.url}/`,
-    `  Sidebar:      ${s.url}/sidebar   (iClosed → Settings, as in the spreadsheet)`,
-    s.webhookUrl
-      ? `  Webhook URL:  ${s.webhookUrl}`
-      : '  Webhook URL:  setup pending — setupWebhook returned no token yet (ingestion not built).',
-    `  Endpoint:     ${s.execUrl}   (GET and POST, answered as Google's /exec would)`,
-    `  State:        ${path.join(path.resolve(dataDir), STATE_FILE)}`,
+    '  This server is for trying the app here. iClosed cannot reach it: iClosed needs the',
+    '  Google web app URL, which `npm run deploy` prints.',
     '',
-    s.webhookUrl
-      ? '  Paste the webhook URL into iClosed (Settings → Developer), or POST to it with curl.'
-      : '  The endpoint still answers; restart once ingestion lands to install the webhook secret.',
+    `  Workbook:  ${s.url}/          the spreadsheet the app writes`,
+    `  Sidebar:   ${s.url}/sidebar   the settings panel (Webhooks to Sheets → Open sidebar in the spreadsheet)`,
+    `  Endpoint:  ${s.execUrl}      stands in for the web app URL`,
+    `  State:     ${path.join(path.resolve(dataDir), STATE_FILE)}`,
+    '             (to start over: stop the server, delete this file, start again)',
+    '',
+    ...(curl
+      ? ['  Send an example delivery now, then look at the workbook:', '', `    ${curl}`]
+      : ['  Setup is pending: setupWebhook returned no token, so deliveries are refused for now.']),
+    '',
     '  Ctrl+C stops the server.',
     '',
   ];

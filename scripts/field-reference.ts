@@ -1,10 +1,11 @@
 /** Renders docs/fields.md, the field reference for every hook type, from the hook registry and its example payloads. */
 import { HOOKS, OTHER_HOOKS_SHEET, type HookDefinition } from '../src/core/hooks';
 import { flattenEvent, isPlainObject, MAX_FLATTEN_DEPTH, type FieldValue } from '../src/core/flatten';
-import { META } from '../src/core/columns';
+import { hookDefaultColumns, META } from '../src/core/columns';
 import { MAX_KEY_CHARS } from '../src/core/keys';
 import { defaultHookSettings, MAX_AUTO_COLUMNS } from '../src/core/settings';
 import { isDate, toCellValue } from '../src/core/values';
+import { CELL_LIMIT } from '../src/gas/limits';
 
 /** Example values longer than this are cut in the table (the full value is in src/core/examples/). */
 const MAX_EXAMPLE_CHARS = 60;
@@ -31,6 +32,32 @@ export function renderFieldReference(): string {
       '`src/core/examples/`). A delivery with other fields gets a column for each of them too, up to ' +
       `${MAX_AUTO_COLUMNS} per sheet; the rest go to **${META.otherFields}** as JSON.`,
   );
+  out.push('');
+  out.push(
+    '**Default columns.** A new sheet opens with what a sales team reads first, under plain labels, and the key fields. Every other ' +
+      `documented field of the event is kept on the same row in **${META.otherFields}** (one JSON cell; fields ` +
+      'without a value are left out of it). A field iClosed starts sending later, documented nowhere yet, gets a ' +
+      'column of its own, so it shows. In the sidebar any field can be made a column, relabelled or moved.',
+  );
+  out.push('');
+  out.push(
+    `Why ${META.otherFields} rather than a column for every field: a Google spreadsheet holds at most ` +
+      `${CELL_LIMIT.toLocaleString('en-US')} cells across all its sheets, and every row costs a cell in every column ` +
+      'of its sheet. The table shows the cells one row costs each way (the app\'s own columns included) and how many ' +
+      'rows of that hook alone the limit would hold.',
+  );
+  out.push('');
+  out.push('| Trigger | Default columns | Cells per row | Rows in 10 M cells | Every field a column: cells per row | Rows in 10 M cells |');
+  out.push('| --- | --- | --- | --- | --- | --- |');
+  for (const hook of HOOKS) {
+    const columns = hookDefaultColumns(hook);
+    const essentials = columns.filter((c) => !c.inOtherFields);
+    const lean = essentials.length + 4; // Received at, Row key, Fingerprint, Other fields
+    const wide = columns.length + 3; // Received at, Row key, Fingerprint
+    out.push(
+      `| ${hook.name} | ${essentials.map((c) => c.label).join(', ')} | ${lean} | ${rowsIn(lean)} | ${wide} | ${rowsIn(wide)} |`,
+    );
+  }
   out.push('');
   out.push('- **JSON type**: the type in the payload iClosed sends.');
   out.push(
@@ -67,11 +94,17 @@ function renderHook(hook: HookDefinition): string[] {
     lines.push(`- Written as plain text (HTML from iClosed's editor): ${hook.richTextFields.map(code).join(', ')}`);
   }
   lines.push('');
-  lines.push('| Field | Example | JSON type | Cell |');
-  lines.push('| --- | --- | --- | --- |');
+  const columns = hookDefaultColumns(hook);
+  const essentials = columns.filter((c) => !c.inOtherFields);
+  lines.push(`- Default columns, in order: **${META.receivedAt}**, ${essentials.map((c) => `**${c.label}** (${code(c.field)})`).join(', ')}, **${META.rowKey}**, **${META.fingerprint}**, **${META.otherFields}**`);
+  lines.push('');
+  const labelOf = new Map(essentials.map((c) => [c.field, c.label]));
+  lines.push('| Field | Default column | Example | JSON type | Cell |');
+  lines.push('| --- | --- | --- | --- | --- |');
   for (const field of flattenEvent(event)) {
     const richText = hook.richTextFields.includes(field.path);
-    lines.push(`| ${code(field.path)} | ${example(field.value)} | ${jsonType(event, field.path)} | ${cellKind(field.value, richText)} |`);
+    const where = labelOf.has(field.path) ? `**${cell(labelOf.get(field.path)!)}**` : META.otherFields;
+    lines.push(`| ${code(field.path)} | ${where} | ${example(field.value)} | ${jsonType(event, field.path)} | ${cellKind(field.value, richText)} |`);
   }
   lines.push('');
   return lines;
@@ -134,6 +167,11 @@ function code(text: string): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
+}
+
+/** Rows of one hook the spreadsheet's cell limit holds at this many cells per row. */
+function rowsIn(cellsPerRow: number): string {
+  return Math.floor(CELL_LIMIT / cellsPerRow).toLocaleString('en-US');
 }
 
 /** GitHub's heading anchor: lower case, spaces to dashes, punctuation dropped. */

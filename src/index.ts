@@ -29,6 +29,7 @@ export const setupWebhook = (options?: unknown) => setup.setupWebhook(options);
 // Sidebar (google.script.run).
 export const getSidebarState: SidebarApi['getSidebarState'] = () => sidebar.getSidebarState();
 export const saveSettings: SidebarApi['saveSettings'] = (settings) => sidebar.saveSettings(settings);
+export const previewSettings: SidebarApi['previewSettings'] = (settings) => sidebar.previewSettings(settings);
 export const rotateToken: SidebarApi['rotateToken'] = () => setup.rotateToken();
 export const sendTestDelivery: SidebarApi['sendTestDelivery'] = (hookId) => sidebar.sendTestDelivery(hookId);
 export const replayDeliveries: SidebarApi['replayDeliveries'] = (options) => replay.replayDeliveries(options);

@@ -114,7 +114,7 @@ describe('imports', () => {
   test('the scan sees the project (files in every layer, with their imports)', () => {
     const files = [...graph.keys()];
     for (const layer of ['src/core/', 'src/gas/', 'src/ui/', 'local/runtime/']) expect(files.some((f) => f.startsWith(layer))).toBe(true);
-    expect(graph.get('src/index.ts')).toContain('src/gas/app.ts');
+    expect(graph.get('src/index.ts')).toContain('src/gas/webapp.ts');
   });
 
   test('no import cycle in src/ or local/', () => {
@@ -128,5 +128,23 @@ describe('imports', () => {
   test.each(FORBIDDEN)('layering: $rule', ({ rule, from, to }) => {
     const violations = [...graph].flatMap(([file, targets]) => (from.test(file) ? targets.filter((t) => to.test(t)).map((t) => `${file} -> ${t}`) : []));
     expect({ rule, violations }).toEqual({ rule, violations: [] });
+  });
+});
+
+describe('docs/architecture.md matches the code', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+  const named = new Set([...doc.matchAll(/\b((?:src|local|test|docs)\/[\w./-]+\.(?:ts|md|json))\b/g)].map((m) => m[1]));
+  const short = new Set([...doc.matchAll(/`([\w-]+\.ts)`/g)].map((m) => m[1]));
+
+  test('every file it names exists', () => {
+    expect(named.size).toBeGreaterThan(20);
+    expect([...named].filter((f) => !fs.existsSync(path.join(ROOT, f)))).toEqual([]);
+  });
+
+  test('it names every module of src/gas/ and local/runtime/ (a new module gets its line)', () => {
+    const gas = tsFiles(path.join(ROOT, 'src/gas')).map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
+    const runtime = tsFiles(path.join(ROOT, 'local/runtime')).map((f) => path.basename(f));
+    expect(gas.filter((f) => !named.has(f))).toEqual([]);
+    expect(runtime.filter((f) => !short.has(f) && !named.has(`local/runtime/${f}`))).toEqual([]);
   });
 });

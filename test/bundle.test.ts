@@ -55,7 +55,7 @@ beforeAll(() => {
   const codeDir = tempDir('iclosed-code-');
   fs.copyFileSync(path.join(outDir, 'Code.js'), path.join(codeDir, 'Code.js'));
   runtime = new LocalRuntime();
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   ctx = require('gas-local').require(codeDir, runtime.globals());
 });
@@ -77,7 +77,7 @@ describe('build output', () => {
 
   test('Sidebar.html is one self-contained page with the script and styles inlined', () => {
     const html = fs.readFileSync(path.join(outDir, 'Sidebar.html'), 'utf8');
-    expect(html).toContain('iClosed → Sheets');
+    expect(html).toContain('Webhooks to Sheets');
     expect(html).toMatch(/<style>[\s\S]+<\/style>/);
     expect(html).toMatch(/<script>[\s\S]+<\/script>/);
     expect(html).not.toMatch(/INLINE:/);
@@ -146,7 +146,9 @@ describe('entry points from the exports of src/index.ts', () => {
   test('a new export of src/index.ts becomes a global function with no list to edit', () => {
     const dir = scratchProject((src) => `${src}\nexport const notListedAnywhere = () => 1;\n`);
     const run = spawnSync(process.execPath, ['build.mjs', '--outdir', 'out'], { cwd: dir, encoding: 'utf8' });
-    expect(run.stderr).toBe('');
+    // No warning: stderr holds the summary line alone (stdout stays empty for piped JSON).
+    expect(run.stderr).toMatch(/^build: [^\n]*\n$/);
+    expect(run.stdout).toBe('');
     expect(run.status).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'out', 'Code.js'), 'utf8')).toMatch(/^function notListedAnywhere\(/m);
   });

@@ -77,7 +77,7 @@ describe('replaying a dead letter once its hook type is known', () => {
     h.asUser((spreadsheet) => spreadsheet.getSheetByName('Webhook log')!.getRange(2, 3).setValue('Call booked'));
     const replay = h.app.call<any>('editor', 'replayDeliveries', { limit: 10 });
     expect(replay).toMatchObject({ replayed: 1, remaining: 0, outcomes: ['appended'] });
-    expect(h.rows('Call booked').map((r) => r['event.uuid'])).toEqual(['45526']);
+    expect(h.fields('Call booked').map((r) => r['event.uuid'])).toEqual(['45526']);
     // A success now: the replay's own trim removed it (retention 0), and nothing is left to replay.
     expect(logRows(h)).toEqual([]);
     expect(h.app.call<any>('editor', 'replayDeliveries', { limit: 10 })).toMatchObject({ replayed: 0, remaining: 0 });

@@ -1,9 +1,10 @@
-/** The committed field reference (docs/fields.md) must be what `npm run docs` generates from the hook registry. */
+/** The committed docs: the field reference (docs/fields.md) is what `npm run docs` generates; docs/platform.md lists the required self-test cases. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderFieldReference } from '../scripts/field-reference';
 import { HOOKS } from '../src/core/hooks';
 import { flattenEvent } from '../src/core/flatten';
+import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
 
 const FIELDS_MD = join(__dirname, '..', 'docs', 'fields.md');
 
@@ -21,7 +22,7 @@ describe('docs/fields.md', () => {
   const generated = renderFieldReference();
 
   test('is up to date with src/core/hooks.ts and the example payloads (run npm run docs)', () => {
-    let committed = '';
+    let committed: string;
     try {
       committed = readFileSync(FIELDS_MD, 'utf8');
     } catch {
@@ -48,5 +49,27 @@ describe('docs/fields.md', () => {
 
   test('is deterministic', () => {
     expect(renderFieldReference()).toBe(generated);
+  });
+});
+
+describe('docs/platform.md', () => {
+  const text = readFileSync(join(__dirname, '..', 'docs', 'platform.md'), 'utf8');
+  const section = text.split(/^## /m).find((s) => s.startsWith('Checked in the sheet by the self-test')) ?? '';
+  /** The table's data rows, as cells. */
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('|') && !/^\|\s*-/.test(line))
+    .slice(1)
+    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\|\s*|\s*\|$/g, '').trim()));
+
+  test('lists every required self-test case, each with a source, and no other case', () => {
+    const listed = rows.map((cells) => /^`(.*)`$/.exec(cells[cells.length - 1])?.[1] ?? `(not a case name: ${cells[cells.length - 1]})`);
+    const required = FIDELITY_CASES.filter((c) => c.required).map((c) => c.name);
+    expect([...listed].sort()).toEqual([...required].sort());
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const cells of rows) {
+      expect(cells).toHaveLength(4);
+      expect(cells[2]).toMatch(/^\[(doc|obs|src)\]/);
+    }
   });
 });

@@ -41,6 +41,39 @@ describe('in-sheet fidelity cases on the local runtime', () => {
   });
 });
 
+describe('a Plain-text (@) cell that keeps its leading apostrophe (keepApostropheInPlainText)', () => {
+  test('the switch keeps the apostrophe in "@" cells only, for getValues, display and TextFinder', () => {
+    const { sheet } = setup({ keepApostropheInPlainText: true });
+    sheet.getRange(1, 1).setNumberFormat('@');
+    sheet.getRange(1, 1, 1, 2).setValues([["'00123", "'00123"]]);
+    sheet.getRange(2, 1).setValue("'7");
+    sheet.appendRow(["'8"]);
+    expect(sheet.getRange(1, 1, 1, 2).getValues()[0]).toEqual(["'00123", '00123']);
+    expect(sheet.getRange(1, 1).getDisplayValue()).toBe("'00123");
+    expect(sheet.getRange(2, 1).getValue()).toBe('7');
+    expect(sheet.createTextFinder("^'00123$").useRegularExpression(true).findAll().map((r) => r.getA1Notation())).toEqual(['A1']);
+  });
+  test('without the switch the apostrophe is dropped in "@" cells too', () => {
+    const { sheet } = setup();
+    sheet.getRange(1, 1).setNumberFormat('@');
+    sheet.getRange(1, 1).setValues([["'00123"]]);
+    expect(sheet.getRange(1, 1).getValue()).toBe('00123');
+  });
+  test('every required in-sheet case passes in that world; the informational apostrophe case reports the difference', () => {
+    const failed: string[] = [];
+    for (const c of FIDELITY_CASES) {
+      const { sheet } = setup({ timeZone: 'America/New_York', keepApostropheInPlainText: true });
+      try {
+        c.run(sheet);
+      } catch {
+        failed.push(c.name);
+      }
+    }
+    expect(failed).toEqual(['a Plain-text (@) cell does not give a leading apostrophe back']);
+    expect(FIDELITY_CASES.find((c) => c.name === failed[0])!.required).toBe(false);
+  });
+});
+
 describe('SpreadsheetApp and sheets', () => {
   test('openById of an unknown id fails with the platform message', () => {
     const { g } = setup();
@@ -486,7 +519,7 @@ describe('HtmlService', () => {
       'function include(f) { return HtmlService.createHtmlOutputFromFile(f).getContent(); }\n' +
       "function page() { var t = HtmlService.createTemplateFromFile('Page'); t.user = '<me>'; return t.evaluate().setTitle('T').getContent(); }\n");
     rt.setProjectDir(dir);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- gas-local ships no types or ES module
     const ctx = require('gas-local').require(appDir, rt.globals());
     rt.calls.reset();
     const html = rt.execute('webapp', () => ctx.page());

@@ -1,7 +1,7 @@
 /** The lead pipeline through the built bundle: one row per lead, order-proof, joins, the funnel against a hand count, charts, the rebuild, the switch. */
+import { funnelTable, isDate, plain, utcDay, utcMonday } from './helpers/funnel';
 import { payload, startApp, type Harness } from './helpers/harness';
 
-const isDate = (v: unknown): v is Date => Object.prototype.toString.call(v) === '[object Date]';
 
 /** A small deterministic random generator (mulberry32), so every run sees the same journeys. */
 function rng(seed: number): () => number {
@@ -22,11 +22,6 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-/** Rows of a sheet as plain data, dates as ISO text, so rows compare with toEqual. */
-function plain(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, isDate(v) ? v.toISOString() : v])));
 }
 
 const JOURNEY = ['contact-created', 'contact-updated', 'call-booked', 'call-rescheduled', 'outcome-added'];
@@ -88,7 +83,7 @@ describe('a lead journey', () => {
     later[0].updatedAttributes = ['firstName'];
     later[0].firstName = 'Rae';
     h.post(later);
-    const row = plain(h.rows('Pipeline'))[0];
+    const row = plain(h.fields('Pipeline'))[0];
     expect(row).toMatchObject({ Status: 'Sale', Name: 'Rae Fleming-Ortiz', 'Call start': '2025-05-14T09:00:00.000Z', 'Times rescheduled': 1, 'Last change': '2025-05-20T09:00:00.000Z' });
   });
 });
@@ -100,7 +95,7 @@ describe('joining leads', () => {
     const other = payload('contact-created');
     Object.assign(other[0], { id: 6, email: 'someone.else@example.com', phoneNumber: '+4915112345678', firstName: 'Ola' });
     h.post(other);
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows.map((r) => r['Contact id'])).toEqual([5, 6]);
   });
 
@@ -119,19 +114,19 @@ describe('joining leads', () => {
     contact[0].phoneNumber = null;
     const steps = callsFirst ? [call('call-booked'), call('call-cancelled'), contact] : [contact, call('call-booked'), call('call-cancelled')];
     for (const body of steps) h.post(body);
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Call cancelled', Cancelled: true, 'Times cancelled': 1, 'Lead keys': 'email:zogiji@example.com id:5' });
     // Once joined, the row gains the keys later events bring: a phone first seen on a call hook.
     const withPhone = payload('call-rescheduled');
     withPhone[0].invitee.text_reminder_number = '+44 20 7946 0000';
     h.post(withPhone);
-    expect(h.rows('Pipeline')[0]['Lead keys']).toBe('email:zogiji@example.com id:5 phone:+442079460000');
+    expect(h.fields('Pipeline')[0]['Lead keys']).toBe('email:zogiji@example.com id:5 phone:+442079460000');
     const byPhone = payload('outcome-added');
     Object.assign(byPhone[0], { contactId: null, email: null, phoneNumber: '+442079460000' });
     h.post(byPhone);
-    expect(h.rows('Pipeline')).toHaveLength(1);
-    expect(h.rows('Pipeline')[0].Outcome).toBe('Sale');
+    expect(h.fields('Pipeline')).toHaveLength(1);
+    expect(h.fields('Pipeline')[0].Outcome).toBe('Sale');
   });
 
   it('an event that links two known rows merges them into the topmost', () => {
@@ -142,9 +137,9 @@ describe('joining leads', () => {
     const contact = payload('contact-created');
     contact[0].email = null; // known by id and phone only
     h.post(contact);
-    expect(h.rows('Pipeline')).toHaveLength(2);
+    expect(h.fields('Pipeline')).toHaveLength(2);
     h.post(payload('outcome-added')); // id, email and phone: the same person
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Sale', Closer: 'Sam Closer', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
@@ -214,7 +209,11 @@ function events(p: Plan): unknown[] {
     e.event.assigned_to['1'] = p.closer;
     Object.assign(e.invitee, { email: p.emailOnlyCalls ? email.toUpperCase() : email, text_reminder_number: p.emailOnlyCalls ? null : phone, name: `Lead${p.i} Test`, created_at: iso(p.created) });
     Object.assign(e.tracking, tracking);
-    if (file === 'call-cancelled') e.event.canceled_at = e.invitee.canceled_at = iso(p.created + 3 * 60000);
+    if (file === 'call-cancelled') {
+      e.event.canceled_at = e.invitee.canceled_at = iso(p.created + 3 * 60000);
+      // A call cancelled after its reschedule is cancelled in its new slot.
+      if (p.rescheduled) e.event.utc_start_time = payload('call-rescheduled')[0].event.utc_start_time;
+    }
     return e;
   };
   const out: unknown[] = [contact('contact-created', 'POTENTIAL', 0)];
@@ -243,15 +242,12 @@ function events(p: Plan): unknown[] {
 
 /** The funnel counted by hand from the plans: the test's own week and month arithmetic (UTC, weeks from Monday). */
 function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const monday = (ms: number) => {
-    const d = new Date(ms);
-    return day(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7)));
-  };
+  const day = utcDay;
+  const monday = utcMonday;
   const out = new Map<string, number[]>();
   const add = (key: string, c: number[]) => out.set(key, (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]));
   for (const p of list) {
-    const held = p.booked && !p.cancelled && p.outcome !== 'NO_SHOW';
+    const held = p.outcome !== null && p.outcome !== 'NO_SHOW';
     const sale = p.outcome === 'SALE';
     const c = [1, p.qualified ? 1 : 0, p.booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, sale ? p.value : 0];
     const periods = ['All time'];
@@ -267,28 +263,16 @@ function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
   return out;
 }
 
-/** The Funnel sheet's table, keyed like handCount. */
-function funnelTable(h: Harness): Map<string, number[]> {
-  const values = h.runtime.peek('Funnel')!.values;
-  const header = values.findIndex((r) => r[0] === 'Period');
-  const out = new Map<string, number[]>();
-  for (const r of values.slice(header + 1)) {
-    if (r[0] === '') continue;
-    const period = String(r[0]).startsWith('This week') ? 'This week' : String(r[0]).startsWith('This month') ? 'This month' : 'All time';
-    const counts = r.slice(3, 8).map(Number).concat(Number(r[10]));
-    if (r[1] === 'Total' && counts[0] === 0) continue; // an empty period shows its total row with zeros
-    out.set(`${period}|${r[1]}|${r[2]}`, counts);
-  }
-  return out;
-}
-
 describe('500 generated leads', () => {
   let h: Harness;
   let list: Plan[];
   let now: number;
   beforeAll(() => {
     h = startApp();
-    now = Date.now();
+    // "This week" and "this month" come from the runtime clock, pinned to a Wednesday noon mid-month so the
+    // run cannot cross a Monday or a month start between the hand count and the app's refresh.
+    h.runtime.setTime(Date.UTC(2026, 2, 18, 12));
+    now = h.runtime.now();
     const random = rng(500);
     list = plans(500, now, random);
     // Every event of every lead, shuffled across leads and in five-event deliveries: order must not matter.
@@ -300,7 +284,7 @@ describe('500 generated leads', () => {
   });
 
   it('one row per lead with its status', () => {
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(500);
     const byId = new Map(rows.map((r) => [r['Contact id'], r]));
     for (const p of list) {
@@ -313,6 +297,8 @@ describe('500 generated leads', () => {
   it('the funnel counts match a hand count', () => {
     const expected = handCount(list, now);
     const actual = funnelTable(h);
+    // The app's "this week" is the runtime clock's (Monday 16 March 2026), not the real one.
+    expect(h.runtime.peek('Funnel')!.values.map((r) => r[0])).toContain('This week (from 2026-03-16)');
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
     const stages = h.runtime.peek('Funnel')!.values.slice(3, 8).map((r) => [r[0], r[1]]);
     const total = expected.get('All time|Total|')!;
@@ -339,7 +325,7 @@ describe('500 generated leads', () => {
   });
 
   it('a rebuild from the hook sheets and the log reproduces the live pipeline and funnel exactly, in resumable batches', () => {
-    const liveRows = plain(h.rows('Pipeline'));
+    const liveRows = plain(h.fields('Pipeline'));
     const liveFunnel = h.runtime.peek('Funnel')!.values.map((r) => r.map((v) => (isDate(v) ? 'date' : v)));
     const first = h.app.call<any>('editor', 'rebuildPipeline', { restart: true, limit: 400 });
     expect(first).toMatchObject({ done: false, processed: 400 });
@@ -353,7 +339,7 @@ describe('500 generated leads', () => {
       if (calls > 50) throw new Error('the rebuild does not finish');
     }
     expect(result).toMatchObject({ done: true, remaining: 0, leads: 501 });
-    expect(plain(h.rows('Pipeline'))).toEqual(liveRows);
+    expect(plain(h.fields('Pipeline'))).toEqual(liveRows);
     expect(h.runtime.peek('Funnel')!.values.map((r) => r.map((v) => (isDate(v) ? 'date' : v)))).toEqual(liveFunnel);
   });
 });
@@ -361,14 +347,14 @@ describe('500 generated leads', () => {
 describe('rebuild', () => {
   it('from the hook sheets alone (log trimmed) reproduces the journey row', () => {
     const h = runJourney(JOURNEY);
-    const live = plain(h.rows('Pipeline'));
+    const live = plain(h.fields('Pipeline'));
     h.asUser((spreadsheet) => {
       const log = spreadsheet.getSheetByName('Webhook log')!;
       log.deleteRows(2, log.getLastRow() - 1);
       spreadsheet.getSheetByName('Pipeline')!.getRange('B2').setValue('scribbled');
     });
     expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
-    expect(plain(h.rows('Pipeline'))).toEqual(live);
+    expect(plain(h.fields('Pipeline'))).toEqual(live);
   });
 
   it('from the menu resumes a rebuild that stopped half-way and reports in a toast', () => {
@@ -391,7 +377,7 @@ describe('switch and safety', () => {
     expect(h.saveSettings({ pipeline: { enabled: 'yes' } })).toMatchObject({ ok: false });
     expect(h.saveSettings({ pipeline: { enabled: true } })).toMatchObject({ ok: true });
     h.post(payload('contact-updated'));
-    expect(h.rows('Pipeline')).toHaveLength(1);
+    expect(h.fields('Pipeline')).toHaveLength(1);
   });
 
   it('leaves user columns alone and finds its columns by header', () => {
@@ -403,7 +389,7 @@ describe('switch and safety', () => {
       sheet.getRange(1, 3, 2, 1).setValues([['My notes'], ['call back Friday']]);
     });
     h.post(payload('outcome-added'));
-    const rows = h.rows('Pipeline');
+    const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 'My notes': 'call back Friday', Status: 'Sale', 'Deal value': 5000 });
     expect(h.runtime.peek('Pipeline')!.formulas.flat().filter(Boolean)).toEqual([]);
@@ -420,7 +406,7 @@ describe('switch and safety', () => {
     });
     const res = h.post(payload('contact-updated'));
     expect(res).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
-    expect(h.rows('Contact updated')).toHaveLength(1);
+    expect(h.fields('Contact updated')).toHaveLength(1);
     expect(String(h.rows('Webhook log')[1].Message)).toContain('Pipeline not updated:');
   });
 });

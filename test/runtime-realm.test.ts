@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { LocalRuntime } from '../local/runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- gas-local ships no types or ES module
 const gasLocal = require('gas-local') as { require(dir: string, globals?: object): Record<string, any> };
 
 function loadScript(rt: LocalRuntime, code: string): Record<string, any> {

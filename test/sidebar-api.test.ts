@@ -4,12 +4,12 @@ import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness'
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
 describe('menu', () => {
-  it('onOpen adds the iClosed menu with its five items', () => {
+  it('onOpen adds the Webhooks to Sheets menu with its five items', () => {
     const h = startApp();
     h.app.call('editor', 'onOpen', {});
-    const menu = h.runtime.ui.menus.find((m) => m.name === 'iClosed')!;
+    const menu = h.runtime.ui.menus.find((m) => m.name === 'Webhooks to Sheets')!;
     expect(menu.items.filter((i: any) => i.functionName).map((i: any) => [i.caption, i.functionName])).toEqual([
-      ['Settings', 'showSidebar'],
+      ['Open sidebar', 'showSidebar'],
       ['Send test deliveries', 'sendTestDeliveries'],
       ['Replay failed deliveries', 'replayDeliveries'],
       ['Rebuild pipeline and funnel', 'rebuildPipeline'],
@@ -17,16 +17,24 @@ describe('menu', () => {
     ]);
     for (const item of menu.items as any[]) if (item.functionName) expect(typeof h.app.context[item.functionName]).toBe('function');
   });
-  it('Settings opens the sidebar; Send test deliveries writes every hook; Run self-test shows a report', () => {
+  it('Open sidebar opens the sidebar; Send test deliveries writes every hook; Run self-test shows a report', () => {
     const h = startApp();
     h.app.call('editor', 'showSidebar');
-    expect(h.runtime.ui.sidebars[0].html).toContain('iClosed → Sheets');
+    expect(h.runtime.ui.sidebars[0].html).toContain('<h1>Webhooks to Sheets</h1>');
     const sent = h.app.call<any[]>('editor', 'sendTestDeliveries');
     expect(sent.map((r) => r.action)).toEqual(Array(7).fill('appended'));
     expect(h.runtime.ui.toasts.at(-1)!.message).toMatch(/Call booked: appended/);
     const report = h.app.call<any>('editor', 'showSelfTest');
-    expect(report.failed).toBe(0);
-    expect(h.runtime.ui.dialogs.at(-1)!.html).toContain(`${report.passed} passed, 0 failed`);
+    expect(report.safe).toBe(true);
+    const dialog = h.runtime.ui.dialogs.at(-1)!.html;
+    expect(dialog).toContain('Your deliveries are safe on this account');
+    expect(dialog).toContain(`Required checks (${report.required.passed} passed, 0 differ)`);
+    expect(dialog).toContain(`Informational checks (${report.informational.passed} passed, 0 differ)`);
+    // Required checks come before the informational ones, each under its own heading.
+    const firstRequired = report.cases.find((c: any) => c.required).name;
+    const firstInformational = report.cases.find((c: any) => !c.required).name;
+    expect(dialog.indexOf(firstRequired)).toBeLessThan(dialog.indexOf('Informational checks'));
+    expect(dialog.indexOf(firstInformational)).toBeGreaterThan(dialog.indexOf('Informational checks'));
   });
 });
 
@@ -44,7 +52,8 @@ describe('getSidebarState', () => {
     expect(Date.parse(booked.lastDeliveryAt)).toBeGreaterThan(Date.now() - 60000);
     expect(booked.fields.find((f: any) => f.path === 'event.uuid')).toEqual({ path: 'event.uuid', example: '45526', seen: false });
     expect(booked.fields.find((f: any) => f.path === 'brandNewField')).toEqual({ path: 'brandNewField', example: '', seen: true });
-    expect(booked.defaults.columns[0]).toEqual({ field: 'event_type.uuid', include: true, label: 'event_type.uuid', typing: 'auto' });
+    expect(booked.defaults.columns[0]).toEqual({ field: 'event.utc_start_time', include: true, label: 'Call start', typing: 'auto' });
+    expect(booked.defaults.columns.find((c: any) => c.field === 'event_type.uuid')).toEqual({ field: 'event_type.uuid', include: true, label: 'event_type.uuid', typing: 'auto', inOtherFields: true });
     expect(s.activity.map((a: any) => a.outcome)).toEqual(['failed', 'updated', 'appended']);
     expect(s.activity[0].replayable).toBe(true);
     expect(s.refusedToday).toBe(1);
@@ -102,27 +111,33 @@ describe('saveSettings', () => {
       hooks: {
         callBooked: {
           columns: [
-            { field: 'event.uuid', label: 'Call id' },
-            { field: 'invitee.email', label: 'Email', typing: 'text' },
-            { field: 'event_type.uuid', include: false },
+            { field: 'event.uuid', label: 'Booking id' },
+            { field: 'invitee.email', label: 'Invitee email', typing: 'text' },
+            { field: 'event.location', include: false },
           ],
         },
       },
     });
     expect(res.ok).toBe(true);
-    expect(res.changes.join('\n')).toMatch(/is now "Call id"/);
+    expect(res.changes.join('\n')).toMatch(/is now "Booking id"/);
     const header = h.header('Call booked');
     expect(header).toHaveLength(headerBefore.length);
-    expect(header[headerBefore.indexOf('event.uuid')]).toBe('Call id');
-    expect(header[headerBefore.indexOf('invitee.email')]).toBe('Email');
-    expect(header).toContain('event_type.uuid'); // excluded, but its column and data stay
+    // The three listed columns take the sidebar's order within the places they held; every other column stays put.
+    const slots = ['Call id', 'Email', 'Meeting link'].map((l) => headerBefore.indexOf(l)).sort((a, b) => a - b);
+    expect(slots.map((i) => header[i])).toEqual(['Booking id', 'Invitee email', 'Meeting link']);
+    headerBefore.forEach((label, i) => {
+      if (!slots.includes(i)) expect(header[i]).toBe(label);
+    });
+    expect(header).toContain('Meeting link'); // unticked: hidden, its column and data stay
     expect(h.rows('Call booked')[0].Notes).toBe('my note');
     const changed = payload('call-booked');
     changed[0].invitee.email = 'other@example.com';
-    changed[0].event_type.uuid = 'changed';
+    changed[0].event.location = 'Zoom';
     expect(h.post(changed).results[0]).toMatchObject({ action: 'updated', row: 2 });
     const row = h.rows('Call booked')[0];
-    expect(row).toMatchObject({ 'Call id': '45526', Email: 'other@example.com', 'event_type.uuid': '123', Notes: 'my note' });
+    // The unticked column is hidden and still written, so nothing a delivery brings is lost.
+    expect(row).toMatchObject({ 'Booking id': '45526', 'Invitee email': 'other@example.com', 'Meeting link': 'Zoom', Notes: 'my note' });
+    expect(h.asUser((s) => s.getSheetByName('Call booked')!.isColumnHiddenByUser(header.indexOf('Meeting link') + 1))).toBe(true);
   });
 
   it('stores versioned settings that a later load reads back', () => {
@@ -166,8 +181,9 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
     const h = startApp();
     const before = h.sheetNames();
     const report = h.app.call<any>('editor', 'runSelfTest');
-    expect(report.failed).toBe(0);
-    expect(report.passed).toBeGreaterThan(20);
+    expect(report).toMatchObject({ safe: true, required: { failed: 0 }, informational: { failed: 0 } });
+    expect(report.required.passed + report.informational.passed).toBeGreaterThan(20);
+    expect(report.required.passed).toBeGreaterThan(5);
     expect(h.sheetNames()).toEqual(before);
   });
 });

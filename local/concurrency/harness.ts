@@ -232,7 +232,7 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const file = await workerFile();
   const distDir = path.resolve(options.distDir ?? path.join(ROOT, 'dist'));
   const runtime = new LocalRuntime({ scriptUrl: 'https://script.google.com/macros/s/LOCAL/exec' });
-  runtime.createSpreadsheet('iClosed leads');
+  runtime.createSpreadsheet('iClosed webhooks');
   // The objects workers call; taken before loadApp so the main app's context stays the runtime's realm.
   const served = runtime.globals();
   const app = loadApp(runtime, distDir);

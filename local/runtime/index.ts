@@ -30,6 +30,13 @@ export interface SheetSnapshot {
   maxColumns: number;
 }
 
+/** Uncounted summary of a spreadsheet for the local workbook viewer: its name and sheets in order. */
+export interface WorkbookSummary {
+  name: string;
+  timeZone: string;
+  sheets: Array<{ name: string; lastRow: number; lastColumn: number; frozenRows: number; changedAt: number }>;
+}
+
 /** Serialisable state (spreadsheets, properties, cache, triggers) for npm start's DATA_DIR. */
 export interface RuntimeState {
   version: 1;
@@ -110,6 +117,12 @@ export class LocalRuntime {
   advanceTime(ms: number): void {
     if (!this.host.clock.virtual) throw new Error('advanceTime needs a runtime created with virtualTime: true');
     this.host.clock.offset += Math.max(0, ms);
+  }
+
+  /** Set the virtual clock to `ms` (virtualTime runtimes only); it runs on from there. The app's Date follows it. */
+  setTime(ms: number): void {
+    if (!this.host.clock.virtual) throw new Error('setTime needs a runtime created with virtualTime: true');
+    this.host.clock.offset = ms - Date.now();
   }
 
   /** The lock table's shared buffer (for a worker-thread harness sharing the locks). */
@@ -227,6 +240,17 @@ export class LocalRuntime {
       frozenRows: sh.frozenRows,
       maxRows: sh.maxRows,
       maxColumns: sh.maxCols,
+    };
+  }
+
+  /** The spreadsheet's name, time zone and sheets, each with when its content last changed (uncounted). null when no such spreadsheet. */
+  summary(spreadsheetId?: string): WorkbookSummary | null {
+    const wb = this.workbook(spreadsheetId);
+    if (!wb) return null;
+    return {
+      name: wb.name,
+      timeZone: wb.timeZone,
+      sheets: wb.sheets.map((s) => ({ name: s.name, lastRow: s.lastRow(), lastColumn: s.lastColumn(), frozenRows: s.frozenRows, changedAt: s.changedAt })),
     };
   }
 

@@ -40,6 +40,13 @@ function noteChartId(id: number | null): void {
   if (id !== null && id >= nextChartId) nextChartId = id + 1;
 }
 
+let lastChangeStamp = 0;
+/** When a sheet's content changed: epoch ms, strictly increasing in this process so the latest change is unambiguous. */
+function changeStamp(): number {
+  lastChangeStamp = Math.max(Date.now(), lastChangeStamp + 1);
+  return lastChangeStamp;
+}
+
 /** Cosmetic styles, recorded only so tests can see them. */
 export interface CellStyle { fontWeight?: string; background?: string }
 
@@ -54,12 +61,15 @@ export class SheetModel {
   columnWidths = new Map<number, number>();
   /** Embedded charts in insertion order (see charts.ts). */
   charts: ChartModel[] = [];
+  /** When the content last changed (changeStamp), 0 for never: the local workbook viewer opens on the latest. Not an Apps Script API. */
+  changedAt = 0;
   private lastRowCache = -1;
   private lastColCache = -1;
   constructor(public name: string, public sheetId: number, public maxRows: number, public maxCols: number) {}
 
   /** Forget cached extents after a change. */
   touch(): void {
+    this.changedAt = changeStamp();
     this.lastRowCache = -1;
     this.lastColCache = -1;
   }
@@ -186,6 +196,8 @@ export interface SheetState {
   hiddenColumns: number[];
   columnWidths: Array<[number, number]>;
   charts: ChartModel[];
+  /** SheetModel.changedAt (absent in state saved before it was kept). */
+  changedAt?: number;
 }
 
 /** One spreadsheet in saved state. */
@@ -218,6 +230,7 @@ function sheetState(sh: SheetModel): SheetState {
     formulas: split(sh.formulas), formats: split(sh.formats), styles: split(sh.styles),
     hiddenColumns: [...sh.hiddenColumns], columnWidths: [...sh.columnWidths],
     charts: sh.charts.map(copyChart),
+    changedAt: sh.changedAt,
   };
 }
 
@@ -233,6 +246,8 @@ function sheetFromState(st: SheetState): SheetModel {
   // State saved before charts were kept has none.
   sh.charts = (st.charts ?? []).map(copyChart);
   for (const m of sh.charts) noteChartId(m.id);
+  sh.changedAt = st.changedAt ?? 0;
+  lastChangeStamp = Math.max(lastChangeStamp, sh.changedAt);
   return sh;
 }
 

@@ -142,7 +142,7 @@ export class RangeImpl extends Service<SharedState> {
           vals[j] = v as CellValue;
           continue;
         }
-        const p = parseInput(v, tz, formatted && sh.format(r0 + i, c0 + j) === TEXT_FORMAT);
+        const p = parseInput(v, tz, formatted && sh.format(r0 + i, c0 + j) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText);
         vals[j] = p.value;
         if (p.formula !== null || p.format !== null) extras.push([i, j, p]);
       }
@@ -161,7 +161,7 @@ export class RangeImpl extends Service<SharedState> {
       for (let j = 0; j < this.__nc; j++) {
         const r = this.__r - 1 + i;
         const c = this.__c - 1 + j;
-        sh.put(r, c, parseInput(value, tz, sh.format(r, c) === TEXT_FORMAT));
+        sh.put(r, c, parseInput(value, tz, sh.format(r, c) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText));
       }
     }
     sh.touch();

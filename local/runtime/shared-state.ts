@@ -1,7 +1,7 @@
 // Shared state of one LocalRuntime: options, clock, counters, executions, realm and records tests inspect.
 import * as vm from 'vm';
 import { Calls } from './calls';
-import { Clock } from './clock';
+import { Clock, installScriptClock } from './clock';
 import { checkTimeZone } from './dates';
 import type { Workbook } from './model';
 
@@ -24,6 +24,13 @@ export interface RuntimeOptions {
   virtualTime?: boolean;
   /** Session.getEffectiveUser().getEmail(), default 'owner@example.com'. */
   effectiveUser?: string;
+  /**
+   * A string written with a leading apostrophe into a Plain-text ("@") cell keeps the apostrophe in its value
+   * (getValues, getDisplayValues, TextFinder). [UNCONFIRMED] Sheets drops it in normal cells
+   * (theoephraim/node-google-spreadsheet#696); no source says what an "@" cell does. Default false (dropped);
+   * the app must be right either way, and the in-sheet self-test checks the app's lookup on a Plain-text column.
+   */
+  keepApostropheInPlainText?: boolean;
 }
 
 /** A menu added with Ui.createMenu(...).addToUi(). */
@@ -73,6 +80,7 @@ export class SharedState {
   readonly scriptUrl: string | null;
   readonly devUrlOutsideWebApp: boolean;
   readonly effectiveUser: string;
+  readonly keepApostropheInPlainText: boolean;
   scriptId = 'local-script-' + Math.random().toString(36).slice(2, 12);
   readonly workbooks = new Map<string, Workbook>();
   boundId: string | null = null;
@@ -92,6 +100,7 @@ export class SharedState {
     this.scriptUrl = opts.scriptUrl ?? null;
     this.devUrlOutsideWebApp = opts.devUrlOutsideWebApp === true;
     this.effectiveUser = opts.effectiveUser ?? 'owner@example.com';
+    this.keepApostropheInPlainText = opts.keepApostropheInPlainText === true;
     this.clock = new Clock(!!opts.virtualTime);
   }
 
@@ -107,6 +116,7 @@ export class SharedState {
 
   /** Enter an execution; returns its id. */
   beginExecution(kind: ExecutionKind): number {
+    this.followClock();
     const id = this.nextExecution++;
     this.executions.push({ id, kind });
     return id;
@@ -116,6 +126,16 @@ export class SharedState {
   endExecution(id: number): void {
     const i = this.executions.findIndex((e) => e.id === id);
     if (i >= 0) this.executions.splice(i, 1);
+  }
+
+  /** In virtual time, the app's Date reads the runtime clock (installScriptClock); done once its context exists. */
+  private clockFollowed: Record<string, unknown> | null = null;
+  private followClock(): void {
+    const ctx = this.context();
+    if (!this.clock.virtual || !ctx || this.clockFollowed === ctx) return;
+    installScriptClock(ctx, () => this.clock.now());
+    this.clockFollowed = ctx;
+    this.realmCache = null;
   }
 
   /** Remember the globals object so values can be made in its realm once gas-local contextifies it. */
@@ -138,6 +158,7 @@ export class SharedState {
     if (this.realmCache) return this.realmCache;
     const ctx = this.context();
     if (!ctx) return NODE_REALM;
+    this.followClock();
     const r = vm.runInContext('({ Date: Date, Array: Array, Object: Object })', ctx) as Omit<Realm, 'foreign'>;
     this.realmCache = { ...r, foreign: true };
     return this.realmCache;

@@ -78,7 +78,7 @@ export class SheetImpl extends Service<SharedState> {
     const sh = this._live();
     if (!Array.isArray(rowContents)) fail("The parameters don't match the method signature for SpreadsheetApp.Sheet.appendRow.");
     const tz = this.__wb.timeZone;
-    const parsed = rowContents.map((v, c) => parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT));
+    const parsed = rowContents.map((v, c) => parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText));
     const r = sh.lastRow();
     const growRows = r + 1 > sh.maxRows ? 1 : 0;
     // [UNCONFIRMED] a row longer than the grid widens it.
@@ -124,6 +124,35 @@ export class SheetImpl extends Service<SharedState> {
     for (let c = columnIndex; c < columnIndex + numColumns; c++) sh.hiddenColumns.delete(c);
   }
   isColumnHiddenByUser(columnPosition: number): boolean { return this._live().hiddenColumns.has(columnPosition); }
+  /**
+   * Moves the columns the range spans, with their values, formulas, formats and hidden state, to before
+   * `destinationIndex` counted before the move ("moves columns A-B to destination index 5 … those
+   * columns becoming columns C-D": https://developers.google.com/apps-script/reference/spreadsheet/sheet#movecolumnscolumnspec,-destinationindex).
+   */
+  moveColumns(columnSpec: GoogleAppsScript.Spreadsheet.Range, destinationIndex: number): void {
+    const sh = this._live();
+    const first = columnSpec.getColumn();
+    const n = columnSpec.getNumColumns();
+    const dest = Math.trunc(Number(destinationIndex));
+    if (!(dest >= 1 && dest <= sh.maxCols + 1)) fail('Those columns are out of bounds.');
+    // The new order as old 0-based column numbers.
+    const order = Array.from({ length: sh.maxCols }, (_, c) => c);
+    const moved = order.splice(first - 1, n);
+    const before = order.indexOf(dest - 1);
+    order.splice(before < 0 ? order.length : before, 0, ...moved);
+    const newOf = new Map(order.map((oldCol, newCol) => [oldCol, newCol]));
+    for (let r = 0; r < sh.rows.length; r++) {
+      const row = sh.rows[r];
+      if (!row) continue;
+      const next = order.map((oldCol) => (oldCol < row.length ? row[oldCol] : null));
+      while (next.length && next[next.length - 1] === null) next.pop();
+      sh.rows[r] = next;
+    }
+    sh.remap((r, c) => [r, newOf.get(c) ?? c]);
+    sh.hiddenColumns = new Set([...sh.hiddenColumns].map((c) => (newOf.get(c - 1) ?? c - 1) + 1));
+    sh.columnWidths = new Map([...sh.columnWidths].map(([c, w]) => [(newOf.get(c - 1) ?? c - 1) + 1, w]));
+    sh.touch();
+  }
   /** Cosmetic, recorded. */
   setColumnWidth(columnPosition: number, width: number): GoogleAppsScript.Spreadsheet.Sheet {
     this._live().columnWidths.set(columnPosition, width);

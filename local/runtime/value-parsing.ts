@@ -274,8 +274,9 @@ function formulaCell(text: string): Parsed {
  * ("values beginning with = are formulas"); other strings follow USER_ENTERED
  * (https://developers.google.com/sheets/api/reference/rest/v4/ValueInputOption, and gas-fakes notes/oddities.md "Values").
  * @param textFormat true when the cell's number format is plain text ("@").
+ * @param keepApostrophe the keepApostropheInPlainText switch (RuntimeOptions): a text cell keeps a leading apostrophe.
  */
-export function parseInput(raw: unknown, tz: string, textFormat: boolean): Parsed {
+export function parseInput(raw: unknown, tz: string, textFormat: boolean, keepApostrophe = false): Parsed {
   // null/undefined → empty cell (gas-fakes and observed behaviour). [UNCONFIRMED for undefined]
   if (raw === null || raw === undefined) return { value: null, formula: null, format: null };
   if (typeof raw === 'number') {
@@ -285,7 +286,7 @@ export function parseInput(raw: unknown, tz: string, textFormat: boolean): Parse
   if (typeof raw === 'boolean') return { value: raw, formula: null, format: null };
   // Dates from any realm are stored as dates (Object.prototype.toString, not instanceof).
   if (isDate(raw)) return { value: new Date(raw.getTime()), formula: null, format: null };
-  if (typeof raw === 'bigint') return parseInput(String(raw), tz, textFormat);
+  if (typeof raw === 'bigint') return parseInput(String(raw), tz, textFormat, keepApostrophe);
   if (typeof raw !== 'string') {
     // Objects, arrays and functions are not cell values. [UNCONFIRMED] stricter: throw (real Apps Script may stringify).
     fail(`Cannot convert ${Object.prototype.toString.call(raw)} to a cell value. Only String, Number, Boolean and Date are cell values.`);
@@ -297,7 +298,9 @@ export function parseInput(raw: unknown, tz: string, textFormat: boolean): Parse
   // A leading "=" is a formula (Range.setValues docs). In a plain-text cell too: [UNCONFIRMED] stricter choice.
   if (s[0] === '=') return formulaCell(s);
   // A leading apostrophe forces text; the apostrophe is not part of the value (Sheets typed-input rule,
-  // theoephraim/node-google-spreadsheet#696). [UNCONFIRMED] that getValues omits it; also applied in "@" cells.
+  // theoephraim/node-google-spreadsheet#696). [UNCONFIRMED] that getValues omits it in "@" cells: by default
+  // it is dropped there too; the keepApostropheInPlainText switch keeps it (RuntimeOptions).
+  if (s[0] === "'" && textFormat && keepApostrophe) return { value: s, formula: null, format: null };
   if (s[0] === "'") return { value: s.slice(1) === '' ? null : s.slice(1), formula: null, format: null };
   // Plain-text format keeps what was typed as text (https://developers.google.com/sheets/api/guides/formats "@"). [UNCONFIRMED via Apps Script]
   if (textFormat) return { value: s, formula: null, format: null };

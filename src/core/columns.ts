@@ -4,6 +4,7 @@
  * columns for new fields at the right, and never writes a column it did not create.
  */
 import type { Field } from './flatten';
+import { exampleFields, type HookDefinition } from './hooks';
 import { MAX_AUTO_COLUMNS, type ColumnSetting } from './settings';
 
 /** The app's own bookkeeping columns, present on every sheet it writes. */
@@ -53,8 +54,6 @@ export interface ColumnPlan {
   layout: SheetLayout;
   /** Label of each field path that has a column; fields without one go to "Other fields". */
   labelOf: Map<string, string>;
-  /** Fields the settings exclude: written nowhere (the raw body stays in the webhook log). */
-  excluded: Set<string>;
 }
 
 /**
@@ -91,21 +90,21 @@ export function planColumns(
   if (isNewSheet) ensure(META.receivedAt);
 
   const labelOf = new Map<string, string>();
-  const excluded = new Set<string>();
-  const wanted = [...(isNewSheet ? options.spec.filter((c) => c.include).map((c) => c.field) : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
+  const wanted = [...(isNewSheet ? options.spec.filter((c) => c.include && !c.inOtherFields).map((c) => c.field) : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
   for (const path of wanted) {
-    if (labelOf.has(path) || excluded.has(path)) continue;
+    if (labelOf.has(path)) continue;
     const spec = specByField.get(path);
     const existing = labelByPath.get(path);
-    if (spec && !spec.include) {
-      excluded.add(path);
-      continue;
-    }
+    // An unticked field gets no new column; a column it already has is hidden by the save and still
+    // written, and without one its values travel in "Other fields": unticking never loses data.
+    if (spec && !spec.include && existing === undefined) continue;
     if (existing !== undefined) {
       labelOf.set(path, existing);
       ensure(existing); // a column the user deleted comes back, so nothing is lost
       continue;
     }
+    // A field the settings keep in "Other fields" gets no new column (a column it already has is still written, so nothing goes blank).
+    if (spec && spec.inOtherFields) continue;
     // The cap counts columns added automatically; the columns the settings list are always laid out.
     if (!spec && (!options.addNewFields || autoOwned >= cap)) continue;
     const label = freeLabel(spec ? spec.label : path, taken);
@@ -118,14 +117,25 @@ export function planColumns(
   ensure(META.rowKey);
   ensure(META.fingerprint);
   if (!isNewSheet) ensure(META.receivedAt);
-  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && !excluded.has(f.path) && f.value !== null));
+  const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && f.value !== null));
   if (overflows || index.has(META.otherFields)) ensure(META.otherFields);
-  return { newLabels, layout: { fields }, labelOf, excluded };
+  return { newLabels, layout: { fields }, labelOf };
 }
 
-/** The default columns of a hook: every known field, labelled by its dot path, typed as sent. */
-export function defaultColumns(knownFields: readonly string[]): ColumnSetting[] {
-  return knownFields.map((field) => ({ field, include: true, label: field, typing: 'auto' }));
+/**
+ * The default columns of a hook: its essentials first, under plain labels, then every other known field
+ * (labelled by its dot path) kept in "Other fields", so a row costs a dozen cells instead of eighty.
+ */
+export function defaultColumns(essentials: ReadonlyArray<{ field: string; label: string }>, knownFields: readonly string[]): ColumnSetting[] {
+  const columns: ColumnSetting[] = essentials.map((e) => ({ field: e.field, include: true, label: e.label, typing: 'auto' }));
+  const listed = new Set(essentials.map((e) => e.field));
+  for (const field of knownFields) if (!listed.has(field)) columns.push({ field, include: true, label: field, typing: 'auto', inOtherFields: true });
+  return columns;
+}
+
+/** A hook's default columns: its essentials, then its other documented fields in "Other fields". */
+export function hookDefaultColumns(hook: HookDefinition): ColumnSetting[] {
+  return defaultColumns(hook.essentials, exampleFields(hook));
 }
 
 /** The columns of several hooks sharing one sheet: the first hook's setting of a field wins. */

@@ -1,6 +1,6 @@
 /** Funnel numbers: per-lead metrics, counters kept by delta (never by re-reading the pipeline), week/month buckets and the Funnel sheet's grid. */
 import type { FieldValue } from './flatten';
-import type { LeadState } from './pipeline';
+import { currentCall, type LeadState } from './pipeline';
 
 export const FUNNEL_SHEET = 'Funnel';
 
@@ -22,29 +22,31 @@ export interface LeadMetrics {
 }
 
 const NONE = '(none)';
-/** Outcome reasons that mean the call did not take place. */
-const CANCEL_REASONS = ['CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
+/** Outcome reasons that say the call did not take place (iClosed's No sale and Rejected reasons). */
+const NOT_HELD_REASONS = ['NO_SHOW', 'CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
 
 /**
- * A lead's contribution. Qualified and booked are "ever" (a lead that booked was qualified); a call
- * is held when the lead booked, its latest call is not cancelled, and its outcome is not a no-show
- * (nor a cancellation reason); a sale is a SALE outcome, whose deal value is revenue. Source and
- * campaign are the first-touch UTM values, else the latest ones; closer is the latest call's.
+ * A lead's contribution, one stage implying the ones before it (README, "Funnel semantics"). A call is
+ * held when the lead's latest outcome says it took place: a sale, or any other outcome whose reason is
+ * not a no-show or a cancellation. A sale is a SALE outcome, whose deal value is revenue. Held implies
+ * booked and booked implies qualified, whatever events are missing, so every row of the funnel is
+ * monotone. Source and campaign are the first-touch UTM values, else the latest ones; closer is the
+ * current call's.
  */
 export function leadMetrics(s: LeadState): LeadMetrics {
-  const reason = s.outcome?.reason ?? '';
-  const cancelled = s.call?.state === 'cancelled' || CANCEL_REASONS.includes(reason);
-  const booked = s.booked;
-  const held = booked && !cancelled && reason !== 'NO_SHOW';
-  const sale = s.outcome?.outcome === 'SALE';
-  const revenue = sale && typeof s.outcome?.value === 'number' ? s.outcome.value : 0;
+  const outcome = s.outcome;
+  const sale = outcome?.outcome === 'SALE';
+  const held = sale || (outcome !== null && !NOT_HELD_REASONS.includes(outcome.reason ?? ''));
+  const booked = s.booked || held;
+  const qualified = s.qualified || booked;
+  const revenue = sale && typeof outcome?.value === 'number' ? outcome.value : 0;
   const text = (v: FieldValue | undefined): string => (v === null || v === undefined || String(v).trim() === '' ? NONE : String(v));
   return {
-    counts: [1, s.qualified || booked ? 1 : 0, booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, revenue],
+    counts: [1, qualified ? 1 : 0, booked ? 1 : 0, held ? 1 : 0, sale ? 1 : 0, revenue],
     created: s.created ? Date.parse(s.created) : null,
     source: text(s.v.firstSource ?? s.v.source),
     campaign: text(s.v.firstCampaign ?? s.v.campaign),
-    closer: text(s.call?.closer),
+    closer: text(currentCall(s)?.closer),
   };
 }
 

@@ -33,7 +33,7 @@ export function planHeaderChanges(sheetName: string, header: readonly unknown[],
   const handled = new Set<string>();
   for (const hook of hooks) {
     for (const c of hook.columns) {
-      if (!c.include || handled.has(c.field)) continue;
+      if (!c.include || c.inOtherFields || handled.has(c.field)) continue;
       handled.add(c.field);
       const current = labelOfField.get(c.field);
       if (current === c.label && index.has(current)) continue;

@@ -39,7 +39,43 @@ export interface HookDefinition {
   richTextFields: string[];
   /** One example delivery (an array with one event), from iClosed's developer docs. */
   example: unknown[];
+  /**
+   * The columns a new sheet opens with, in order, under plain labels: what a sales team reads first,
+   * plus the key fields. Every other field of the hook travels in the row's "Other fields" cell.
+   */
+  essentials: ReadonlyArray<{ field: string; label: string }>;
 }
+
+type Essentials = HookDefinition['essentials'];
+const col = (field: string, label: string) => ({ field, label });
+
+/** Contact hooks: the lead, then where it came from; the contact id is the key. */
+const CONTACT_ESSENTIALS: Essentials = [
+  col('firstName', 'First name'),
+  col('lastName', 'Last name'),
+  col('email', 'Email'),
+  col('phoneNumber', 'Phone'),
+  col('status', 'Status'),
+  col('tracking.utm_source', 'UTM source'),
+  col('createdAt', 'Created'),
+  col('tracking.utm_campaign', 'Campaign'),
+  col('event.name', 'Event'),
+  col('id', 'Contact id'),
+];
+
+/** Call hooks: when, who, with whom, where, from which campaign; the call id is the key. */
+const CALL_ESSENTIALS: Essentials = [
+  col('event.utc_start_time', 'Call start'),
+  col('invitee.name', 'Name'),
+  col('invitee.email', 'Email'),
+  col('invitee.text_reminder_number', 'Phone'),
+  col('event.extended_assigned_to.1.name', 'Closer'),
+  col('event.setter.firstName', 'Setter'),
+  col('event_type.name', 'Event'),
+  col('event.location', 'Meeting link'),
+  col('tracking.utm_source', 'UTM source'),
+  col('tracking.utm_campaign', 'Campaign'),
+];
 
 const CONTACT_KEY = ['id'];
 const CALL_KEY = ['event.uuid'];
@@ -54,6 +90,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CONTACT_KEY,
     richTextFields: [],
     example: contactCreated,
+    essentials: CONTACT_ESSENTIALS,
   },
   {
     id: 'contactByStatus',
@@ -63,6 +100,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CONTACT_KEY,
     richTextFields: [],
     example: contactByStatus,
+    essentials: [...CONTACT_ESSENTIALS, col('latestCall.dateTime', 'Latest call')],
   },
   {
     id: 'contactUpdated',
@@ -72,6 +110,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CONTACT_KEY,
     richTextFields: [],
     example: contactUpdated,
+    essentials: [...CONTACT_ESSENTIALS, col('updatedAttributes', 'Changed')],
   },
   {
     id: 'callBooked',
@@ -81,6 +120,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CALL_KEY,
     richTextFields: [],
     example: callBooked,
+    essentials: [...CALL_ESSENTIALS, col('event.uuid', 'Call id')],
   },
   {
     id: 'callCancelled',
@@ -90,6 +130,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CALL_KEY,
     richTextFields: [],
     example: callCancelled,
+    essentials: [...CALL_ESSENTIALS, col('event.cancel_reason', 'Cancel reason'), col('event.canceled_at', 'Cancelled at'), col('event.uuid', 'Call id')],
   },
   {
     id: 'callRescheduled',
@@ -99,6 +140,7 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CALL_KEY,
     richTextFields: [],
     example: callRescheduled,
+    essentials: [...CALL_ESSENTIALS, col('event.old_start_time', 'Previous start'), col('invitee.reschedule_reason', 'Reschedule reason'), col('event.uuid', 'Call id')],
   },
   {
     id: 'callOutcome',
@@ -108,6 +150,22 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: ['uuid'],
     richTextFields: ['notes'],
     example: outcomeAdded,
+    essentials: [
+      col('callOutcome', 'Outcome'),
+      col('dealValue', 'Deal value'),
+      col('productName', 'Product'),
+      col('closerEmail', 'Closer'),
+      col('noSaleReason', 'Reason'),
+      col('notes', 'Notes'),
+      col('firstName', 'First name'),
+      col('lastName', 'Last name'),
+      col('email', 'Email'),
+      col('phoneNumber', 'Phone'),
+      col('startTime', 'Call start'),
+      col('objection', 'Objection'),
+      col('eventName', 'Event'),
+      col('uuid', 'Outcome id'),
+    ],
   },
 ];
 

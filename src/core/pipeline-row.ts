@@ -1,6 +1,6 @@
 /** The Pipeline sheet's row: a lead's status, its columns in order, and reading its state cell back. */
 import type { FieldValue } from './flatten';
-import { emptyState, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, stampTime, type CallInfo, type LeadState } from './pipeline';
+import { currentCall, emptyState, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, stampTime, type CallInfo, type LeadState } from './pipeline';
 import type { Typing } from './values';
 
 const OUTCOME_LABELS: Record<string, string> = { SALE: 'Sale', NO_SALE: 'No sale', APPROVED: 'Approved', REJECTED: 'Rejected' };
@@ -19,7 +19,8 @@ export function codeLabel(code: string): string {
  */
 export function statusOf(s: LeadState): string {
   if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? ''))) return OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome);
-  if (s.call) return CALL_LABELS[s.call.state];
+  const call = currentCall(s);
+  if (call) return CALL_LABELS[call.state];
   if (s.status) return /CALL_BOOKED$/.test(s.status) ? 'Call booked' : codeLabel(s.status);
   return '';
 }
@@ -61,10 +62,10 @@ export const PIPELINE_COLUMNS: readonly PipelineColumn[] = [
   col('Latest UTM medium', 'text', (s) => s.v.medium),
   col('Latest UTM campaign', 'text', (s) => s.v.campaign),
   col('Created at', 'date', (s) => s.created),
-  col('Call start', 'date', (s) => s.call?.start),
-  col('Closer', 'text', (s) => s.call?.closer),
-  col('Setter', 'text', (s) => s.call?.setter),
-  col('Cancelled', 'auto', (s) => s.call?.state === 'cancelled'),
+  col('Call start', 'date', (s) => currentCall(s)?.start),
+  col('Closer', 'text', (s) => currentCall(s)?.closer),
+  col('Setter', 'text', (s) => currentCall(s)?.setter),
+  col('Cancelled', 'auto', (s) => currentCall(s)?.state === 'cancelled'),
   col('Times cancelled', 'auto', (s) => count(s, 'c:')),
   col('Rescheduled', 'auto', (s) => count(s, 'r:') > 0),
   col('Times rescheduled', 'auto', (s) => count(s, 'r:')),

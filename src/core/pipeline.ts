@@ -141,6 +141,47 @@ export function emptyState(): LeadState {
   return { keys: [], v: {}, t: {}, created: null, status: null, call: null, outcome: null, qualified: false, booked: false, counted: [] };
 }
 
+/** Tokens in `counted` that order a call's reschedules and cancellations by slot: `m:<call>:<old>><new>` and `x:<call>:<slot>`. */
+const MOVE = 'm:';
+/** Token in `counted` for every call the lead's events named (`k:<call>`): later events of that call join this lead. */
+const CALL_HELD = 'k:';
+
+/** The `k:` tokens of a state: the calls it holds. */
+export function callTokens(s: Pick<LeadState, 'counted'>): string[] {
+  return s.counted.filter((k) => k.startsWith(CALL_HELD));
+}
+const CANCELLED_SLOT = 'x:';
+
+/**
+ * The lead's latest call as it stands. The call register holds the newest call event by stamp; a
+ * reschedule carries no time of its own (iClosed sends the booking's `created_at`), so it cannot be
+ * ordered against a cancellation by time. It is ordered by the slot it moves instead: a reschedule away
+ * from a cancelled slot happened after that cancellation. From the register's slot the call follows
+ * its moves to the last slot; the call is cancelled when that slot was cancelled, else rescheduled.
+ * Built from sets of tokens, so it does not depend on the order events arrive in.
+ */
+export function currentCall(s: LeadState): CallInfo | null {
+  const call = s.call;
+  if (!call || call.start === null) return call;
+  const prefix = `${MOVE}${call.id}:`;
+  const moves = new Map<string, string>();
+  for (const k of s.counted) {
+    if (!k.startsWith(prefix)) continue;
+    const [from, to] = k.slice(prefix.length).split('>');
+    // Two moves away from one slot: the later new slot wins, so the walk does not depend on token order.
+    if (to && (!moves.has(from) || to > moves.get(from)!)) moves.set(from, to);
+  }
+  let slot = b36(Date.parse(call.start));
+  const seen = new Set<string>([slot]);
+  while (moves.has(slot) && !seen.has(moves.get(slot)!)) {
+    slot = moves.get(slot)!;
+    seen.add(slot);
+  }
+  if (seen.size === 1) return call;
+  const cancelled = s.counted.includes(`${CANCELLED_SLOT}${call.id}:${slot}`);
+  return { ...call, start: new Date(parseInt(slot, 36)).toISOString(), state: cancelled ? 'cancelled' : 'rescheduled' };
+}
+
 /** Counted events kept per lead; beyond this a lead's counters stop growing. */
 const MAX_COUNTED = 200;
 
@@ -167,6 +208,18 @@ export function mergeStates(a: LeadState, b: LeadState): LeadState {
   out.booked = a.booked || b.booked;
   out.counted = union(a.counted, b.counted).slice(0, MAX_COUNTED);
   return out;
+}
+
+/**
+ * An event merged into the rows it joins (the rows first, in row order). On a tie (the same event
+ * read again, e.g. by a rebuild from its hook-sheet row, which may hold cells of an older version) the
+ * rows' version stays, so reading an event again never changes a lead.
+ */
+export function mergeEvent(rows: readonly LeadState[], ev: LeadState): LeadState {
+  return mergeStates(
+    rows.reduce((acc, s) => mergeStates(acc, s), emptyState()),
+    ev,
+  );
 }
 
 function newer(sa: string | undefined, sb: string | undefined): 'a' | 'b' | null {
@@ -263,16 +316,22 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
     keys = { id: null, email: normalizeEmail(get.get('invitee.email')), phone: normalizePhone(get.get('invitee.text_reminder_number')) };
     const callId = keyPart(get.get('event.uuid')) || fingerprint;
     const start = time('event.utc_start_time', 'event.start_time');
+    s.counted = [`${CALL_HELD}${callId}`];
     let state: CallInfo['state'] = 'booked';
     if (hook === 'callRescheduled') {
       state = 'rescheduled';
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
-      s.counted = [`r:${callId}:${start === null ? fingerprint : b36(start)}`];
+      s.counted.push(`r:${callId}:${start === null ? fingerprint : b36(start)}`);
+      // The move from the old slot to the new one: it places this reschedule after a cancellation of the old slot.
+      const oldStart = time('event.old_start_time');
+      if (oldStart !== null && start !== null) s.counted.push(`${MOVE}${callId}:${b36(oldStart)}>${b36(start)}`);
     } else if (hook === 'callCancelled') {
       state = 'cancelled';
       const at = time('event.canceled_at', 'invitee.canceled_at') ?? receivedMs;
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
-      s.counted = [`c:${callId}:${b36(at)}`];
+      s.counted.push(`c:${callId}:${b36(at)}`);
+      // The slot this cancellation cancelled: a later reschedule moving away from it makes the call active again.
+      if (start !== null) s.counted.push(`${CANCELLED_SLOT}${callId}:${b36(start)}`);
     } else {
       stamp = eventVersion(hook, fields, receivedMs) + fingerprint.slice(0, 8);
     }
@@ -339,18 +398,25 @@ function idValue(value: FieldValue | undefined): FieldValue {
 export interface Candidate<T> {
   ref: T;
   keys: readonly string[];
+  /** The calls the row holds (callTokens of its state). */
+  calls?: readonly string[];
 }
 
 /**
  * The rows an event joins, by the join rule (see LeadKeys), in the order given (the caller keeps the
  * first and merges the others into it). Empty when the event starts a new lead.
  */
-export function joinTargets<T>(eventKeys: readonly string[], candidates: ReadonlyArray<Candidate<T>>): T[] {
+export function joinTargets<T>(eventKeys: readonly string[], candidates: ReadonlyArray<Candidate<T>>, eventCalls: readonly string[] = []): T[] {
   const mine = new Set(eventKeys);
   const found = candidates.filter((c) => c.keys.some((k) => mine.has(k)));
   const idOf = (keys: readonly string[]): string | null => keys.find((k) => k.startsWith('id:')) ?? null;
   let id = idOf(eventKeys);
-  if (id === null) {
+  // A call event without a contact id joins the lead that already holds its call, so a late or repeated
+  // event of a call follows the call even when its email has since been seen on another contact.
+  const holder = id === null && eventCalls.length ? found.find((c) => (c.calls ?? []).some((k) => eventCalls.includes(k))) : undefined;
+  if (holder) {
+    id = idOf(holder.keys);
+  } else if (id === null) {
     // No id on the event: the id of the best match (by email, then phone; then the smallest id) decides.
     const level = (c: Candidate<T>): number => (c.keys.some((k) => k.startsWith('email:') && mine.has(k)) ? 0 : 1);
     const withId = found.filter((c) => idOf(c.keys) !== null).sort((a, b) => level(a) - level(b) || (idOf(a.keys)! < idOf(b.keys)! ? -1 : 1));

@@ -13,6 +13,8 @@ export interface ColumnSetting {
   include: boolean;
   label: string;
   typing: Typing;
+  /** True: the field gets no column of its own and travels in the row's "Other fields" JSON cell. */
+  inOtherFields?: boolean;
 }
 
 /** How one hook type is written. */
@@ -25,7 +27,7 @@ export interface HookSettings {
   addNewFields: boolean;
   /** Upsert never overwrites a row with an older version of itself (by the event's own time); such events are logged as `stale`. */
   skipStale: boolean;
-  /** Columns in order, or null for the defaults: every known field, labelled by its dot path, typed as sent. */
+  /** Columns in order, or null for the defaults: the hook's essentials under plain labels, every other known field in "Other fields". */
   columns: ColumnSetting[] | null;
 }
 
@@ -101,7 +103,7 @@ function normalizeHook(id: HookId, input: unknown, fallback: HookSettings, known
   if (!isRecord(input)) throw new SettingsError(`Settings for ${id} must be an object.`);
   const out: HookSettings = { ...fallback, key: [...fallback.key] };
   const name = HOOKS.find((h) => h.id === id)!.name;
-  if (input.sheet !== undefined) out.sheet = sheetName(input.sheet, id);
+  if (input.sheet !== undefined) out.sheet = sheetName(input.sheet, name);
   if (input.mode !== undefined) {
     if (!WRITE_MODES.includes(input.mode as WriteMode)) {
       throw new SettingsError(`Write mode for ${id} must be one of ${WRITE_MODES.join(', ')}.`);
@@ -155,16 +157,18 @@ function normalizeColumns(name: string, input: unknown): ColumnSetting[] {
     labels.set(label.toLowerCase(), field);
     const typing = c.typing === undefined ? 'auto' : c.typing;
     if (!TYPINGS.includes(typing as Typing)) throw new SettingsError(`${name}: typing for "${field}" must be one of ${TYPINGS.join(', ')}.`);
-    return { field, include: c.include !== false, label, typing: typing as Typing };
+    if (c.inOtherFields !== undefined && typeof c.inOtherFields !== 'boolean') throw new SettingsError(`${name}: "inOtherFields" for "${field}" must be true or false.`);
+    return { field, include: c.include !== false, label, typing: typing as Typing, ...(c.inOtherFields === true ? { inOtherFields: true } : {}) };
   });
 }
 
-function sheetName(value: unknown, id: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(`The sheet name for ${id} must not be empty.`);
+/** A checked sheet name; `hook` is the hook's display name, for the message. */
+function sheetName(value: unknown, hook: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(`The sheet name for ${hook} must not be empty.`);
   const name = value.trim();
-  if (name.length > 100) throw new SettingsError(`The sheet name for ${id} is longer than 100 characters.`);
-  if (/[[\]*?:/\\]/.test(name)) throw new SettingsError(`The sheet name for ${id} must not contain [ ] * ? : / \\.`);
-  if (RESERVED_SHEETS.has(name.toLowerCase())) throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${id}.`);
+  if (name.length > 100) throw new SettingsError(`The sheet name for ${hook} is longer than 100 characters.`);
+  if (/[[\]*?:/\\]/.test(name)) throw new SettingsError(`The sheet name for ${hook} must not contain [ ] * ? : / \\.`);
+  if (RESERVED_SHEETS.has(name.toLowerCase())) throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${hook}.`);
   return name;
 }
 
@@ -188,9 +192,11 @@ function checkPair(other: { id: HookId; hook: HookSettings }, mine: { id: HookId
       `${a} and ${b} both write to "${hook.sheet}" but with different write modes or keys; give them the same mode and key, or separate sheets.`,
     );
   }
-  const labelOf = new Map((other.hook.columns ?? []).map((c) => [c.field, c.label]));
-  const fieldOf = new Map((other.hook.columns ?? []).map((c) => [c.label.toLowerCase(), c.field]));
-  for (const c of hook.columns ?? []) {
+  // Only columns that get a column of their own can clash; fields kept in Other fields have no header cell.
+  const own = (columns: ColumnSetting[] | null) => (columns ?? []).filter((c) => !c.inOtherFields);
+  const labelOf = new Map(own(other.hook.columns).map((c) => [c.field, c.label]));
+  const fieldOf = new Map(own(other.hook.columns).map((c) => [c.label.toLowerCase(), c.field]));
+  for (const c of own(hook.columns)) {
     const label = labelOf.get(c.field);
     if (label !== undefined && label !== c.label) {
       throw new SettingsError(`${a} and ${b} share "${hook.sheet}" but label "${c.field}" differently ("${label}" and "${c.label}"); use one label.`);

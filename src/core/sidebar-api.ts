@@ -3,10 +3,14 @@
  * browser (src/ui/rpc.ts wraps google.script.run with it). Everything that crosses is plain JSON:
  * google.script.run refuses Dates and functions, so times travel as ISO strings.
  */
+import type { CapacityForecast } from './capacity';
 import type { HookId } from './hooks';
 import type { Outcome } from './plan';
 import type { HookSettings, Settings } from './settings';
+import type { SelfTestReport } from './self-test-report';
 import type { WebAppUrlSource } from './webapp-url';
+
+export type { SelfTestCaseResult, SelfTestReport } from './self-test-report';
 
 /** A field the sidebar can offer as a column or key, with an example value to recognise it by. */
 export interface FieldInfo {
@@ -59,11 +63,14 @@ export interface SidebarState {
   queued: number;
   /** Requests refused for a missing or wrong token today. */
   refusedToday: number;
-  /** Cells the spreadsheet's grids use, and a warning when they near Google's 10 million limit. */
-  cells: { used: number; limit: number; warning: string | null };
+  /** Cells the spreadsheet's grids use, a warning when they near Google's 10 million limit, and the growth forecast. */
+  cells: { used: number; limit: number; warning: string | null; forecast: CapacityForecast };
 }
 
 export type SaveResult = { ok: true; state: SidebarState; changes: string[] } | { ok: false; error: string };
+
+/** What a save would change on the existing sheets, in plain language (empty: nothing on the sheets changes). */
+export type PreviewResult = { ok: true; changes: string[] } | { ok: false; error: string };
 
 export interface ReplayResult {
   replayed: number;
@@ -96,23 +103,11 @@ export interface TestDeliveryResult {
   message: string;
 }
 
-export interface SelfTestCaseResult {
-  name: string;
-  source: string;
-  ok: boolean;
-  message: string;
-}
-
-export interface SelfTestReport {
-  passed: number;
-  failed: number;
-  cases: SelfTestCaseResult[];
-}
-
 /** Functions the sidebar calls through google.script.run. */
 export interface SidebarApi {
   getSidebarState(): SidebarState;
   saveSettings(settings: unknown): SaveResult;
+  previewSettings(settings: unknown): PreviewResult;
   rotateToken(): WebhookState;
   sendTestDelivery(hookId: unknown): TestDeliveryResult;
   replayDeliveries(options?: unknown): ReplayResult;
@@ -124,6 +119,7 @@ export interface SidebarApi {
 const SIDEBAR_FUNCTION_SET: { readonly [K in keyof SidebarApi]: true } = {
   getSidebarState: true,
   saveSettings: true,
+  previewSettings: true,
   rotateToken: true,
   sendTestDelivery: true,
   replayDeliveries: true,

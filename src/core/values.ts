@@ -57,6 +57,27 @@ export function textCell(text: string): string {
   return needsTextGuard(text) ? `'${text}` : text;
 }
 
+/**
+ * The text the app wrote with `textCell`, from the value a cell gives back. Sheets leaves the guard apostrophe
+ * out of a normal cell's value; whether a Plain-text ("@") cell does too is unconfirmed. One leading
+ * apostrophe is removed when the app would have written it (the rest needs the guard); otherwise the
+ * value is the text. Only a text that itself starts with an apostrophe before guarded text reads ambiguously.
+ */
+export function writtenText(cell: string): string {
+  return cell.charAt(0) === "'" && textCell(cell.slice(1)) === cell ? cell.slice(1) : cell;
+}
+
+/** A cell's value with `writtenText` applied when it is text: for cells the app wrote with `textCell`. */
+export function writtenValue(cell: unknown): unknown {
+  return typeof cell === 'string' ? writtenText(cell) : cell;
+}
+
+/** Every value a cell written with `textCell(text)` may give back: the text, and the guarded text when a cell keeps the apostrophe. */
+export function readBackForms(text: string): string[] {
+  const guarded = textCell(text);
+  return guarded === text ? [text] : [text, guarded];
+}
+
 /** Cuts text that does not fit a cell, with a visible marker; the full value stays in the webhook log. */
 export function fitCellText(text: string): string {
   if (text.length <= CELL_TEXT_BUDGET) return text;

@@ -1,15 +1,15 @@
 /** Writing a parsed delivery: route each event to its sheet, place values by header, append or upsert. */
-import { defaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
+import { hookDefaultColumns, headerIndex, mergeColumns, META, planColumns } from '../core/columns';
 import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
 import { errorText } from '../core/errors';
 import { flattenEvent, type Field } from '../core/flatten';
-import { exampleFields, findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
+import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
 import { canonicalJson, rowKey, searchableKey } from '../core/keys';
 import { eventVersion } from '../core/pipeline';
 import { addFingerprint, cellVersion, decideBatchStep, isStale } from '../core/plan';
 import type { EventResult } from '../core/results';
 import type { ColumnSetting, Settings } from '../core/settings';
-import { fitCellText, textCell, toCellValue, type CellValue, type Typing } from '../core/values';
+import { fitCellText, textCell, toCellValue, writtenText, type CellValue, type Typing } from '../core/values';
 import { rememberSeenFields } from './field-memory';
 import { anyFound, appendHeaderLabels, lookup, nextRow, openSheet, writeCells, type OpenSheet } from './sheets';
 import type { ScriptStore } from './store';
@@ -65,7 +65,7 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
       };
     }
     const s = settings.hooks[hook.id];
-    const columns = s.columns ?? defaultColumns(exampleFields(hook));
+    const columns = s.columns ?? hookDefaultColumns(hook);
     const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
     return { index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version, skipStale: s.skipStale };
   });
@@ -132,7 +132,7 @@ function writeSheet(
   // Several events: one search tells whether any of them is on the sheet already; if none is, skip the per-event searches.
   const searchEach = events.length === 1 || anyOnSheet(open, col, events);
   const batch: SheetBatch = {
-    open, sheetName, col, labelOf: plan.labelOf, excluded: plan.excluded, typingOf, receivedAt, searchEach, results,
+    open, sheetName, col, labelOf: plan.labelOf, typingOf, receivedAt, searchEach, results,
     newRows: [], newRowEvents: [], pendingByKey: new Map(), seenFingerprints: new Set(),
   };
   for (const e of events) {
@@ -151,7 +151,6 @@ interface SheetBatch {
   sheetName: string;
   col: (label: string) => number;
   labelOf: ReadonlyMap<string, string>;
-  excluded: ReadonlySet<string>;
   typingOf: ReadonlyMap<string, Typing>;
   receivedAt: Date;
   /** False when one search found none of the events on the sheet: no per-event search. */
@@ -207,7 +206,7 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
     return;
   }
-  const cells = rowCells(e, b.labelOf, b.excluded, b.typingOf, col, b.receivedAt, key);
+  const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);
   if (step === 'merge' && pendingIndex !== undefined) {
     const pending = b.newRows[pendingIndex];
     const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
@@ -223,7 +222,8 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     return;
   }
   if (step === 'update' && keyRow !== null) {
-    const previous = String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue());
+    // Without the guard apostrophe a Plain-text cell may give back, so the list never gains another one.
+    const previous = writtenText(String(open.sheet.getRange(keyRow, col(META.fingerprint)).getValue()));
     if (e.skipStale && isStale(e.version, cellVersion(previous))) {
       results[e.index] = { ...base, row: keyRow, action: 'stale', message: STALE_MESSAGE };
       return;
@@ -265,7 +265,6 @@ function writeNewRows(b: SheetBatch): void {
 function rowCells(
   e: RoutedEvent,
   labelOf: ReadonlyMap<string, string>,
-  excluded: ReadonlySet<string>,
   typingOf: ReadonlyMap<string, Typing>,
   col: (label: string) => number,
   receivedAt: Date,
@@ -276,7 +275,6 @@ function rowCells(
   let hasOther = false;
   const rich = new Set(e.hook?.richTextFields ?? []);
   for (const f of e.fields) {
-    if (excluded.has(f.path)) continue;
     const label = labelOf.get(f.path);
     if (label === undefined) {
       if (f.value !== null) {

@@ -1,7 +1,9 @@
 /** The 10-million-cell limit: how close the spreadsheet is, checked only when a delivery grew a grid. */
 
+import { CELL_LIMIT } from '../core/capacity';
+
 /** Sheets holds at most 10,000,000 cells per spreadsheet, counted over every sheet's whole grid. */
-export const CELL_LIMIT = 10_000_000;
+export { CELL_LIMIT };
 /** From here on the app warns and trims the log's successful rows. */
 const CELL_WARNING = 9_000_000;
 

@@ -5,7 +5,7 @@ import { errorText } from '../core/errors';
 import { REPLAYABLE, type Outcome } from '../core/plan';
 import { parseRequestText, requestParameters, requestText } from '../core/request';
 import type { EventResult, LogKeeping } from '../core/results';
-import { cutText, textCell } from '../core/values';
+import { cutText, textCell, writtenText } from '../core/values';
 import { cellsUsed, cellWarning, noteGridGrowth, takeGridGrowth } from './limits';
 import { KEYS, type ScriptStore } from './store';
 
@@ -62,11 +62,27 @@ export function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, 
   return sheet;
 }
 
-/** Splits a body over as many cells as it needs. */
-function bodyCells(body: string): string[] {
+/** Most apostrophes a chunk takes on past BODY_CHUNK so that the next chunk does not start with one. */
+const BODY_SLACK = 4000;
+
+/**
+ * Splits a body over as many cells as it needs. A chunk after the first never starts with an apostrophe
+ * (the boundary moves past them), so reading back (logBody) can tell the guard apostrophe from the body's own.
+ */
+export function bodyCells(body: string): string[] {
   const cells: string[] = [];
-  for (let i = 0; i < body.length; i += BODY_CHUNK) cells.push(textCell(body.slice(i, i + BODY_CHUNK)));
+  for (let i = 0; i < body.length; ) {
+    let end = Math.min(i + BODY_CHUNK, body.length);
+    while (end < body.length && body.charAt(end) === "'" && end - i < BODY_CHUNK + BODY_SLACK) end += 1;
+    cells.push(textCell(body.slice(i, end)));
+    i = end;
+  }
   return cells.length ? cells : [''];
+}
+
+/** A logged body from its cells, without the guard apostrophes a Plain-text cell may give back. */
+export function logBody(cells: readonly unknown[]): string {
+  return cells.map((c) => writtenText(String(c))).join('');
 }
 
 /** A summary cell: exact text, cut with a marker past `max` characters. */
@@ -192,9 +208,9 @@ function bodyIndex(header: readonly unknown[]): number {
 /** A log row's request as the web app received it (token excepted): body, content type, parameters and query. */
 export function logRowRequest(values: readonly unknown[], header: readonly unknown[]): Pick<Delivery, 'contents' | 'contentType' | 'parameter' | 'query'> {
   const bodyAt = bodyIndex(header);
-  const contents = values.slice(bodyAt).map(String).join('');
+  const contents = logBody(values.slice(bodyAt));
   const hasRequest = String(header[COL.request - 1]) === 'Request';
-  const { contentType, query } = parseRequestText(hasRequest ? String(values[COL.request - 1] ?? '') : '');
+  const { contentType, query } = parseRequestText(hasRequest ? writtenText(String(values[COL.request - 1] ?? '')) : '');
   return { contents, contentType, query, parameter: requestParameters(query, contents, contentType) };
 }
 
@@ -209,7 +225,7 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
     const outcome = String(v[COL.outcome - 1]) as Outcome;
     if (!REPLAYABLE.includes(outcome)) return;
     const request = logRowRequest(v, header);
-    rows.push({ row: i + 2, hook: String(v[COL.hook - 1]), outcome, body: request.contents, contentType: request.contentType, query: request.query ?? '' });
+    rows.push({ row: i + 2, hook: writtenText(String(v[COL.hook - 1])), outcome, body: request.contents, contentType: request.contentType, query: request.query ?? '' });
   });
   return rows;
 }

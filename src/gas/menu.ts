@@ -1,4 +1,5 @@
-/** The "iClosed" menu and what its items open: the sidebar, test deliveries, the self-test report. */
+/** The spreadsheet's menu ("Webhooks to Sheets", named apart from iClosed's own Settings page) and what its items open: the sidebar, test deliveries, the self-test report. */
+import { MENU } from '../core/menu';
 import { HOOKS } from '../core/hooks';
 import type { SelfTestReport, TestDeliveryResult } from '../core/sidebar-api';
 import { selfTest } from './self-test';
@@ -7,23 +8,23 @@ import { testDelivery } from './sidebar-server';
 import { toast } from './toast';
 import { receive } from './webapp';
 
-/** The "iClosed" menu. */
+/** The spreadsheet's menu (named apart from iClosed's own Settings page). */
 export function addMenu(_e?: unknown): void {
   SpreadsheetApp.getUi()
-    .createMenu('iClosed')
-    .addItem('Settings', 'showSidebar')
-    .addItem('Send test deliveries', 'sendTestDeliveries')
-    .addItem('Replay failed deliveries', 'replayDeliveries')
-    .addItem('Rebuild pipeline and funnel', 'rebuildPipeline')
+    .createMenu(MENU.title)
+    .addItem(MENU.openSidebar, 'showSidebar')
+    .addItem(MENU.sendTests, 'sendTestDeliveries')
+    .addItem(MENU.replay, 'replayDeliveries')
+    .addItem(MENU.rebuild, 'rebuildPipeline')
     .addSeparator()
-    .addItem('Run self-test', 'showSelfTest')
+    .addItem(MENU.selfTest, 'showSelfTest')
     .addToUi();
 }
 
 /** Opens the sidebar; the first time, this also sets up the webhook. */
 export function showSidebar(): void {
   setupWebhook();
-  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('iClosed → Sheets');
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(MENU.title);
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
@@ -35,17 +36,27 @@ export function sendTestDeliveries(): TestDeliveryResult[] {
   return results;
 }
 
-/** Menu: runs the self-test and shows its report. */
+/** Menu: runs the self-test and shows its report: the verdict from the required checks, the informational ones apart. */
 export function showSelfTest(): SelfTestReport {
   const report = selfTest();
-  const rows = report.cases
-    .map((c) => `<tr><td>${c.ok ? '✅' : '❌'}</td><td>${escapeHtml(c.name)}${c.ok ? '' : `<br><small>${escapeHtml(c.message)}</small>`}</td></tr>`)
-    .join('');
-  const html = HtmlService.createHtmlOutput(
-    `<p><b>${report.passed} passed, ${report.failed} failed.</b></p><table style="font:13px sans-serif">${rows}</table>`,
-  ).setWidth(520).setHeight(480);
-  SpreadsheetApp.getUi().showModalDialog(html, 'iClosed self-test');
+  const html = HtmlService.createHtmlOutput(selfTestHtml(report)).setWidth(560).setHeight(520);
+  SpreadsheetApp.getUi().showModalDialog(html, `${MENU.title}: self-test`);
   return report;
+}
+
+/** The dialog's page: the verdict, then the required checks, then the informational ones. */
+export function selfTestHtml(report: SelfTestReport): string {
+  const rows = (required: boolean) =>
+    report.cases
+      .filter((c) => c.required === required)
+      .map((c) => `<tr><td>${c.ok ? '✅' : required ? '❌' : 'ℹ️'}</td><td>${escapeHtml(c.name)}${c.ok ? '' : `<br><small>${escapeHtml(c.message)}</small>`}</td></tr>`)
+      .join('');
+  const tally = (t: { passed: number; failed: number }) => `${t.passed} passed, ${t.failed} differ`;
+  return (
+    `<div style="font:13px sans-serif"><p style="color:${report.safe ? '#137333' : '#c5221f'}"><b>${escapeHtml(report.verdict)}</b></p>` +
+    `<h3>Required checks (${tally(report.required)})</h3><p>The app depends on these.</p><table>${rows(true)}</table>` +
+    `<h3>Informational checks (${tally(report.informational)})</h3><p>How Google treats other input; a difference here does not put deliveries at risk.</p><table>${rows(false)}</table></div>`
+  );
 }
 
 function escapeHtml(text: string): string {

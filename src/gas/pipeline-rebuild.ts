@@ -4,16 +4,16 @@ import { eventHookType, parseDelivery } from '../core/delivery';
 import { flattenEvent, type Field, type FieldValue } from '../core/flatten';
 import { funnelFromStates } from '../core/funnel';
 import { findHook, HOOKS, type HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_STATE_LABEL, mergeStates, type LeadState } from '../core/pipeline';
+import { callTokens, eventState, joinTargets, LEAD_STATE_LABEL, mergeEvent, type LeadState } from '../core/pipeline';
 import { parseState } from '../core/pipeline-row';
 import type { Settings } from '../core/settings';
 import type { RebuildResult } from '../core/sidebar-api';
-import { isDate } from '../core/values';
+import { isDate, writtenText, writtenValue } from '../core/values';
 import { fingerprintOf } from './ingest';
 import { withScriptLock } from './lock';
 import { LOG_SHEET, logRowRequest } from './log';
 import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, zoneOf, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
-import { writeCells } from './sheets';
+import { headerLabel, writeCells } from './sheets';
 import type { ScriptStore } from './store';
 import { toast } from './toast';
 
@@ -22,6 +22,12 @@ interface RebuildCursor {
   source: number;
   row: number;
   processed: number;
+  /**
+   * A time after which every written delivery is in the log (oldestLogged), or null. Hook-sheet rows
+   * written later came from deliveries the log holds, in order: the rebuild takes them from the log
+   * alone, so it applies the same events in the same order as the live pipeline did.
+   */
+  logFrom?: number | null;
 }
 
 /** Source rows read per getValues call. */
@@ -57,7 +63,7 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
   if (!cursor) {
     clearPipeline(p);
     store.deleteJson(PIPELINE_KEYS.funnel);
-    cursor = { source: 0, row: 2, processed: 0 };
+    cursor = { source: 0, row: 2, processed: 0, logFrom: oldestLogged(spreadsheet) };
   }
   const leads = loadLeads(p);
   let read = 0;
@@ -65,13 +71,14 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     const sheet = spreadsheet.getSheetByName(sources[cursor.source]);
     const lastRow = sheet ? sheet.getLastRow() : 0;
     if (!sheet || cursor.row > lastRow) {
-      cursor = { source: cursor.source + 1, row: 2, processed: cursor.processed };
+      cursor = { ...cursor, source: cursor.source + 1, row: 2 };
       continue;
     }
     const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
     const width = sheet.getLastColumn();
     const values = sheet.getRange(cursor.row, 1, n, width).getValues();
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values, sheet.getRange(1, 1, 1, width).getValues()[0]) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0], values);
+    const header = sheet.getRange(1, 1, 1, width).getValues()[0];
+    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values, header) : sheetEvents(store, settings, sources[cursor.source], header.map(headerLabel), values, cursor.logFrom ?? null);
     for (const e of events) {
       const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
       if (s) leads.apply(s);
@@ -142,7 +149,7 @@ function loadLeads(p: PipelineSheet) {
   };
   if (lastRow > 1) {
     sheet.getRange(2, stateCol, lastRow - 1, 1).getValues().forEach((cell) => {
-      const state = parseState(cell[0]);
+      const state = parseState(writtenValue(cell[0]));
       if (!state) return;
       const lead = { pos: list.length, state, dead: false };
       list.push(lead);
@@ -155,9 +162,9 @@ function loadLeads(p: PipelineSheet) {
     apply(ev: LeadState): void {
       const found = new Set<Lead>();
       for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
-      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys }));
-      const targets = joinTargets(ev.keys, candidates);
-      const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys, calls: callTokens(lead.state) }));
+      const targets = joinTargets(ev.keys, candidates, callTokens(ev));
+      const merged = mergeEvent(targets.map((t) => t.state), ev);
       for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
       for (const t of targets.slice(1)) t.dead = true;
       const lead = targets[0] ?? { pos: list.length, state: merged, dead: false };
@@ -186,6 +193,26 @@ function fieldOf(cell: unknown): FieldValue {
   return String(cell);
 }
 
+/** No execution runs longer than Apps Script's 6-minute limit: a delivery is logged within this of its arrival. */
+const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+
+/**
+ * A time after which every written delivery is still in the Webhook log (ms), or null. The log is
+ * trimmed oldest row first; a delivery logged above the oldest kept one arrived before that one was
+ * logged, at most one execution after it arrived (queued and replayed rows keep an older arrival time,
+ * so they do not count as the oldest kept one).
+ */
+function oldestLogged(spreadsheet: Spreadsheet): number | null {
+  const log = spreadsheet.getSheetByName(LOG_SHEET);
+  const lastRow = log ? log.getLastRow() : 0;
+  if (!log || lastRow < 2) return null;
+  const first = log
+    .getRange(2, 1, lastRow - 1, 7)
+    .getValues()
+    .find((v) => WRITTEN_OUTCOMES.includes(String(v[3])) && isDate(v[0]) && !/^(Queued|Replayed) at /.test(String(v[6])));
+  return first ? (first[0] as Date).getTime() + EXECUTION_LIMIT_MS : null;
+}
+
 /** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
 function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
   const out: FoundEvent[] = [];
@@ -194,7 +221,7 @@ function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
     const request = logRowRequest(v, header);
     const parsed = parseDelivery({ contents: request.contents, contentType: request.contentType || 'application/json', parameter: request.parameter });
     if (!parsed.ok) continue;
-    const hookColumn = String(v[2]);
+    const hookColumn = writtenText(String(v[2]));
     const hint = hookColumn.includes(',') ? null : findHook(hookColumn);
     const receivedMs = isDate(v[0]) ? v[0].getTime() : Date.now();
     for (const event of parsed.events) {
@@ -207,7 +234,7 @@ function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
 }
 
 /** Events of a hook sheet's rows: each row is the latest version of its key, read back by the sheet's layout. */
-function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][]): FoundEvent[] {
+function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][], logFrom: number | null): FoundEvent[] {
   const layout = store.layout(sheetName);
   const hooks = HOOKS.filter((h) => settings.hooks[h.id].sheet === sheetName);
   const index = headerIndex(header);
@@ -219,10 +246,12 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
   const [fpCol, receivedCol, otherCol] = [at(META.fingerprint), at(META.receivedAt), at(META.otherFields)];
   const out: FoundEvent[] = [];
   for (const v of values) {
+    const received = receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : null;
+    if (logFrom !== null && received !== null && received > logFrom) continue; // read from the log
     const fields: Field[] = paths.map(([c, path]) => ({ path, value: fieldOf(v[c]) }));
     if (otherCol >= 0 && typeof v[otherCol] === 'string' && v[otherCol] !== '') {
       try {
-        const other = JSON.parse(v[otherCol] as string) as Record<string, FieldValue>;
+        const other = JSON.parse(writtenText(v[otherCol] as string)) as Record<string, FieldValue>;
         for (const path of Object.keys(other)) fields.push({ path, value: other[path] });
       } catch {
         // Cut or edited JSON: the row's columns still count.
@@ -230,9 +259,9 @@ function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, 
     }
     const named = fields.find((f) => f.path === 'hookType');
     const hook = (named && findHook(named.value)) || (hooks.length === 1 ? hooks[0] : null);
-    const fingerprint = fpCol >= 0 ? String(v[fpCol]).split(/\s+/).filter(Boolean).pop() : undefined;
+    const fingerprint = fpCol >= 0 ? writtenText(String(v[fpCol])).split(/\s+/).filter(Boolean).pop() : undefined;
     if (!hook || !fingerprint) continue;
-    out.push({ hook, fields, fingerprint, receivedMs: receivedCol >= 0 && isDate(v[receivedCol]) ? v[receivedCol].getTime() : Date.now() });
+    out.push({ hook, fields, fingerprint, receivedMs: received ?? Date.now() });
   }
   return out;
 }

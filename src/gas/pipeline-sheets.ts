@@ -4,10 +4,10 @@ import { errorText } from '../core/errors';
 import type { Field } from '../core/flatten';
 import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
 import type { HookDefinition } from '../core/hooks';
-import { emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeStates, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeEvent, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
 import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
 import type { EventResult } from '../core/results';
-import { toCellValue, type CellValue } from '../core/values';
+import { toCellValue, writtenText, writtenValue, type CellValue } from '../core/values';
 import { appendHeaderLabels, columnLetter, escapeRegex, nextRow, openSheet, type OpenSheet, writeCells } from './sheets';
 import type { ScriptStore } from './store';
 
@@ -101,13 +101,14 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
   const candidates = findRows(p.open, keysCol, ev.keys).map((row) => {
     const first = Math.min(keysCol, stateCol);
     const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
-    const keys = String(cells[keysCol - first]).split(/\s+/).filter(Boolean);
+    // Both cells are written as guarded text; a Plain-text cell may give the apostrophe back.
+    const keys = writtenText(String(cells[keysCol - first])).split(/\s+/).filter(Boolean);
     // A state cell someone cleared still has its keys: the lead restarts from them.
-    const state = parseState(cells[stateCol - first]) ?? { ...emptyState(), keys: [...keys].sort() };
-    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys };
+    const state = parseState(writtenValue(cells[stateCol - first])) ?? { ...emptyState(), keys: [...keys].sort() };
+    return { ref: { row, state }, keys: state.keys.length ? state.keys : keys, calls: callTokens(state) };
   });
-  const targets = joinTargets(ev.keys, candidates).sort((a, b) => a.row - b.row);
-  const merged = targets.reduce((acc, t) => mergeStates(acc, t.state), mergeStates(emptyState(), ev));
+  const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
+  const merged = mergeEvent(targets.map((t) => t.state), ev);
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
   writeCells(p.open, row, [rowCells(p, merged)]);
@@ -119,13 +120,16 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
   return true;
 }
 
-/** Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read. */
+/**
+ * Rows whose "Lead keys" cell holds any of the tokens: one server-side search, nothing of the column read.
+ * The first token may follow the guard apostrophe, should the cell give it back (tokens never start with one).
+ */
 function findRows(open: OpenSheet, keysCol: number, tokens: readonly string[]): number[] {
   if (tokens.length === 0) return [];
   const letter = columnLetter(keysCol);
   const found = open.sheet
     .getRange(`${letter}2:${letter}`)
-    .createTextFinder(`(^| )(${tokens.map(escapeRegex).join('|')})( |$)`)
+    .createTextFinder(`(^'?| )(${tokens.map(escapeRegex).join('|')})( |$)`)
     .useRegularExpression(true)
     .matchCase(true)
     .findAll();

@@ -4,6 +4,7 @@ import { sentence } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
 import { answerAsKept, failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
+import { recordCapacitySafely } from './capacity';
 import { routeEvents, writeEvents } from './ingest';
 import { keepDelivery } from './log';
 import { updatePipelineSafely } from './pipeline-sheets';
@@ -64,5 +65,7 @@ export function processDelivery(
   }
   if (note) message = `${note} ${message}`;
   if (pipelineError) message = `${message} Pipeline not updated: ${pipelineError}`;
-  return answerAsKept(response, keepDelivery(spreadsheet, store, delivery, { outcome, results, message }, replayOf));
+  const kept = keepDelivery(spreadsheet, store, delivery, { outcome, results, message }, replayOf);
+  recordCapacitySafely(spreadsheet, store);
+  return answerAsKept(response, kept);
 }

@@ -5,7 +5,7 @@
  * the grid size is asked for only when a write needs room.
  */
 import { columnRuns } from '../core/columns';
-import type { CellValue } from '../core/values';
+import { readBackForms, writtenText, type CellValue } from '../core/values';
 import { noteGridGrowth } from './limits';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -39,7 +39,8 @@ export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
     try {
       // The cell after the last known label must be empty: a column added there by someone else shows up.
       const cells = sheet.getRange(1, 1, 1, cachedHeader.length + 1).getValues()[0].map((v) => String(v));
-      if (cachedHeader.every((label, i) => cells[i] === label) && cells[cachedHeader.length] === '') {
+      // A label written with its guard apostrophe matches whether or not the cell gives the apostrophe back.
+      if (cachedHeader.every((label, i) => cells[i] === label || writtenText(cells[i]) === label) && cells[cachedHeader.length] === '') {
         return { sheet, header: [...cachedHeader], headerChanged: false, lastRow: null };
       }
     } catch {
@@ -47,7 +48,7 @@ export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
     }
   }
   const lastColumn = sheet.getLastColumn();
-  const header = lastColumn > 0 ? sheet.getRange(1, 1, 1, lastColumn).getValues()[0].map((v) => String(v)) : [];
+  const header = lastColumn > 0 ? sheet.getRange(1, 1, 1, lastColumn).getValues()[0].map((v) => headerLabel(v)) : [];
   return { sheet, header, headerChanged: true, lastRow: lastColumn > 0 ? null : 1 };
 }
 
@@ -69,6 +70,11 @@ export function appendHeaderLabels(open: OpenSheet, labels: readonly string[]): 
   open.headerChanged = true;
 }
 
+/** A header cell's label: its text without the guard apostrophe the app wrote, should the cell give it back. */
+export function headerLabel(cell: unknown): string {
+  return writtenText(String(cell));
+}
+
 /** Header labels are text too: a field named "=x" must not become a formula in the header. */
 function textForHeader(label: string): string {
   return /^[=+\-@'#\s]|^\d|^(true|false)$/i.test(label) ? `'${label}` : label;
@@ -86,6 +92,14 @@ export function columnLetter(column: number): string {
   return s;
 }
 
+/**
+ * The search pattern for a key cell: the whole cell is the key, with or without the guard apostrophe it was
+ * written with (a Plain-text cell may give it back: [UNCONFIRMED]). Exported for the in-sheet self-test.
+ */
+export function keyCellPattern(key: string): string {
+  return `^(?:${readBackForms(key).map(escapeRegex).join('|')})$`;
+}
+
 /** Where an event's key and fingerprint already stand on the sheet. */
 export interface Lookup {
   /** Row whose key cell equals the key, or null. */
@@ -97,12 +111,12 @@ export interface Lookup {
 /**
  * Finds the key row and the fingerprint in one server-side search over the key and fingerprint columns
  * (rows 2 to the end): a case-sensitive regular expression, the key anchored to the whole cell, the
- * fingerprint as part of the cell's list. Nothing of the columns is read into the script.
+ * fingerprint as part of the cell's list (so a kept guard apostrophe does not matter). Nothing of the columns is read into the script.
  */
 export function lookup(open: OpenSheet, keyColumn: number, fingerprintColumn: number, key: string | null, fingerprint: string): Lookup {
   const first = key === null ? fingerprintColumn : Math.min(keyColumn, fingerprintColumn);
   const last = key === null ? fingerprintColumn : Math.max(keyColumn, fingerprintColumn);
-  const pattern = key === null ? escapeRegex(fingerprint) : `^${escapeRegex(key)}$|${escapeRegex(fingerprint)}`;
+  const pattern = key === null ? escapeRegex(fingerprint) : `${keyCellPattern(key)}|${escapeRegex(fingerprint)}`;
   const found = open.sheet
     .getRange(`${columnLetter(first)}2:${columnLetter(last)}`)
     .createTextFinder(pattern)
@@ -125,7 +139,7 @@ export function lookup(open: OpenSheet, keyColumn: number, fingerprintColumn: nu
 export function anyFound(open: OpenSheet, keyColumn: number, fingerprintColumn: number, keys: readonly string[], fingerprints: readonly string[]): boolean {
   const first = Math.min(keyColumn, fingerprintColumn);
   const last = Math.max(keyColumn, fingerprintColumn);
-  const parts = [...keys.map((k) => `^${escapeRegex(k)}$`), ...fingerprints.map(escapeRegex)];
+  const parts = [...keys.map(keyCellPattern), ...fingerprints.map(escapeRegex)];
   if (parts.length === 0) return false;
   const found = open.sheet
     .getRange(`${columnLetter(first)}2:${columnLetter(last)}`)

@@ -1,14 +1,13 @@
 /** The sidebar's server side: its entry points, its state, saving and applying settings, and test deliveries. */
-import { defaultColumns } from '../core/columns';
+import { hookDefaultColumns } from '../core/columns';
 import { flattenEvent, isPlainObject } from '../core/flatten';
-import { planHeaderChanges, type HeaderChanges } from '../core/header-plan';
 import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type HookId } from '../core/hooks';
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../core/log-stats';
 import type { PostResponse } from '../core/results';
 import { defaultHookSettings, normalizeSettings, SettingsError, type HookSettings, type Settings } from '../core/settings';
-import type { FieldInfo, HookState, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult } from '../core/sidebar-api';
-import { textCell } from '../core/values';
+import type { FieldInfo, HookState, PreviewResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult } from '../core/sidebar-api';
 import { APP_VERSION } from '../core/version';
+import { capacityNow } from './capacity';
 import { seenFields } from './field-memory';
 import { CELL_LIMIT, cellsUsed, cellWarning } from './limits';
 import { withScriptLock } from './lock';
@@ -17,6 +16,7 @@ import { queuedKeys } from './queue';
 import { refusedToday } from './refusals';
 import { selfTest } from './self-test';
 import { setupWebhook, webhookState } from './setup';
+import { planSettings } from './settings-apply';
 import { KEYS, ScriptStore } from './store';
 import { receive } from './webapp';
 
@@ -29,11 +29,20 @@ export function getSidebarState(): SidebarState {
   return sidebarState(store, store.get(KEYS.token) ? webhookState(store) : null);
 }
 
+/** The refusal of a save or preview that is given no settings object. */
+const NOT_SETTINGS = 'Settings must be an object; nothing was saved.';
+
 /** Validates settings on the server, saves and applies them; refuses invalid ones with a message that says what to change. */
 export function saveSettings(input: unknown): SaveResult {
   // Nothing or null would normalize to the defaults: a save must say what it sets.
-  if (!isPlainObject(input)) return { ok: false, error: 'Settings must be an object; nothing was saved.' };
-  return saveAndApply(input, getSidebarState);
+  if (!isPlainObject(input)) return { ok: false, error: NOT_SETTINGS };
+  return saveAndApply(input, getSidebarState, false) as SaveResult;
+}
+
+/** What saving these settings would change on the sheets, in plain language; changes nothing. */
+export function previewSettings(input: unknown): PreviewResult {
+  if (!isPlainObject(input)) return { ok: false, error: NOT_SETTINGS };
+  return saveAndApply(input, getSidebarState, true) as PreviewResult;
 }
 
 /** Posts one hook's example delivery through doPost's own path. */
@@ -64,14 +73,14 @@ function preview(value: unknown): string {
 
 /** The defaults of a hook with its columns spelt out, for "reset to defaults". */
 function expandedDefaults(hook: HookDefinition): HookSettings {
-  return { ...defaultHookSettings(hook.id), columns: defaultColumns(exampleFields(hook)) };
+  return { ...defaultHookSettings(hook.id), columns: hookDefaultColumns(hook) };
 }
 
 /** Settings with every hook's columns spelt out, so the sidebar edits concrete lists. */
 function expanded(settings: Settings): Settings {
   const hooks = { ...settings.hooks };
   for (const hook of HOOKS) {
-    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: defaultColumns(exampleFields(hook)) };
+    if (!hooks[hook.id].columns) hooks[hook.id] = { ...hooks[hook.id], columns: hookDefaultColumns(hook) };
   }
   return { ...settings, hooks };
 }
@@ -99,7 +108,7 @@ function sidebarState(store: ScriptStore, webhook: SidebarState['webhook']): Sid
   });
   const activity = activityEntries(values, ACTIVITY_ROWS);
   const used = cellsUsed(spreadsheet);
-  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used) };
+  const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used), forecast: capacityNow(spreadsheet, store) };
   return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday(), cells };
 }
 
@@ -115,12 +124,14 @@ function knownFieldsByHook(store: ScriptStore): Record<HookId, string[]> {
 }
 
 /**
- * Validates settings from the sidebar on the server, saves them, and applies them to existing sheets:
- * relabels the app's header cells and adds missing included columns at the right. Never deletes a
- * column, never claims a user's column. Runs under the script lock, as deliveries do.
+ * Validates settings from the sidebar on the server and plans what they do to the existing sheets
+ * (src/gas/settings-apply.ts). A preview stops there; a save stores them and applies the plan. Both run
+ * under the script lock, as deliveries do, so a delivery that arrives meanwhile waits or is queued and
+ * never sees half a change.
  */
-function saveAndApply(input: unknown, state: () => SidebarState): SaveResult {
-  return withScriptLock((store): SaveResult => {
+function saveAndApply(input: unknown, state: () => SidebarState, previewOnly: boolean): SaveResult | PreviewResult {
+  if (input === null || typeof input !== 'object') return { ok: false, error: 'Settings must be an object; nothing was saved. Reload the sidebar and try again.' };
+  return withScriptLock((store): SaveResult | PreviewResult => {
     let settings: Settings;
     try {
       settings = normalizeSettings(input, knownFieldsByHook(store));
@@ -128,58 +139,13 @@ function saveAndApply(input: unknown, state: () => SidebarState): SaveResult {
       if (err instanceof SettingsError) return { ok: false, error: err.message };
       throw err;
     }
-    const spreadsheet = SpreadsheetApp.getActive();
-    const plans = plannedHeaderChanges(store, spreadsheet, settings);
-    if (typeof plans === 'string') return { ok: false, error: plans };
+    const plan = planSettings(store, SpreadsheetApp.getActive(), store.settings(), settings);
+    if (typeof plan === 'string') return { ok: false, error: plan };
+    if (previewOnly) return { ok: true, changes: plan.changes };
     store.setJson(KEYS.settings, settings);
-    const changes: string[] = [];
-    for (const plan of plans) {
-      for (const { column, label } of plan.relabel) {
-        plan.sheet.getRange(1, column).setValue(textCell(label));
-        changes.push(`"${plan.name}": column ${column} is now "${label}"`);
-      }
-      if (plan.add.length) {
-        const start = plan.lastColumn + 1;
-        const needed = start + plan.add.length - 1;
-        if (needed > plan.sheet.getMaxColumns()) plan.sheet.insertColumnsAfter(plan.sheet.getMaxColumns(), needed - plan.sheet.getMaxColumns());
-        const range = plan.sheet.getRange(1, start, 1, plan.add.length);
-        range.setValues([plan.add.map((c) => textCell(c.label))]);
-        range.setFontWeight('bold');
-        changes.push(`"${plan.name}": added ${plan.add.map((c) => `"${c.label}"`).join(', ')}`);
-      }
-      if (plan.relabel.length || plan.add.length) store.setLayout(plan.name, plan.layout);
-    }
-    return { ok: true, state: state(), changes };
+    for (const step of plan.steps) step();
+    return { ok: true, state: state(), changes: plan.changes };
   });
-}
-
-/** One existing sheet's planned header changes, with the sheet they apply to. */
-interface HeaderPlan extends HeaderChanges {
-  name: string;
-  sheet: GoogleAppsScript.Spreadsheet.Sheet;
-  lastColumn: number;
-}
-
-/** Reads each existing hook sheet's header and plans its changes (src/core/header-plan.ts), or a message when a label belongs to a user column. */
-function plannedHeaderChanges(store: ScriptStore, spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, settings: Settings): HeaderPlan[] | string {
-  const plans: HeaderPlan[] = [];
-  const bySheet = new Map<string, HookId[]>();
-  for (const id of Object.keys(settings.hooks) as HookId[]) {
-    const list = bySheet.get(settings.hooks[id].sheet) ?? [];
-    list.push(id);
-    bySheet.set(settings.hooks[id].sheet, list);
-  }
-  for (const [name, ids] of bySheet) {
-    const sheet = spreadsheet.getSheetByName(name);
-    if (!sheet || sheet.getLastColumn() === 0) continue;
-    const lastColumn = sheet.getLastColumn();
-    const header = sheet.getRange(1, 1, 1, lastColumn).getValues()[0];
-    const hooks = ids.map((id) => ({ name: hookById(id).name, columns: settings.hooks[id].columns ?? [] }));
-    const changes = planHeaderChanges(name, header, store.layout(name).fields, hooks);
-    if (typeof changes === 'string') return changes;
-    if (changes.relabel.length || changes.add.length) plans.push({ ...changes, name, sheet, lastColumn });
-  }
-  return plans;
 }
 
 /** Posts a hook's bundled example through the same path as a real delivery. */

@@ -1,4 +1,5 @@
 /** The web app: doPost receives a delivery (authenticate, then write under the script lock or queue it), doGet answers health. */
+import { OPEN_SIDEBAR_PATH } from '../core/menu';
 import { tokenAccepted } from '../core/auth';
 import type { Delivery } from '../core/delivery';
 import { errorText, sentence } from '../core/errors';
@@ -31,11 +32,11 @@ export function receive(e: GoogleAppsScript.Events.DoPost): PostResponse {
   }
   const tokens = store.tokens();
   if (!tokens.current) {
-    return failure('not_configured', 'The webhook is not set up yet: open the spreadsheet and choose iClosed → Settings.');
+    return failure('not_configured', `The webhook is not set up yet: open the spreadsheet and choose ${OPEN_SIDEBAR_PATH}.`);
   }
   if (!tokenAccepted(parameter.token, tokens, receivedAt.getTime())) {
     countRefusal();
-    return failure('unauthorized', 'Missing or wrong token: use the full web app URL shown in iClosed → Settings, including ?token=….');
+    return failure('unauthorized', `Missing or wrong token: use the full web app URL the spreadsheet shows under ${OPEN_SIDEBAR_PATH}, including ?token=….`);
   }
   const delivery: Delivery = redactDelivery({
     id: Utilities.getUuid(),

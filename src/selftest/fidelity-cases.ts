@@ -2,13 +2,20 @@
  * Fidelity cases: platform behaviours the local runtime imitates, written only against Apps Script
  * globals and types so the same code can run in a real spreadsheet as an in-sheet self-test.
  * Each case gets a fresh sheet and throws an Error naming the difference when the platform disagrees.
+ * One case runs the app's own header and key lookup (src/gas/sheets.ts) on a Plain-text column.
  */
+import { textCell, writtenText } from '../core/values';
+import { appendHeaderLabels, lookup, openSheet, writeCells } from '../gas/sheets';
 
 /** One behaviour to check on a fresh sheet. */
 export interface FidelityCase {
   name: string;
   /** Where the behaviour is documented or observed ("[UNCONFIRMED]" when no source settled it). */
   source: string;
+  /** True when the app depends on the behaviour (it decides the self-test's verdict); false when it is shown for information. */
+  required: boolean;
+  /** For a required case: what a failure means for deliveries, in the user's words. */
+  risk?: string;
   run(sheet: GoogleAppsScript.Spreadsheet.Sheet): void;
 }
 
@@ -69,6 +76,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'getValues returns Number/Boolean/Date/String with "" for empty cells, rectangular',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/range#getvalues',
+    required: true,
+    risk: 'headers, keys and fingerprints are read back wrongly, so upserts and duplicate detection fail.',
     run(sheet) {
       const d = new Date(Date.UTC(2025, 4, 9, 15, 28, 40));
       sheet.getRange(1, 1, 1, 4).setValues([[42, true, 'text', d]]);
@@ -86,11 +95,14 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'numeric text with leading zeros becomes a number',
     source: 'issue theoephraim/node-google-spreadsheet#696 ("0001" typed → 1); ' + USER_ENTERED,
+    required: false,
     run(sheet) { same(roundTrip(sheet, '00123'), 123, '"00123"'); },
   },
   {
     name: 'a leading apostrophe keeps text and is not part of the value',
     source: 'node-google-spreadsheet#696 ("\'0001" stays text); apostrophe dropped on read: [UNCONFIRMED]',
+    required: true,
+    risk: 'ids, phone numbers and dates sent as text are changed into numbers, dates or formulas in the sheet.',
     run(sheet) {
       same(roundTrip(sheet, "'00123"), '00123', "\"'00123\" value");
       same(sheet.getRange(1, 1).getDisplayValue(), '00123', "\"'00123\" display");
@@ -99,6 +111,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'a leading = makes a formula (getFormulas returns it, the value is its result)',
     source: SETVALUES,
+    required: false,
     run(sheet) {
       same(roundTrip(sheet, '=1+2'), 3, '"=1+2" value');
       same(sheet.getRange(1, 1).getFormula(), '=1+2', 'formula text');
@@ -109,11 +122,13 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'a leading + followed by a number is that number',
     source: USER_ENTERED + '; "+1234567890": [UNCONFIRMED]',
+    required: false,
     run(sheet) { same(roundTrip(sheet, '+1234567890'), 1234567890, '"+1234567890"'); },
   },
   {
     name: 'a leading + or - followed by non-numeric text is a formula (an error value)',
     source: 'OWASP CSV injection (= + - @ start formulas); Sheets parse error #ERROR!: [UNCONFIRMED exact error]',
+    required: false,
     run(sheet) {
       for (const input of ['+1 (555) 123', '-foo']) {
         const v = roundTrip(sheet, input);
@@ -125,6 +140,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'TRUE/FALSE in any case become booleans',
     source: USER_ENTERED + '; case-insensitivity: [UNCONFIRMED]',
+    required: false,
     run(sheet) {
       same(roundTrip(sheet, 'TRUE'), true, '"TRUE"');
       same(roundTrip(sheet, 'false'), false, '"false"');
@@ -133,6 +149,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'numeric text forms become numbers (1,234  1e3  -5  .5  50%  $5)',
     source: USER_ENTERED,
+    required: false,
     run(sheet) {
       const cases: Array<[string, number]> = [['1,234', 1234], ['1e3', 1000], ['-5', -5], ['.5', 0.5], ['50%', 0.5], ['$5', 5]];
       for (const [input, want] of cases) same(roundTrip(sheet, input), want, `"${input}"`);
@@ -141,6 +158,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'date-looking text becomes a Date in the spreadsheet time zone',
     source: 'https://support.google.com/docs/answer/58515 (date formats); ' + USER_ENTERED,
+    required: false,
     run(sheet) {
       same(wall(sheet, roundTrip(sheet, '2025-05-09')), '2025-05-09 00:00:00', '"2025-05-09"');
       same(wall(sheet, roundTrip(sheet, '5/9/2025')), '2025-05-09 00:00:00', '"5/9/2025" (en_US locale)');
@@ -151,6 +169,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'ISO 8601 text with T and Z is parsed as a date-time',
     source: '[UNCONFIRMED] (stricter choice: parsed)',
+    required: false,
     run(sheet) {
       const v = roundTrip(sheet, '2025-05-09T15:28:40Z');
       check(isDateValue(v), `"2025-05-09T15:28:40Z" should become a Date, got ${show(v)}`);
@@ -160,11 +179,13 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'a typed error literal is that error',
     source: 'https://support.google.com/docs/answer/3093340 (error types); ' + USER_ENTERED,
+    required: false,
     run(sheet) { same(roundTrip(sheet, '#N/A'), '#N/A', '"#N/A"'); },
   },
   {
     name: 'null and undefined write empty cells',
     source: 'gas-fakes notes/oddities.md; [UNCONFIRMED] for undefined',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 1, 2).setValues([['x', 'y']]);
       sheet.getRange(1, 1, 1, 2).setValues([[null, undefined]]);
@@ -177,6 +198,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'plain-text format (@) keeps strings as typed',
     source: 'https://developers.google.com/sheets/api/guides/formats ("@" text); via Apps Script setValues: [UNCONFIRMED]',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 1, 3).setNumberFormat('@');
       sheet.getRange(1, 1, 1, 3).setValues([['00123', '2025-05-09', 'TRUE']]);
@@ -189,14 +211,45 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'plain-text format (@) still makes a formula from a leading =',
     source: '[UNCONFIRMED] (stricter choice: still a formula, so "@" is no formula-injection guard)',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1).setNumberFormat('@');
       same(roundTrip(sheet, '=1+2'), 3, '"=1+2" in a text cell');
     },
   },
   {
+    name: 'a Plain-text (@) cell does not give a leading apostrophe back',
+    source: '[UNCONFIRMED] (Sheets drops it in normal cells: node-google-spreadsheet#696; the local runtime plays both: keepApostropheInPlainText)',
+    required: false,
+    run(sheet) {
+      sheet.getRange(1, 1).setNumberFormat('@');
+      same(roundTrip(sheet, "'00123"), '00123', "\"'00123\" in a text cell");
+    },
+  },
+  {
+    name: "the app's header check and key lookup work on Plain-text (@) columns",
+    source: TEXT_FINDER + ' with useRegularExpression; ' + SETVALUES + '; whether an "@" cell gives the guard apostrophe back: [UNCONFIRMED], so both are accepted',
+    required: true,
+    risk: 'a Row key or Fingerprint column formatted as Plain text is not searched right: upserts add a duplicate row on every delivery.',
+    run(sheet) {
+      const labels = ['Row key', 'Fingerprint', '1st answer'];
+      sheet.getRange(1, 1, 3, labels.length).setNumberFormat('@');
+      const open = openSheet(sheet.getParent(), sheet.getName(), null);
+      appendHeaderLabels(open, labels);
+      const fingerprints = 'v:2025-05-09T15:28:40.000Z Qx7-_b2Fp9';
+      writeCells(open, 2, [new Map([[1, textCell('00123')], [2, textCell(fingerprints)]])], 2);
+      same(lookup(open, 1, 2, '00123', 'none').keyRow, 2, 'row of key "00123"');
+      same(lookup(open, 1, 2, '0012', 'none').keyRow, null, 'a key that is part of another is not found');
+      same(lookup(open, 1, 2, null, 'Qx7-_b2Fp9').fingerprintRow, 2, 'row of the fingerprint');
+      same(writtenText(String(sheet.getRange(2, 2).getValue())), fingerprints, 'fingerprint list read back');
+      same(openSheet(sheet.getParent(), sheet.getName(), labels).headerChanged, false, 'header matches the labels the app wrote');
+      same(openSheet(sheet.getParent(), sheet.getName(), null).header.join('|'), labels.join('|'), 'header read in full');
+    },
+  },
+  {
     name: 'setValues fails when the data shape does not match the range',
     source: SETVALUES + ' (message seen in execution logs)',
+    required: false,
     run(sheet) {
       throws(() => sheet.getRange(1, 1, 2, 2).setValues([[1, 2]]), /number of rows in the data does not match the number of rows in the range/, 'rows');
       throws(() => sheet.getRange(1, 1, 1, 2).setValues([[1, 2, 3]]), /number of columns in the data does not match/, 'columns');
@@ -205,6 +258,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'a cell holds at most 50,000 characters',
     source: 'apps-script-facts.md §4; error text from Sheets API logs',
+    required: true,
+    risk: 'long values and delivery bodies are cut at the wrong place or refused.',
     run(sheet) {
       let s = 'x';
       while (s.length < 50000) s += s;
@@ -216,6 +271,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'getRange outside the grid fails',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#getrangerow,-column,-numrows,-numcolumns (message from execution logs)',
+    required: true,
+    risk: 'rows past the end of a full sheet are not added, so deliveries to it fail.',
     run(sheet) {
       throws(() => sheet.getRange(sheet.getMaxRows() + 1, 1), /coordinates of the range are outside the dimensions of the sheet/, 'row past the grid');
       throws(() => sheet.getRange(1, sheet.getMaxColumns(), 1, 2), /coordinates of the range are outside the dimensions of the sheet/, 'column past the grid');
@@ -224,6 +281,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'an empty sheet has getLastRow()/getLastColumn() 0 and data range A1',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#getlastrow',
+    required: true,
+    risk: 'new rows are written over existing ones or far below them.',
     run(sheet) {
       same(sheet.getLastRow(), 0, 'getLastRow');
       same(sheet.getLastColumn(), 0, 'getLastColumn');
@@ -237,6 +296,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'appendRow writes after the last row with content and grows a full grid',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#appendrowrowcontents',
+    required: true,
+    risk: 'the Webhook log loses or overwrites deliveries.',
     run(sheet) {
       sheet.getRange(2, 1).setValue('first');
       sheet.appendRow(['second', '00123']);
@@ -252,6 +313,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'returned Dates are copies',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/range#getvalues',
+    required: false,
     run(sheet) {
       const d = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
       sheet.getRange(1, 1).setValue(d);
@@ -264,6 +326,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'getDisplayValues returns the displayed strings',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/range#getdisplayvalues',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 1, 4).setValues([[true, 1234, 0.5, 'x']]);
       sheet.getRange(1, 5).setNumberFormat('0.00');
@@ -279,6 +342,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'TextFinder is case-insensitive and partial by default; findNext() returns null at the end',
     source: TEXT_FINDER,
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 3, 1).setValues([['Apple pie'], ['banana'], ['APPLE']]);
       const f = sheet.createTextFinder('apple');
@@ -292,6 +356,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'TextFinder matchCase, matchEntireCell and useRegularExpression',
     source: TEXT_FINDER,
+    required: true,
+    risk: 'rows are not found by key, so upserts add duplicate rows.',
     run(sheet) {
       sheet.getRange(1, 1, 3, 1).setValues([['Apple pie'], ['banana'], ['APPLE']]);
       same(sheet.createTextFinder('APPLE').matchCase(true).findAll().length, 1, 'matchCase');
@@ -302,6 +368,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'TextFinder matches displayed values, row by row',
     source: TEXT_FINDER + ' (formulas match on displayed value unless matchFormulaText)',
+    required: true,
+    risk: 'rows are not found by key or fingerprint, so upserts add duplicate rows and redeliveries are written twice.',
     run(sheet) {
       sheet.getRange(1, 1, 2, 2).setValues([[1234, '=1+1'], ['x', 0.5]]);
       sheet.getRange(2, 2).setNumberFormat('0%');
@@ -316,6 +384,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'Sheet.sort sorts rows below the frozen rows',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#sortcolumnposition,-ascending',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 4, 2).setValues([['name', 'n'], ['b', 2], ['c', 3], ['a', 1]]);
       sheet.setFrozenRows(1);
@@ -328,6 +397,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'inserting and deleting rows shifts content',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#insertrowsafterafterposition,-howmany',
+    required: true,
+    risk: 'trimming the Webhook log or merging Pipeline rows removes the wrong rows.',
     run(sheet) {
       const max = sheet.getMaxRows();
       sheet.getRange(1, 1, 2, 1).setValues([['a'], ['b']]);
@@ -342,6 +413,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'A1 notation forms',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#getrangea1notation',
+    required: true,
+    risk: 'key lookups search the wrong cells.',
     run(sheet) {
       const r = sheet.getRange('B2:D5');
       same(`${r.getRow()},${r.getColumn()},${r.getNumRows()},${r.getNumColumns()}`, '2,2,4,3', 'B2:D5');
@@ -354,6 +427,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'setValue on a multi-cell range fills every cell',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/range#setvaluevalue',
+    required: false,
     run(sheet) {
       sheet.getRange(1, 1, 2, 2).setValue('z');
       same(sheet.getRange(1, 1, 2, 2).getValues().map((r) => r.join('')).join(''), 'zzzz', 'all four cells');
@@ -362,6 +436,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'clearContent keeps number formats',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/range#clearcontent',
+    required: false,
     run(sheet) {
       const c = sheet.getRange(1, 1);
       c.setNumberFormat('@');
@@ -374,6 +449,7 @@ export const FIDELITY_CASES: FidelityCase[] = [
   {
     name: 'inserting a sheet with a taken name fails',
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#insertsheetsheetname (Sheets API message)',
+    required: false,
     run(sheet) {
       throws(() => sheet.getParent().insertSheet(sheet.getName()), /already exists/, 'duplicate name');
     },

@@ -34,3 +34,13 @@ export function when(iso: string | null): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/** A time short enough for a 300px table: "14:05" today, "3 Dec 14:05" before, "never" when there is none. */
+export function shortWhen(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return 'never';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.toDateString() === now.toDateString()) return time;
+  return `${d.getDate()} ${d.toLocaleString('en-US', { month: 'short' })} ${time}`;
+}

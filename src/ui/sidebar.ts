@@ -6,14 +6,19 @@ import { errorText as fullErrorText } from '../core/errors';
 import type { HookId } from '../core/hooks';
 import type { ColumnSetting, HookSettings, Settings } from '../core/settings';
 import type { HookState, SidebarState } from '../core/sidebar-api';
-import { fill, h, when } from './dom';
+import { capacityView } from './capacity';
+import { fill, h, shortWhen, when } from './dom';
 import { server } from './rpc';
+import { OPEN_SIDEBAR_PATH } from '../core/menu';
+import { selfTestView } from './self-test-view';
 
-const MODES: Array<{ value: HookSettings['mode']; label: string }> = [
-  { value: 'upsert', label: 'Upsert: update the row with the same key, else add one' },
-  { value: 'append', label: 'Append: always add a row' },
-  { value: 'insert-if-new', label: 'Insert if new: add only when the key is new' },
+const MODES: Array<{ value: HookSettings['mode']; label: string; hint: string }> = [
+  { value: 'upsert', label: 'Upsert', hint: 'Updates the row with the same key, else adds one.' },
+  { value: 'append', label: 'Append', hint: 'Always adds a row.' },
+  { value: 'insert-if-new', label: 'Insert if new', hint: 'Adds a row only when its key is new; later versions are skipped.' },
 ];
+const TABS = ['connection', 'sheets', 'activity', 'tools'] as const;
+type Tab = (typeof TABS)[number];
 const TYPINGS: Array<{ value: ColumnSetting['typing']; label: string }> = [
   { value: 'auto', label: 'As sent' },
   { value: 'text', label: 'Text' },
@@ -51,16 +56,45 @@ function hookState(id: HookId): HookState {
   return state!.hooks.find((hk) => hk.id === id)!;
 }
 
-/** The draft settings of the selected hook, with every field it knows listed as a column. */
+/**
+ * The draft settings of the selected hook, with every field it knows listed: the columns first, in
+ * their order, then the fields kept in "Other fields". A field seen in deliveries gets a column when
+ * the hook adds new fields as columns, as the deliveries did.
+ */
 function draftHook(): HookSettings {
   const hook = draft!.hooks[selected];
   const columns = hook.columns ?? [];
   const listed = new Set(columns.map((c) => c.field));
   for (const f of hookState(selected).fields) {
-    if (!listed.has(f.path)) columns.push({ field: f.path, include: hook.addNewFields, label: f.path, typing: 'auto' });
+    if (!listed.has(f.path)) columns.push({ field: f.path, include: true, label: f.path, typing: 'auto', ...(hook.addNewFields ? {} : { inOtherFields: true }) });
   }
-  hook.columns = columns;
+  hook.columns = [...columns.filter((c) => !c.inOtherFields), ...columns.filter((c) => c.inOtherFields)];
   return hook;
+}
+
+// ---- Tabs -------------------------------------------------------------------------------------
+
+function showTab(tab: Tab): void {
+  for (const t of TABS) {
+    const button = byId(`tab-${t}`);
+    button.setAttribute('aria-selected', String(t === tab));
+    button.tabIndex = t === tab ? 0 : -1;
+    byId(`panel-${t}`).hidden = t !== tab;
+  }
+}
+
+function setUpTabs(): void {
+  TABS.forEach((t, i) => {
+    const button = byId(`tab-${t}`);
+    button.addEventListener('click', () => showTab(t));
+    // Arrow keys move between tabs, as in any tab list.
+    button.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+      const next = TABS[(i + (ev.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+      showTab(next);
+      byId(`tab-${next}`).focus();
+    });
+  });
 }
 
 // ---- Connection -------------------------------------------------------------------------------
@@ -69,7 +103,7 @@ function renderConnection(): void {
   const s = state!;
   const panel = byId('connection');
   if (!s.webhook) {
-    fill(panel, h('p', {}, 'The webhook is not set up yet. Close and reopen iClosed → Settings.'));
+    fill(panel, h('p', {}, `The webhook is not set up yet. Close this sidebar and choose ${OPEN_SIDEBAR_PATH} again.`));
     return;
   }
   const hook = s.webhook;
@@ -81,7 +115,7 @@ function renderConnection(): void {
     const input = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: url, 'aria-label': 'Webhook URL' });
     const copy = h('button', { type: 'button', id: 'copy-url' }, 'Copy');
     copy.addEventListener('click', () => copyText(input, 'connection-status'));
-    parts.push(h('label', { for: 'webhook-url' }, 'Paste this URL into iClosed → Settings → Developer:'), h('div', { className: 'row' }, input, copy));
+    parts.push(h('label', { for: 'webhook-url' }, 'In iClosed, open Settings → Developer and paste this URL:'), h('div', { className: 'row' }, input, copy));
     if (hook.urlSource === 'apps-script') {
       parts.push(h('p', { id: 'url-source', className: 'hint' }, 'This URL is the one Apps Script reports; npm run deploy records the deployment\'s own URL and shows that instead.'));
     }
@@ -112,12 +146,13 @@ function renderConnection(): void {
   );
   fill(panel, ...parts);
 
-  const rows = s.hooks.map((hk) => h('tr', {}, h('td', {}, hk.name), h('td', {}, when(hk.lastDeliveryAt)), h('td', { className: 'num' }, String(hk.deliveriesToday))));
+  const rows = s.hooks.map((hk) => h('tr', {}, h('td', {}, hk.name), h('td', { className: 'nowrap' }, shortWhen(hk.lastDeliveryAt)), h('td', { className: 'num' }, String(hk.deliveriesToday))));
   fill(
     byId('hook-stats'),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last delivery'), h('th', {}, 'Today'))), h('tbody', {}, ...rows)),
+    h('table', { id: 'hook-stats-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last'), h('th', { className: 'num' }, 'Today'))), h('tbody', {}, ...rows)),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
     s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
+    capacityView(s.cells.forecast),
   );
 }
 
@@ -167,8 +202,11 @@ function renderHookSettings(): void {
   sheet.oninput = () => (hook.sheet = sheet.value);
   const mode = byId<HTMLSelectElement>('write-mode');
   fill(mode, ...MODES.map((m) => h('option', { value: m.value, selected: m.value === hook.mode }, m.label)));
+  const modeHint = () => (byId('write-mode-hint').textContent = MODES.find((m) => m.value === hook.mode)?.hint ?? '');
+  modeHint();
   mode.onchange = () => {
     hook.mode = mode.value as HookSettings['mode'];
+    modeHint();
     renderKey();
   };
   const addNew = byId<HTMLInputElement>('add-new-fields');
@@ -192,7 +230,8 @@ function renderKey(): void {
       hook.key.splice(i, 1);
       renderKey();
     });
-    return h('li', {}, h('code', {}, field), ' ', remove);
+    const label = (hook.columns ?? []).find((c) => c.field === field)?.label;
+    return h('li', {}, label && label !== field ? `${label} ` : '', h('code', {}, field), ' ', remove);
   });
   fill(list, ...(items.length ? items : [h('li', { className: 'hint' }, hook.mode === 'append' ? 'No key: append needs none.' : 'No key yet: add at least one field.')]));
   byId('key-section').hidden = hook.mode === 'append' && hook.key.length === 0;
@@ -206,45 +245,114 @@ function addKeyField(): void {
   renderKey();
 }
 
+/** Where a field goes: a column of its own, or the row's "Other fields" cell. */
+const PLACES = [
+  { value: 'column', label: 'Own column' },
+  { value: 'other', label: 'In Other fields' },
+] as const;
+
+/**
+ * The field list: the hook's columns in order (drag ⠿, Alt+↑/↓, ↑ ↓ or ⤒ to reorder), then the
+ * fields kept in "Other fields". Each field shows its path and an example value; the search box
+ * filters both lists by label, path or example.
+ */
 function renderColumns(focus?: { field: string; control: string }): void {
   const hook = draftHook();
   const columns = hook.columns!;
-  const list = byId('columns');
-  const items = columns.map((c, i) => {
-    const include = h('input', { type: 'checkbox', checked: c.include, 'aria-label': `Include ${c.field}`, 'data-control': 'include' });
-    include.addEventListener('change', () => (c.include = include.checked));
+  const examples = new Map(hookState(selected).fields.map((f) => [f.path, f.example]));
+  const own = columns.filter((c) => !c.inOtherFields);
+  const item = (c: ColumnSetting, i: number): HTMLLIElement => {
+    const inList = !c.inOtherFields;
+    const include = h('input', { type: 'checkbox', checked: c.include, 'aria-label': `Write ${c.field}`, title: 'Untick to leave the field out', 'data-control': 'include' });
     const label = h('input', { type: 'text', value: c.label, 'aria-label': `Header label for ${c.field}`, 'data-control': 'label' });
     label.addEventListener('input', () => (c.label = label.value));
+    const place = h('select', { 'aria-label': `Where ${c.field} goes`, 'data-control': 'place' }, ...PLACES.map((p) => h('option', { value: p.value, selected: (p.value === 'other') === Boolean(c.inOtherFields) }, p.label)));
+    place.addEventListener('change', () => {
+      // A field made a column joins the end of the columns; one sent to Other fields leaves them.
+      columns.splice(columns.indexOf(c), 1);
+      if (place.value === 'other') c.inOtherFields = true;
+      else delete c.inOtherFields;
+      columns.splice(place.value === 'other' ? columns.length : columns.filter((x) => !x.inOtherFields).length, 0, c);
+      renderColumns({ field: c.field, control: 'place' });
+      message('save-status', place.value === 'other' ? `${c.label} goes to "Other fields". Save to apply.` : `${c.label} is column ${own.length + 1}. Save to apply.`);
+    });
     const typing = h('select', { 'aria-label': `Typing for ${c.field}`, 'data-control': 'typing' }, ...TYPINGS.map((t) => h('option', { value: t.value, selected: t.value === c.typing }, t.label)));
     typing.addEventListener('change', () => (c.typing = typing.value as ColumnSetting['typing']));
-    const up = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} up`, 'data-control': 'up', disabled: i === 0 }, '↑');
-    const down = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} down`, 'data-control': 'down', disabled: i === columns.length - 1 }, '↓');
-    up.addEventListener('click', () => move(i, -1, 'up'));
-    down.addEventListener('click', () => move(i, 1, 'down'));
-    const li = h('li', { 'data-field': c.field }, h('div', { className: 'field' }, include, h('code', { className: 'path' }, c.field)), h('div', { className: 'row' }, label, typing, up, down));
-    // Alt+ArrowUp / Alt+ArrowDown move the focused column from the keyboard.
-    li.addEventListener('keydown', (ev) => {
-      if (!ev.altKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return;
-      ev.preventDefault();
-      const control = (ev.target as HTMLElement).getAttribute('data-control') ?? 'label';
-      move(i, ev.key === 'ArrowUp' ? -1 : 1, control);
+    const example = examples.get(c.field);
+    const meta = h('div', { className: 'meta', title: example ? `${c.field}: ${example}` : c.field }, h('code', { className: 'path' }, c.field), example ? h('span', { className: 'example' }, `e.g. ${example}`) : null);
+    const li = h('li', { 'data-field': c.field, className: c.include ? '' : 'excluded' });
+    include.addEventListener('change', () => {
+      c.include = include.checked;
+      li.className = c.include ? '' : 'excluded';
     });
+    if (inList) {
+      const handle = h('button', { type: 'button', className: 'small handle', 'aria-label': `Move ${c.field}: Alt+↑ or Alt+↓`, title: 'Drag to reorder', 'data-control': 'handle' }, '⠿');
+      const top = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} to the top`, title: 'Move to top', 'data-control': 'top', disabled: i === 0 }, '⤒');
+      const up = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} up`, 'data-control': 'up', disabled: i === 0 }, '↑');
+      const down = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} down`, 'data-control': 'down', disabled: i === own.length - 1 }, '↓');
+      top.addEventListener('click', () => move(i, 0, 'label'));
+      up.addEventListener('click', () => move(i, i - 1, 'up'));
+      down.addEventListener('click', () => move(i, i + 1, 'down'));
+      li.append(h('div', { className: 'head' }, handle, include, label, top, up, down), meta, h('div', { className: 'row' }, place, typing));
+      li.draggable = true;
+      li.addEventListener('dragstart', (ev) => {
+        ev.dataTransfer?.setData('text/plain', c.field);
+        if (ev.dataTransfer) ev.dataTransfer.effectAllowed = 'move';
+        li.classList.add('dragging');
+      });
+      li.addEventListener('dragend', () => li.classList.remove('dragging'));
+      li.addEventListener('dragover', (ev) => {
+        ev.preventDefault();
+        li.classList.add('drop-target');
+      });
+      li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
+      li.addEventListener('drop', (ev) => {
+        ev.preventDefault();
+        li.classList.remove('drop-target');
+        const from = own.findIndex((x) => x.field === ev.dataTransfer?.getData('text/plain'));
+        if (from >= 0) move(from, i, 'handle');
+      });
+      // Alt+ArrowUp / Alt+ArrowDown move the focused column from the keyboard, and keep the focus on it.
+      li.addEventListener('keydown', (ev) => {
+        if (!ev.altKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return;
+        ev.preventDefault();
+        const control = (ev.target as HTMLElement).getAttribute('data-control') ?? 'label';
+        move(i, ev.key === 'ArrowUp' ? i - 1 : i + 1, control);
+      });
+    } else {
+      li.append(h('div', { className: 'head' }, include, label), meta, h('div', { className: 'row' }, place, typing));
+    }
     return li;
-  });
-  fill(list, ...items);
+  };
+  fill(byId('columns'), ...own.map(item));
+  fill(byId('other-columns'), ...columns.filter((c) => c.inOtherFields).map(item));
+  byId('other-title').textContent = `In "Other fields" (${columns.length - own.length})`;
+  applySearch();
   if (focus) {
-    const row = [...list.querySelectorAll('li')].find((li) => li.getAttribute('data-field') === focus.field);
+    const row = document.querySelector(`#panel-sheets li[data-field="${CSS.escape(focus.field)}"]`);
     const control = row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not([disabled])`) ?? row?.querySelector<HTMLElement>('[data-control="label"]');
     control?.focus();
   }
 
-  function move(i: number, delta: number, control: string): void {
-    const j = i + delta;
-    if (j < 0 || j >= columns.length) return;
-    const [c] = columns.splice(i, 1);
-    columns.splice(j, 0, c);
+  /** Moves column `from` to position `to` of the columns (the Other fields after them keep their place). */
+  function move(from: number, to: number, control: string): void {
+    if (to < 0 || to >= own.length || to === from) return;
+    const c = own[from];
+    columns.splice(from, 1);
+    columns.splice(to, 0, c);
     renderColumns({ field: c.field, control });
-    message('save-status', `Moved ${c.field} to position ${j + 1} of ${columns.length}.`);
+    message('save-status', `Moved ${c.label} to column ${to + 1} of ${own.length}. Save to apply.`);
+  }
+}
+
+/** Shows only the fields whose label, path or example contains the search text. */
+function applySearch(): void {
+  const query = byId<HTMLInputElement>('column-search').value.trim().toLowerCase();
+  // The fields in Other fields are folded away until asked for; a search looks in them too.
+  if (query !== '') byId<HTMLDetailsElement>('other-section').open = true;
+  for (const li of document.querySelectorAll<HTMLLIElement>('#columns li, #other-columns li')) {
+    const label = li.querySelector<HTMLInputElement>('[data-control="label"]')?.value ?? '';
+    li.hidden = query !== '' && !`${label}\n${li.textContent ?? ''}`.toLowerCase().includes(query);
   }
 }
 
@@ -254,7 +362,46 @@ function resetHook(): void {
   message('save-status', 'Defaults restored in the form. Save to apply them.');
 }
 
+/**
+ * Save asks the server first what the settings would do to the rows already written (previewSettings).
+ * Nothing to change on the sheets: it saves at once. Otherwise the preview shows next to the button and
+ * the user applies it or goes back to editing.
+ */
 async function save(): Promise<void> {
+  const preview = byId('save-preview');
+  preview.hidden = true;
+  preview.textContent = '';
+  message('save-status', 'Checking what this changes…', 'busy');
+  try {
+    const planned = await server.previewSettings(draft);
+    if (!planned.ok) {
+      message('save-status', planned.error, 'error');
+      return;
+    }
+    if (planned.changes.length === 0) {
+      await apply();
+      return;
+    }
+    const list = h('ul', { id: 'save-changes' });
+    for (const change of planned.changes) list.appendChild(h('li', {}, change));
+    const confirm = h('button', { type: 'button', id: 'save-apply', className: 'primary' }, 'Apply to the sheet');
+    const cancel = h('button', { type: 'button', id: 'save-cancel' }, 'Keep editing');
+    confirm.addEventListener('click', () => void apply());
+    cancel.addEventListener('click', () => {
+      preview.hidden = true;
+      message('save-status', 'Nothing saved yet.');
+    });
+    preview.append(h('p', { className: 'hint' }, 'Saving changes the existing rows:'), list, h('div', { className: 'row' }, confirm, cancel));
+    preview.hidden = false;
+    message('save-status', '');
+    confirm.focus();
+  } catch (err) {
+    message('save-status', errorText(err), 'error');
+  }
+}
+
+async function apply(): Promise<void> {
+  byId('save-preview').hidden = true;
   message('save-status', 'Saving…', 'busy');
   try {
     const result = await server.saveSettings(draft);
@@ -263,7 +410,7 @@ async function save(): Promise<void> {
       return;
     }
     setState(result.state);
-    message('save-status', result.changes.length ? `Saved. ${result.changes.join('; ')}.` : 'Saved.');
+    message('save-status', result.changes.length ? `Saved. ${result.changes.join(' ')}` : 'Saved. Nothing on the sheets needed to change.');
   } catch (err) {
     message('save-status', errorText(err), 'error');
   }
@@ -292,25 +439,35 @@ async function sendTest(id: HookId, name: string): Promise<void> {
 }
 
 function renderActivity(): void {
+  // Three columns fit 300px: time and outcome never wrap inside a word; the hook, where it went and the message share the third.
   const rows = state!.activity.map((a) =>
     h(
       'tr',
       { className: a.replayable ? 'replayable' : '' },
-      h('td', {}, when(a.receivedAt)),
-      h('td', {}, a.hook || '—'),
-      h('td', {}, a.outcome),
-      h('td', {}, a.sheet ? `${a.sheet}${a.row ? ` #${a.row}` : ''}` : ''),
-      h('td', { className: 'message' }, a.message),
+      h('td', { className: 'nowrap', title: when(a.receivedAt) }, shortWhen(a.receivedAt)),
+      h('td', { className: 'outcome' }, a.outcome),
+      h(
+        'td',
+        { className: 'message' },
+        h('span', { className: 'hook' }, a.hook || '—'),
+        a.sheet ? h('span', { className: 'detail' }, `→ ${a.sheet}${a.row ? ` #${a.row}` : ''}`) : null,
+        a.message ? h('span', { className: 'detail' }, readableTimes(a.message)) : null,
+      ),
     ),
   );
   fill(
     byId('activity'),
     rows.length
-      ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Hook'), h('th', {}, 'Outcome'), h('th', {}, 'Where'), h('th', {}, 'Message'))), h('tbody', {}, ...rows))
-      : h('p', { className: 'hint' }, 'No deliveries yet. Send a test delivery above, or connect iClosed.'),
+      ? h('table', { id: 'activity-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Outcome'), h('th', {}, 'Delivery'))), h('tbody', {}, ...rows))
+      : h('p', { className: 'hint' }, 'No deliveries yet. Send a test delivery from Tools, or connect iClosed.'),
   );
   const replayable = state!.activity.filter((a) => a.replayable).length;
   byId<HTMLButtonElement>('replay').disabled = replayable === 0 && state!.queued === 0;
+}
+
+/** ISO timestamps in log messages ("Replayed at 2026-…Z.") as short local times, which also keeps them from wrapping at their dashes. */
+function readableTimes(text: string): string {
+  return text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/g, (iso) => shortWhen(iso));
 }
 
 async function replayAll(): Promise<void> {
@@ -340,8 +497,8 @@ async function selfTest(): Promise<void> {
   message('selftest-status', 'Running the self-test on a scratch sheet…', 'busy');
   try {
     const report = await server.runSelfTest();
-    message('selftest-status', `${report.passed} passed, ${report.failed} failed.`, report.failed ? 'error' : 'ok');
-    fill(byId('selftest-report'), ...report.cases.filter((c) => !c.ok).map((c) => h('li', {}, h('b', {}, c.name), ': ', c.message)));
+    message('selftest-status', '');
+    fill(byId('selftest-report'), ...selfTestView(report));
   } catch (err) {
     message('selftest-status', errorText(err), 'error');
   }
@@ -410,6 +567,8 @@ async function refresh(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  setUpTabs();
+  byId('column-search').addEventListener('input', applySearch);
   byId('add-key').addEventListener('click', addKeyField);
   byId('save').addEventListener('click', () => void save());
   byId('reset').addEventListener('click', resetHook);

@@ -43,20 +43,20 @@ describe('simultaneous deliveries in worker threads', () => {
     const r = await runConcurrent({ workers: WORKERS, deliveries: uuids.map((u) => callBooked(u)), distDir });
     expect(r.maxInFlight).toBeGreaterThan(1);
     expect(actions(r).sort()).toEqual(Array(30).fill('appended'));
-    expect(exactlyOnce(r.runtime, 'Call booked', 'event.uuid', uuids)).toBe(true);
+    expect(exactlyOnce(r.runtime, 'Call booked', 'Call id', uuids)).toBe(true);
     expect(logRows(r.runtime)).toHaveLength(30);
   }, 60000);
 });
 
 /** The seven example payloads: default sheet, key column and how to give an event a distinct key. */
 const HOOK_FILES: Array<{ file: string; sheet: string; keyColumn: string; setKey: (event: any, key: string) => void }> = [
-  { file: 'contact-created', sheet: 'Contact created', keyColumn: 'id', setKey: (e, k) => (e.id = k) },
-  { file: 'contact-by-status', sheet: 'Contact by status', keyColumn: 'id', setKey: (e, k) => (e.id = k) },
-  { file: 'contact-updated', sheet: 'Contact updated', keyColumn: 'id', setKey: (e, k) => (e.id = k) },
-  { file: 'call-booked', sheet: 'Call booked', keyColumn: 'event.uuid', setKey: (e, k) => (e.event.uuid = k) },
-  { file: 'call-cancelled', sheet: 'Call cancelled', keyColumn: 'event.uuid', setKey: (e, k) => (e.event.uuid = k) },
-  { file: 'call-rescheduled', sheet: 'Call rescheduled', keyColumn: 'event.uuid', setKey: (e, k) => (e.event.uuid = k) },
-  { file: 'outcome-added', sheet: 'Call outcome added', keyColumn: 'uuid', setKey: (e, k) => (e.uuid = k) },
+  { file: 'contact-created', sheet: 'Contact created', keyColumn: 'Contact id', setKey: (e, k) => (e.id = k) },
+  { file: 'contact-by-status', sheet: 'Contact by status', keyColumn: 'Contact id', setKey: (e, k) => (e.id = k) },
+  { file: 'contact-updated', sheet: 'Contact updated', keyColumn: 'Contact id', setKey: (e, k) => (e.id = k) },
+  { file: 'call-booked', sheet: 'Call booked', keyColumn: 'Call id', setKey: (e, k) => (e.event.uuid = k) },
+  { file: 'call-cancelled', sheet: 'Call cancelled', keyColumn: 'Call id', setKey: (e, k) => (e.event.uuid = k) },
+  { file: 'call-rescheduled', sheet: 'Call rescheduled', keyColumn: 'Call id', setKey: (e, k) => (e.event.uuid = k) },
+  { file: 'outcome-added', sheet: 'Call outcome added', keyColumn: 'Outcome id', setKey: (e, k) => (e.uuid = k) },
 ];
 
 /** A fixed shuffle (LCG), so a failing order can be rerun. */
@@ -81,12 +81,12 @@ describe('the same key at once', () => {
     expect(acts.filter((a) => a === 'updated')).toHaveLength(29);
     const sheet = rows(r.runtime, 'Call booked');
     expect(sheet).toHaveLength(1);
-    expect(sheet[0]['event.uuid']).toBe('same-key');
+    expect(sheet[0]['Call id']).toBe('same-key');
     // Each execution writes the row and then its log row, both under the script lock: the log's order is the write order.
     const log = logRows(r.runtime);
     expect(log.map((l) => JSON.parse(String(l.Body))[0].event.location).sort()).toEqual([...locations].sort());
     const last = JSON.parse(String(log[log.length - 1].Body))[0].event.location;
-    expect(sheet[0]['event.location']).toBe(last);
+    expect(sheet[0]['Meeting link']).toBe(last);
   }, 60000);
 });
 
@@ -135,9 +135,9 @@ describe('the harness can fail', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const r = await runConcurrent({ workers: WORKERS, deliveries: uuids.map((u) => callBooked(u)), locking: false, distDir });
       expect(r.maxInFlight).toBeGreaterThan(1);
-      const found = rows(r.runtime, 'Call booked').map((row) => String(row['event.uuid']));
+      const found = rows(r.runtime, 'Call booked').map((row) => String(row['Call id']));
       seen.push({ rows: found.length, distinct: new Set(found.filter((u) => uuids.includes(u))).size });
-      if (!exactlyOnce(r.runtime, 'Call booked', 'event.uuid', uuids)) break;
+      if (!exactlyOnce(r.runtime, 'Call booked', 'Call id', uuids)) break;
     }
     expect(seen.some((s) => s.rows !== 30 || s.distinct !== 30)).toBe(true);
   }, 60000);
@@ -156,6 +156,6 @@ describe('retries at once', () => {
     const counts = actions(r).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a]: (acc[a] ?? 0) + 1 }), {});
     expect(counts.appended ?? 0).toBeLessThanOrEqual(1);
     expect((counts.appended ?? 0) + (counts.duplicate ?? 0) + (counts.queued ?? 0)).toBe(100);
-    expect(rows(r.runtime, 'Call booked').map((row) => row['event.uuid'])).toEqual(['retried-45526']);
+    expect(rows(r.runtime, 'Call booked').map((row) => row['Call id'])).toEqual(['retried-45526']);
   }, 90000);
 });

@@ -1,9 +1,9 @@
 /** Unit tests of the pure core: registry, parsing, flattening, typing, keys, settings, columns, plan, auth. */
 import { constantTimeEqual, isValidToken, tokenAccepted } from '../../src/core/auth';
-import { META, planColumns, columnRuns, defaultColumns, emptyLayout } from '../../src/core/columns';
+import { META, planColumns, columnRuns, defaultColumns, emptyLayout, hookDefaultColumns, mergeColumns } from '../../src/core/columns';
 import { parseDelivery, eventHookType } from '../../src/core/delivery';
 import { flattenEvent, fieldValue } from '../../src/core/flatten';
-import { findHook, HOOKS } from '../../src/core/hooks';
+import { exampleFields, findHook, HOOKS } from '../../src/core/hooks';
 import { canonicalJson, keyPart, rowKey } from '../../src/core/keys';
 import { addFingerprint, cellVersion, decideStep, deliveryOutcome, isStale } from '../../src/core/plan';
 import { normalizeSettings, SettingsError } from '../../src/core/settings';
@@ -171,9 +171,50 @@ describe('settings', () => {
   });
 });
 
+describe('default columns', () => {
+  it.each(HOOKS.map((hk) => [hk.name, hk] as const))('%s: essentials first under plain labels, its key among them, every other known field in Other fields', (_name, hook) => {
+    const columns = hookDefaultColumns(hook);
+    const known = exampleFields(hook);
+    expect(columns.map((c) => c.field).sort()).toEqual([...known].sort()); // every documented field, once
+    const essentials = columns.filter((c) => !c.inOtherFields);
+    expect(essentials.map((c) => c.field)).toEqual(hook.essentials.map((e) => e.field));
+    expect(columns.slice(0, essentials.length)).toEqual(essentials);
+    for (const field of hook.defaultKey) expect(essentials.map((c) => c.field)).toContain(field);
+    for (const c of essentials) expect(c.label).not.toContain('.');
+    expect(new Set(essentials.map((c) => c.label.toLowerCase())).size).toBe(essentials.length);
+    // No value twice among the columns: the questions, the closer's name or the email are not repeated.
+    const example = flattenEvent(hook.example[0]);
+    const values = essentials.map((c) => fieldValue(example, c.field)).filter((v) => typeof v === 'string' && v !== '');
+    expect(new Set(values).size).toBe(values.length);
+  });
+  it('label a field the same way in every hook, so hooks can share a sheet with their defaults', () => {
+    const labelOf = new Map<string, string>();
+    for (const hook of HOOKS) {
+      for (const e of hook.essentials) {
+        expect([e.field, labelOf.get(e.field) ?? e.label]).toEqual([e.field, e.label]);
+        labelOf.set(e.field, e.label);
+      }
+    }
+    const contacts = mergeColumns(HOOKS.filter((h) => h.id.startsWith('contact')).map(hookDefaultColumns));
+    expect(() => normalizeSettings({ hooks: Object.fromEntries(HOOKS.filter((h) => h.id.startsWith('contact')).map((h) => [h.id, { sheet: 'Contacts', columns: contacts }])) })).not.toThrow();
+  });
+  it('a field kept in Other fields gets no new column, but a column it already has is still written', () => {
+    const spec = [
+      { field: 'email', include: true, label: 'Email', typing: 'auto' as const },
+      { field: 'ip', include: true, label: 'ip', typing: 'auto' as const, inOtherFields: true },
+    ];
+    const fresh = planColumns([], emptyLayout(), [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: true, spec });
+    expect(fresh.newLabels).toEqual([META.receivedAt, 'Email', 'extra', META.rowKey, META.fingerprint, META.otherFields]);
+    expect(fresh.labelOf.has('ip')).toBe(false);
+    const header = [META.receivedAt, 'Email', 'ip', META.rowKey, META.fingerprint];
+    const old = planColumns(header, { fields: { Email: 'email', ip: 'ip' } }, [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4' })], { addNewFields: true, spec });
+    expect(old.labelOf.get('ip')).toBe('ip');
+  });
+});
+
 describe('column plan', () => {
   it('adds meta columns and known fields on a new sheet, new fields at the right later', () => {
-    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], { addNewFields: true, spec: defaultColumns(['id', 'name', 'email']) });
+    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], { addNewFields: true, spec: defaultColumns([], ['id', 'name', 'email']).map((c) => ({ ...c, inOtherFields: false })) });
     expect(first.newLabels).toEqual([META.receivedAt, 'id', 'name', 'email', META.rowKey, META.fingerprint]);
     const header = first.newLabels;
     const second = planColumns(header, first.layout, [flattenEvent({ id: 2, phone: '+1' })], { addNewFields: true, spec: [] });
@@ -194,8 +235,11 @@ describe('column plan', () => {
     ];
     const plan = planColumns([], emptyLayout(), [flattenEvent({ id: 1, email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: false, spec });
     expect(plan.newLabels).toEqual([META.receivedAt, 'Email', 'Contact id', META.rowKey, META.fingerprint, META.otherFields]);
-    expect(plan.excluded.has('ip')).toBe(true);
+    // An unticked field gets no column; its value travels in Other fields with the rest.
+    expect(plan.labelOf.has('ip')).toBe(false);
     expect(plan.labelOf.has('extra')).toBe(false);
+    const hidden = planColumns(['Received at', 'ip'], { fields: { ip: 'ip' } }, [flattenEvent({ ip: '5.6.7.8' })], { addNewFields: false, spec });
+    expect(hidden.labelOf.get('ip')).toBe('ip'); // a column it already has stays written (the save hides it)
   });
   it('labels new columns so they read back as themselves: white space collapsed, blank named', () => {
     const plan = planColumns([], emptyLayout(), [flattenEvent({ ' ': 1, 'a  b ': 2 })], { addNewFields: true, spec: [] });

@@ -2,7 +2,7 @@
 import { flattenEvent } from '../../src/core/flatten';
 import { HOOKS, type HookId } from '../../src/core/hooks';
 import { addLead, applyLeadDelta, emptyFunnel, funnelFromStates, leadMetrics, monthKey, weekKey, type Zone } from '../../src/core/funnel';
-import { emptyState, eventState, joinTargets, mergeStates, normalizeEmail, normalizePhone, type LeadState } from '../../src/core/pipeline';
+import { currentCall, emptyState, eventState, joinTargets, mergeStates, normalizeEmail, normalizePhone, type LeadState } from '../../src/core/pipeline';
 import { statusOf } from '../../src/core/pipeline-row';
 
 /** A zone backed by Node's Intl (the bundle uses Utilities.formatDate instead). */
@@ -57,7 +57,14 @@ describe('the merge', () => {
   it('lets outcome and call speak over the contact status, the newer of them winning', () => {
     const all = journey.reduce((a, s) => mergeStates(a, s), emptyState());
     expect(statusOf(all)).toBe('Sale'); // the outcome (May 13) is newer than the cancellation (May 12)
-    const cancelledLater = mergeStates(all, example('callCancelled', (e) => (e.event.canceled_at = '2025-05-20T00:00:00Z')));
+    // A cancellation after the reschedule names the new slot (May 14).
+    const cancelledLater = mergeStates(
+      all,
+      example('callCancelled', (e) => {
+        e.event.canceled_at = '2025-05-20T00:00:00Z';
+        e.event.utc_start_time = '2025-05-14T09:00:00+00:00';
+      }),
+    );
     expect(statusOf(cancelledLater)).toBe('Call cancelled');
     expect(cancelledLater.counted.filter((k) => k.startsWith('c:'))).toHaveLength(2);
     expect(statusOf(mergeStates(example('contactCreated'), example('contactUpdated')))).toBe('Qualified');
@@ -110,5 +117,34 @@ describe('funnel counters', () => {
     // Created on Friday May 9; counted on Tuesday May 13: last week's bucket is no longer kept, this month's is.
     expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-13T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual(['all', 'month:2025-05']);
     expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-10T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual(['all', 'month:2025-05', 'week:2025-05-05']);
+  });
+});
+
+describe('funnel semantics', () => {
+  const fold = (states: LeadState[]) => states.reduce((a, s) => mergeStates(a, s), emptyState());
+  const examples = (['contactCreated', 'contactUpdated', 'contactByStatus', 'callBooked', 'callCancelled', 'callRescheduled', 'callOutcome'] as HookId[]).map((id) => example(id));
+
+  it('the seven examples: a call cancelled and then moved to a new slot is active, and its sale counts as held and booked', () => {
+    const lead = fold(examples);
+    expect(currentCall(lead)).toMatchObject({ state: 'rescheduled', start: '2025-05-14T09:00:00.000Z' });
+    expect(leadMetrics(lead).counts).toEqual([1, 1, 1, 1, 1, 5000]);
+  });
+  it('a cancellation of the slot a call was moved to cancels it; one of the old slot does not', () => {
+    const moved = fold([example('callBooked'), example('callRescheduled')]);
+    const cancelNew = example('callCancelled', (e) => (e.event.utc_start_time = '2025-05-14T09:00:00+00:00'));
+    expect(currentCall(mergeStates(moved, cancelNew))?.state).toBe('cancelled');
+    expect(currentCall(mergeStates(moved, example('callCancelled')))?.state).toBe('rescheduled');
+    expect(currentCall(fold([example('callBooked'), example('callCancelled')]))?.state).toBe('cancelled');
+  });
+  it('held follows the latest outcome: no-shows and cancellation reasons are not held, other outcomes are', () => {
+    const outcome = (callOutcome: string, noSaleReason: string | null) => leadMetrics(example('callOutcome', (e) => Object.assign(e, { callOutcome, noSaleReason }))).counts.slice(0, 5);
+    expect(outcome('NO_SALE', 'NO_SHOW')).toEqual([1, 1, 1, 0, 0]);
+    expect(outcome('NO_SALE', 'CONTACT_CANCELLED')).toEqual([1, 1, 1, 0, 0]);
+    expect(outcome('REJECTED', 'ADMIN_CANCELLED')).toEqual([1, 1, 1, 0, 0]);
+    expect(outcome('NO_SALE', 'NOT_INTERESTED')).toEqual([1, 1, 1, 1, 0]);
+    expect(outcome('APPROVED', null)).toEqual([1, 1, 1, 1, 0]);
+    expect(outcome('SALE', 'NO_SHOW')).toEqual([1, 1, 1, 1, 1]);
+    // A booked call without an outcome yet is booked, not held.
+    expect(leadMetrics(example('callBooked')).counts.slice(0, 5)).toEqual([1, 1, 1, 0, 0]);
   });
 });

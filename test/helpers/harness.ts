@@ -32,6 +32,11 @@ export interface Harness {
   postRaw(body: unknown, options?: { token?: string | null; query?: string; contentType?: string }): HttpResponse;
   /** The sheet's rows as objects keyed by header label (row 2 onwards). */
   rows(sheet: string): Array<Record<string, unknown>>;
+  /**
+   * The sheet's rows keyed the way the app reads them back: the app's columns by field path (from the
+   * sheet's stored layout), the fields kept in "Other fields" by their path, other columns by label.
+   */
+  fields(sheet: string): Array<Record<string, unknown>>;
   header(sheet: string): string[];
   sheetNames(): string[];
   saveSettings(settings: unknown): any;
@@ -39,10 +44,25 @@ export interface Harness {
   asUser<T>(fn: (spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet) => T): T;
 }
 
-export function startApp(options: { virtualTime?: boolean } = {}): Harness {
+/** Options of startApp: the runtime's virtual time, and whether Plain-text cells keep a leading apostrophe (unconfirmed). */
+export interface StartOptions {
+  virtualTime?: boolean;
+  keepApostropheInPlainText?: boolean;
+}
+
+/**
+ * The two answers no source settles for a Plain-text ("@") cell written with a leading apostrophe: Sheets drops
+ * it from the value (the runtime's default) or keeps it. Suites that write and find rows run in both (describe.each).
+ */
+export const APOSTROPHE_WORLDS: Array<[string, StartOptions]> = [
+  ['Plain-text cells drop the leading apostrophe', { keepApostropheInPlainText: false }],
+  ['Plain-text cells keep the leading apostrophe', { keepApostropheInPlainText: true }],
+];
+
+export function startApp(options: StartOptions = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
-  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL });
-  runtime.createSpreadsheet('iClosed leads');
+  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL, keepApostropheInPlainText: options.keepApostropheInPlainText === true });
+  runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
   const postRaw: Harness['postRaw'] = (body, opts = {}) => {
@@ -68,6 +88,21 @@ export function startApp(options: { virtualTime?: boolean } = {}): Harness {
       if (!snap) throw new Error(`No sheet "${sheet}"; sheets: ${runtime.sheetNames().join(', ')}`);
       const [head, ...rest] = snap.values;
       return rest.map((r) => Object.fromEntries(head.map((h, i) => [String(h), r[i]])));
+    },
+    fields(sheet) {
+      const stored = runtime.execute('editor', () =>
+        (runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty(`layout/${sheet}`),
+      );
+      const pathOf: Record<string, string> = stored ? JSON.parse(stored).fields : {};
+      return this.rows(sheet).map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const [label, value] of Object.entries(row)) {
+          if (label === 'Other fields') {
+            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value));
+          } else out[Object.prototype.hasOwnProperty.call(pathOf, label) ? pathOf[label] : label] = value;
+        }
+        return out;
+      });
     },
     sheetNames: () => runtime.sheetNames(),
     saveSettings: (settings) => app.call('editor', 'saveSettings', settings),

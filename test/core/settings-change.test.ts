@@ -1,0 +1,89 @@
+/** Unit tests of what saving settings does to existing rows: column moves, re-keying, promotion from Other fields, the sentences. */
+import fc from 'fast-check';
+import { applyColumnMoves, cellToFieldValue, planColumnMoves, promoteFromOtherFields, rekeyRows, rekeySentence, rowList } from '../../src/core/settings-change';
+
+describe('planColumnMoves', () => {
+  it('brings one column to the front of a contiguous block with one move', () => {
+    const moves = planColumnMoves([1, 2, 3, 4], ['a', 'b', 'c', 'd'], ['d', 'a', 'b', 'c']);
+    expect(moves).toEqual([{ from: 4, destination: 1 }]);
+    expect(applyColumnMoves(['a', 'b', 'c', 'd'], moves)).toEqual(['d', 'a', 'b', 'c']);
+  });
+
+  it('never moves a column that is not a slot (the user\'s own, the bookkeeping ones)', () => {
+    const sheet = ['a', 'USER', 'b', 'c', 'META', 'd'];
+    const slots = [1, 3, 4, 6];
+    const moves = planColumnMoves(slots, ['a', 'b', 'c', 'd'], ['d', 'c', 'a', 'b']);
+    expect(applyColumnMoves(sheet, moves)).toEqual(['d', 'USER', 'c', 'a', 'META', 'b']);
+  });
+
+  it('does nothing when the order already holds', () => {
+    expect(planColumnMoves([2, 5], ['x', 'y'], ['x', 'y'])).toEqual([]);
+  });
+
+  it('gives any order over any mix of slots and fixed columns, at most two moves per slot (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 14 }), fc.integer(), (isSlot, seed) => {
+        const sheet = isSlot.map((slot, i) => (slot ? `s${i}` : `U${i}`));
+        const slots = isSlot.flatMap((slot, i) => (slot ? [i + 1] : []));
+        const current = slots.map((p) => sheet[p - 1]);
+        const desired = [...current];
+        for (let i = desired.length - 1, r = Math.abs(seed); i > 0; i--, r = Math.floor(r / 7) + i * 31) {
+          const j = r % (i + 1);
+          [desired[i], desired[j]] = [desired[j], desired[i]];
+        }
+        const moves = planColumnMoves(slots, current, desired);
+        const after = applyColumnMoves(sheet, moves);
+        expect(slots.map((p) => after[p - 1])).toEqual(desired);
+        sheet.forEach((label, i) => {
+          if (!isSlot[i]) expect(after[i]).toBe(label);
+        });
+        expect(moves.length).toBeLessThanOrEqual(2 * slots.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('rekeyRows', () => {
+  it('builds each row\'s key from its own values, as an event\'s key is built', () => {
+    const r = rekeyRows([['a@x.com', 'b@x.com', 5, '5.0']], 2);
+    expect(r.keys).toEqual(['a@x.com', 'b@x.com', '5', '5']);
+    expect(r.shared).toEqual([[4, 5]]);
+  });
+  it('lists rows that now share a key, top first, and counts rows without a key', () => {
+    const r = rekeyRows([['x', '', 'x', 'y', 'x']], 2);
+    expect(r.keys).toEqual(['x', '', 'x', 'y', 'x']);
+    expect(r.shared).toEqual([[2, 4, 6]]);
+    expect(r.blank).toBe(1);
+  });
+  it('joins several key fields as JSON, and a row missing one part gets no key', () => {
+    const r = rekeyRows([['a', 'a'], ['1', null]], 2);
+    expect(r.keys).toEqual(['["a","1"]', '']);
+  });
+  it('reads a cell that gives its apostrophe back as the same text, and a date as ISO text', () => {
+    expect(cellToFieldValue("'007")).toBe('007');
+    expect(cellToFieldValue(new Date(Date.UTC(2025, 4, 1)))).toBe('2025-05-01T00:00:00.000Z');
+    expect(cellToFieldValue('')).toBeNull();
+  });
+});
+
+describe('promoteFromOtherFields', () => {
+  it('takes the field out of each row\'s JSON and keeps the rest', () => {
+    const p = promoteFromOtherFields(['{"a":1,"b":"x"}', '{"b":"y"}', '', 'not json'], 'a');
+    expect(p.values).toEqual([1, null, null, null]);
+    expect(p.other).toEqual(['{"b":"x"}', '{"b":"y"}', '', 'not json']);
+    expect(p.filled).toBe(1);
+  });
+  it('empties the cell when the field was the only one', () => {
+    expect(promoteFromOtherFields(['{"a":"z"}'], 'a').other).toEqual(['']);
+  });
+});
+
+describe('sentences', () => {
+  it('counts with thousands separators and names the rows that share a key', () => {
+    expect(rekeySentence('Call booked', 1204, ['Email'], { shared: [[17, 88]], blank: 0 })).toBe(
+      '"Call booked": 1,204 rows re-keyed by Email; rows 17 and 88 now share a key (later deliveries update row 17)',
+    );
+    expect(rowList([1, 2, 3, 4, 5, 6, 7, 8], 3)).toBe('rows 1, 2, 3 and 5 more');
+  });
+});

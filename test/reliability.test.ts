@@ -265,7 +265,7 @@ describe('secrets', () => {
     const logs = JSON.stringify(h.runtime.logs);
     const properties = JSON.stringify(Object.entries(h.runtime.toJSON().properties.script).filter(([k]) => !k.startsWith('webhook.')));
     expect(queued).toContain('f2'); // the queue held both deliveries, without the token
-    expect(h.rows('Call booked').map((r) => r['event.uuid'])).toEqual(expect.arrayContaining(['f1', 'f2', 'q1']));
+    expect(h.rows('Call booked').map((r) => String(r['Row key']))).toEqual(expect.arrayContaining(['f1', 'f2', 'q1']));
     expect(sheets).toContain('[token removed]');
     for (const secret of [h.token, rotated.token]) {
       expect(sheets).not.toContain(secret);

@@ -2,6 +2,7 @@
 import { HOOKS, OTHER_HOOKS_SHEET, type HookDefinition } from '../src/core/hooks';
 import { flattenEvent, isPlainObject, MAX_FLATTEN_DEPTH, type FieldValue } from '../src/core/flatten';
 import { hookDefaultColumns, META } from '../src/core/columns';
+import { MAX_KEY_CHARS } from '../src/core/keys';
 import { defaultHookSettings, MAX_AUTO_COLUMNS } from '../src/core/settings';
 import { isDate, toCellValue } from '../src/core/values';
 import { CELL_LIMIT } from '../src/gas/limits';
@@ -19,7 +20,11 @@ export function renderFieldReference(): string {
   out.push(
     'One section per iClosed webhook trigger. Each delivery is flattened into dot-path columns: nested objects ' +
       'become `parent.child` paths, lists of plain values one text cell (`a, b`), lists of objects compact JSON, ' +
-      `objects nested deeper than ${MAX_FLATTEN_DEPTH} levels JSON text.`,
+      `objects nested deeper than ${MAX_FLATTEN_DEPTH} levels JSON text. When a key containing a dot collides with a ` +
+      'nested path (`{"a.b": 1, "a": {"b": 2}}`), the field reached through more nesting levels keeps the plain column ' +
+      '(`a.b` = 2) and the other gets ` #2` (`a.b #2` = 1), whatever the order of the keys; at equal depth the raw keys\' ' +
+      'JSON text decides. Integers beyond 2^53 are kept as the text of their digits, so they stay exact and distinct. ' +
+      `A key over ${MAX_KEY_CHARS} characters is stored in **${META.rowKey}** as \`(hashed: a key of N characters, SHA-256) …\`.`,
   );
   out.push('');
   out.push(

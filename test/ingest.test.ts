@@ -198,7 +198,7 @@ describe('exact values', () => {
     expect(cell.length).toBeLessThanOrEqual(50000);
     expect(cell).toContain('cut: 70000 characters');
     const logRow = h.runtime.peek('Webhook log')!.values[1];
-    expect(logRow.slice(7).join('')).toBe(JSON.stringify(event));
+    expect(logRow.slice(8).join('')).toBe(JSON.stringify(event));
   });
 });
 

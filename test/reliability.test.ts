@@ -236,7 +236,7 @@ describe('limits', () => {
 });
 
 describe('secrets', () => {
-  it('the token appears in no sheet, log line, error message or doGet answer', () => {
+  it('the token appears in no sheet, log line, queued delivery, property, error message or doGet answer, even sent as a form field or inside the body', () => {
     const h = startApp();
     const answers: string[] = [];
     answers.push(h.postRaw(payload('call-booked')).body);
@@ -247,13 +247,31 @@ describe('secrets', () => {
     answers.push(invokeWebApp(h.app, { method: 'GET', url: `/exec?token=${h.token}` }).body);
     h.runtime.crashAfterCalls(5);
     answers.push(h.postRaw(payload('outcome-added')).body);
+    // The token as a form field (curl --data-urlencode token=…), written and queued; and copies of it inside the body.
+    const form = (token: string, uuid: string) => `token=${token}&payload=${encodeURIComponent(JSON.stringify([{ ...payload('call-booked')[0], event: { ...payload('call-booked')[0].event, uuid } }]))}`;
+    const formType = 'application/x-www-form-urlencoded';
+    answers.push(h.postRaw(form(h.token, 'f1'), { token: null, contentType: formType }).body);
+    answers.push(h.postRaw(JSON.stringify([{ hookType: h.token, note: `see ${h.token}`, [h.token]: 1 }])).body);
+    const release = h.runtime.holdScriptLock();
+    answers.push(h.postRaw(form(h.token, 'f2'), { token: null, contentType: formType }).body);
+    answers.push(h.postRaw(JSON.stringify([{ hookType: 'Call booked', event: { uuid: 'q1' }, secret: h.token }])).body);
+    const queued = JSON.stringify(Object.entries(h.runtime.toJSON().properties.script).filter(([k]) => k.startsWith('queue/')));
+    release();
+    h.app.call('trigger', 'processQueue');
     const rotated = h.app.call<any>('editor', 'rotateToken');
     answers.push(h.postRaw(payload('contact-created'), { token: rotated.token }).body);
+    answers.push(h.postRaw(JSON.stringify([{ ...payload('contact-created')[0], old: h.token, now: rotated.token }]), { token: rotated.token }).body);
     const sheets = JSON.stringify(h.sheetNames().map((n) => h.runtime.peek(n)!.displayValues));
     const logs = JSON.stringify(h.runtime.logs);
+    const properties = JSON.stringify(Object.entries(h.runtime.toJSON().properties.script).filter(([k]) => !k.startsWith('webhook.')));
+    expect(queued).toContain('f2'); // the queue held both deliveries, without the token
+    expect(h.rows('Call booked').map((r) => String(r['Row key']))).toEqual(expect.arrayContaining(['f1', 'f2', 'q1']));
+    expect(sheets).toContain('[token removed]');
     for (const secret of [h.token, rotated.token]) {
       expect(sheets).not.toContain(secret);
       expect(logs).not.toContain(secret);
+      expect(queued).not.toContain(secret);
+      expect(properties).not.toContain(secret);
       for (const a of answers) expect(a).not.toContain(secret);
     }
   });

@@ -1,4 +1,5 @@
 /** Parsing a delivery: the raw POST body into a list of events, whatever shape the sender used. */
+import { parseJsonExact } from './json';
 
 /** Bodies larger than this are refused (still kept in the webhook log). */
 export const MAX_BODY_CHARS = 2_000_000;
@@ -11,6 +12,8 @@ export interface Delivery {
   contentType: string;
   /** URL and form parameters, without `token`. */
   parameter: Record<string, string>;
+  /** The URL's query string, without `token` (absent in deliveries queued by older versions). */
+  query?: string;
 }
 
 /** What doPost hands the parser: the parts of Apps Script's event object that carry the body. */
@@ -43,7 +46,7 @@ export function parseDelivery(raw: RawDelivery): ParseResult {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(stripBom(json));
+    parsed = parseJsonExact(stripBom(json));
   } catch (err) {
     return { ok: false, code: 'invalid_json', message: `The body is not valid JSON (${(err as Error).message}).` };
   }

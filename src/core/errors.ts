@@ -8,3 +8,9 @@ export function errorText(err: unknown, maxChars: number = ERROR_TEXT_MAX): stri
   const message = err instanceof Error || (err && typeof (err as Error).message === 'string') ? (err as Error).message : String(err);
   return message.slice(0, maxChars);
 }
+
+/** Text as one sentence: a final period added unless it already ends like one, so joined messages never read "only.. They". */
+export function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

@@ -16,15 +16,16 @@ export const MAX_FLATTEN_DEPTH = 8;
  * Flattens an event: nested objects become dot paths (`event.uuid`, `event.extended_assigned_to.1.name`),
  * arrays of scalars one text cell (`status, lastName`), other arrays compact JSON text.
  * Never assigns payload keys onto objects, so keys like `__proto__` are plain data.
- * A path that repeats (a key containing a dot colliding with a nested key) gets a ` #2` suffix.
+ * A path that repeats (a key containing a dot colliding with a nested key) gets a ` #2` suffix (settleCollisions).
  */
 export function flattenEvent(event: unknown, maxDepth: number = MAX_FLATTEN_DEPTH): Field[] {
   const fields: Field[] = [];
-  const seen = new Map<string, number>();
+  /** The raw keys leading to each field, to settle colliding paths whatever the key order. */
+  const keysOf: string[][] = [];
+  const trail: string[] = [];
   const add = (path: string, value: FieldValue): void => {
-    const count = (seen.get(path) ?? 0) + 1;
-    seen.set(path, count);
-    fields.push({ path: count === 1 ? path : `${path} #${count}`, value });
+    fields.push({ path, value });
+    keysOf.push([...trail]);
   };
   const walk = (value: unknown, path: string, depth: number): void => {
     if (isPlainObject(value)) {
@@ -38,7 +39,9 @@ export function flattenEvent(event: unknown, maxDepth: number = MAX_FLATTEN_DEPT
         return;
       }
       for (const key of keys) {
+        trail.push(key);
         walk((value as Record<string, unknown>)[key], path ? `${path}.${keyLabel(key)}` : keyLabel(key), depth + 1);
+        trail.pop();
       }
       return;
     }
@@ -50,7 +53,29 @@ export function flattenEvent(event: unknown, maxDepth: number = MAX_FLATTEN_DEPT
     add(path, leafValue(value));
   };
   walk(event, '', 0);
+  return settleCollisions(fields, keysOf);
+}
+
+/**
+ * Paths that repeat (a key containing a dot beside a nested key: `{"a.b":1,"a":{"b":2}}`) are told apart by
+ * a rule that does not depend on key order: the field reached through more nesting levels keeps the plain
+ * path (`a.b` = 2), the others get ` #2`, ` #3`, … in the order of their raw keys as JSON text (`a.b #2` = 1).
+ */
+function settleCollisions(fields: Field[], keysOf: readonly string[][]): Field[] {
+  const byPath = new Map<string, number[]>();
+  fields.forEach((f, i) => byPath.set(f.path, [...(byPath.get(f.path) ?? []), i]));
+  for (const [path, indexes] of byPath) {
+    if (indexes.length < 2) continue;
+    const ranked = [...indexes].sort((a, b) => keysOf[b].length - keysOf[a].length || compareText(JSON.stringify(keysOf[a]), JSON.stringify(keysOf[b])));
+    ranked.forEach((index, rank) => {
+      fields[index] = { path: rank === 0 ? path : `${path} #${rank + 1}`, value: fields[index].value };
+    });
+  }
   return fields;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A key as it appears in a path; an empty key would vanish, so it gets a visible name. */

@@ -34,6 +34,17 @@ export function rowKey(fields: readonly Field[], keyPaths: readonly string[]): s
   return parts.length === 1 ? parts[0] : JSON.stringify(parts);
 }
 
+/** Longest row key searched and stored as is; a longer one (which could pass the cell limit or the search's) is hashed. */
+export const MAX_KEY_CHARS = 1000;
+
+/**
+ * The text a row key is stored and searched as: itself, or for a key over MAX_KEY_CHARS a marked hash,
+ * so the Row key cell says it was hashed and the same long key still finds its row.
+ */
+export function searchableKey(key: string, hash: (text: string) => string): string {
+  return key.length <= MAX_KEY_CHARS ? key : `(hashed: a key of ${key.length} characters, SHA-256) ${hash(key)}`;
+}
+
 /**
  * Canonical JSON: object keys sorted, so the same content always gives the same text
  * (and the same fingerprint) whatever order the sender wrote the keys in.

@@ -1,5 +1,5 @@
 /** Settings: where each hook type writes, how, and with which key; defaults, validation and migration. */
-import { HOOKS, WRITE_MODES, isHookId, type HookId, type WriteMode } from './hooks';
+import { HOOKS, OTHER_HOOKS_SHEET, WRITE_MODES, isHookId, type HookId, type WriteMode } from './hooks';
 import type { Typing } from './values';
 
 /** Version 1 had no per-column settings; version 2 adds them (null means "the defaults"). */
@@ -65,7 +65,8 @@ export class SettingsError extends Error {
 }
 
 /** Names Sheets does not allow or the app keeps for itself. */
-const RESERVED_SHEETS = new Set(['webhook log', 'pipeline', 'funnel']); // the log, and the lead pipeline's two report sheets
+// The log, the sheet of events no hook routes, and the lead pipeline's two report sheets.
+const RESERVED_SHEETS = new Set(['webhook log', OTHER_HOOKS_SHEET.toLowerCase(), 'pipeline', 'funnel']);
 
 /**
  * Checks settings from any source (stored JSON, the sidebar) and returns a clean copy.

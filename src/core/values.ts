@@ -85,6 +85,13 @@ export function fitCellText(text: string): string {
   return text.slice(0, CELL_TEXT_BUDGET - marker.length) + marker;
 }
 
+/** Text cut to at most `maxChars` characters, ending in a marker that gives the full length. */
+export function cutText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const marker = ` … [cut: ${text.length} characters in all]`;
+  return text.slice(0, Math.max(0, maxChars - marker.length)) + marker;
+}
+
 /** HTML from iClosed's rich-text editor (`<!DOCTYPE quill-output-html><p>…</p>`) as readable plain text. */
 export function htmlToText(html: string): string {
   return decodeEntities(

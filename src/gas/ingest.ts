@@ -4,7 +4,7 @@ import { eventHookType, MAX_NESTING, nestingDepth } from '../core/delivery';
 import { errorText } from '../core/errors';
 import { flattenEvent, type Field } from '../core/flatten';
 import { findHook, OTHER_HOOKS_SHEET, type HookDefinition, type WriteMode } from '../core/hooks';
-import { canonicalJson, rowKey } from '../core/keys';
+import { canonicalJson, rowKey, searchableKey } from '../core/keys';
 import { eventVersion } from '../core/pipeline';
 import { addFingerprint, cellVersion, decideBatchStep, isStale } from '../core/plan';
 import type { EventResult } from '../core/results';
@@ -41,8 +41,13 @@ const STALE_MESSAGE = 'The row holds a newer version of this record (by the even
 
 /** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
 export function fingerprintOf(event: unknown): string {
-  const digest = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, canonicalJson(event), Utilities.Charset.UTF_8);
-  return Utilities.base64EncodeWebSafe(digest.slice(0, 16)).replace(/=+$/, '');
+  return sha256Text(canonicalJson(event), 16);
+}
+
+/** SHA-256 of text (UTF-8), its first `bytes` bytes as base64url. */
+function sha256Text(text: string, bytes: number): string {
+  const digest = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8);
+  return Utilities.base64EncodeWebSafe(digest.slice(0, bytes)).replace(/=+$/, '');
 }
 
 /** Decides where each event goes: the hook its `hookType` (or the `?hook=` parameter) names, else "Other hooks". */
@@ -131,9 +136,7 @@ function writeSheet(
   const columns = headerIndex(open.header);
   const col = (label: string): number => columns.get(label)!;
   // Several events: one search tells whether any of them is on the sheet already; if none is, skip the per-event searches.
-  const searchEach =
-    events.length === 1 ||
-    anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
+  const searchEach = events.length === 1 || anyOnSheet(open, col, events);
   const batch: SheetBatch = {
     open, sheetName, col, labelOf: plan.labelOf, typingOf, receivedAt, searchEach, results,
     newRows: [], newRowEvents: [], pendingByKey: new Map(), seenFingerprints: new Set(),
@@ -167,9 +170,20 @@ interface SheetBatch {
   seenFingerprints: Set<string>;
 }
 
-/** An event's row key, or null in append mode. */
+/** True when any of the events may stand on the sheet already; when the one batch search cannot be built or run, each event searches alone. */
+function anyOnSheet(open: OpenSheet, col: (label: string) => number, events: readonly RoutedEvent[]): boolean {
+  try {
+    return anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
+  } catch {
+    return true;
+  }
+}
+
+/** An event's row key as stored and searched (a long key hashed), or null in append mode. */
 function keyOf(e: RoutedEvent): string | null {
-  return e.mode === 'append' ? null : rowKey(e.fields, e.key);
+  if (e.mode === 'append') return null;
+  const key = rowKey(e.fields, e.key);
+  return key === null ? null : searchableKey(key, (text) => sha256Text(text, 32));
 }
 
 /** Decides one event's step (src/core/plan.ts decideBatchStep) and applies it: a result, an update, or a new or merged row. */

@@ -11,7 +11,7 @@ import type { RebuildResult } from '../core/sidebar-api';
 import { isDate, writtenText, writtenValue } from '../core/values';
 import { fingerprintOf } from './ingest';
 import { withScriptLock } from './lock';
-import { LOG_SHEET, logBody } from './log';
+import { LOG_SHEET, logRowRequest } from './log';
 import { openPipeline, PIPELINE_KEYS, refreshFunnel, rowCells, zoneOf, type PipelineSheet, type Spreadsheet } from './pipeline-sheets';
 import { headerLabel, writeCells } from './sheets';
 import type { ScriptStore } from './store';
@@ -77,7 +77,8 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     const n = Math.min(READ_CHUNK, lastRow - cursor.row + 1, options.limit - read);
     const width = sheet.getLastColumn();
     const values = sheet.getRange(cursor.row, 1, n, width).getValues();
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values) : sheetEvents(store, settings, sources[cursor.source], sheet.getRange(1, 1, 1, width).getValues()[0].map(headerLabel), values, cursor.logFrom ?? null);
+    const header = sheet.getRange(1, 1, 1, width).getValues()[0];
+    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values, header) : sheetEvents(store, settings, sources[cursor.source], header.map(headerLabel), values, cursor.logFrom ?? null);
     for (const e of events) {
       const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
       if (s) leads.apply(s);
@@ -213,11 +214,12 @@ function oldestLogged(spreadsheet: Spreadsheet): number | null {
 }
 
 /** Events of Webhook log rows whose deliveries were written; the body is parsed exactly as doPost did. */
-function logEvents(values: unknown[][]): FoundEvent[] {
+function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
   const out: FoundEvent[] = [];
   for (const v of values) {
     if (!WRITTEN_OUTCOMES.includes(String(v[3]))) continue;
-    const parsed = parseDelivery({ contents: logBody(v.slice(7)), contentType: 'application/json', parameter: {} });
+    const request = logRowRequest(v, header);
+    const parsed = parseDelivery({ contents: request.contents, contentType: request.contentType || 'application/json', parameter: request.parameter });
     if (!parsed.ok) continue;
     const hookColumn = writtenText(String(v[2]));
     const hint = hookColumn.includes(',') ? null : findHook(hookColumn);

@@ -1,18 +1,14 @@
 /** Processing deliveries under the script lock, several at once (group commit): parse, route, write, update the pipeline, log, and each answer. */
-import { MAX_BODY_CHARS, parseDelivery, type Delivery } from '../core/delivery';
-import { errorText } from '../core/errors';
+import { parseDelivery, type Delivery } from '../core/delivery';
+import { sentence } from '../core/errors';
 import { deliveryOutcome, summarize, type Outcome } from '../core/plan';
-import { failure, publicResult, type EventResult, type PostResponse } from '../core/results';
+import { answerAsKept, failure, publicResult, type EventResult, type PostResponse } from '../core/results';
 import type { Settings } from '../core/settings';
 import { recordCapacitySafely } from './capacity';
 import { routeEvents, writeEvents } from './ingest';
-import { cellsUsed, cellWarning, takeGridGrowth } from './limits';
-import { appendLogs, entryFor, logSheet, markReplayed, trimLog, type LogEntry } from './log';
+import { keepDeliveries } from './log';
 import { updatePipelineSafely } from './pipeline-sheets';
 import type { ScriptStore } from './store';
-
-/** Successful log rows kept when the spreadsheet nears the cell limit. */
-const NEAR_LIMIT_LOG_ROWS = 500;
 
 /** The spreadsheet setup remembered, or null when it is not set up or cannot be opened. */
 export function openSpreadsheet(store: ScriptStore): GoogleAppsScript.Spreadsheet.Spreadsheet | null {
@@ -90,34 +86,18 @@ export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadshe
     const failedResult: EventResult = { hook: item.delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: p.message };
     return { results: [failedResult], outcome: 'failed', message: `${p.code}: ${p.message}`, response: failure(p.code, `${p.message} The body is kept in the Webhook log and can be replayed.`) };
   });
-  try {
-    const log = logSheet(spreadsheet);
-    let warning: string | null = null;
-    if (takeGridGrowth()) {
-      // Near the cell limit: make room by trimming the log's successful rows first, and say so.
-      if (cellWarning(cellsUsed(spreadsheet))) trimLog(log, Math.min(settings.logRetention, NEAR_LIMIT_LOG_ROWS));
-      warning = cellWarning(cellsUsed(spreadsheet));
-    }
-    const fresh: LogEntry[] = [];
-    items.forEach((item, i) => {
+  const kept = keepDeliveries(
+    spreadsheet,
+    store,
+    items.map((item, i) => {
       let message = settled[i].message;
       if (item.note) message = `${item.note} ${message}`;
       if (pipelineError && parsed[i].ok) message = `${message} Pipeline not updated: ${pipelineError}`;
-      if (warning) message = `${message} ${warning}`;
-      // A body over the cap is refused; the log keeps its first MAX_BODY_CHARS characters.
-      const contents = item.delivery.contents;
-      const body = contents.length > MAX_BODY_CHARS ? contents.slice(0, MAX_BODY_CHARS) : contents;
-      if (body !== contents) message += ` The log keeps the first ${MAX_BODY_CHARS} of ${contents.length} characters.`;
-      const entry = entryFor(item.delivery.id, new Date(item.delivery.receivedAt), body, settled[i].outcome, settled[i].results, message);
-      if (item.replayOf) markReplayed(log, item.replayOf.row, entry);
-      else fresh.push(entry);
-    });
-    appendLogs(log, fresh);
-    recordCapacitySafely(spreadsheet, store);
-  } catch (err) {
-    console.error(`Could not write the Webhook log: ${errorText(err)}`);
-  }
-  return settled.map((s) => s.response);
+      return { delivery: item.delivery, processed: { outcome: settled[i].outcome, results: settled[i].results, message }, replayOf: item.replayOf };
+    }),
+  );
+  recordCapacitySafely(spreadsheet, store);
+  return settled.map((s, i) => answerAsKept(s.response, kept[i]));
 }
 
 /** The outcome, log message and answer of a delivery whose events were written with `results`. */
@@ -128,7 +108,7 @@ function settle(results: EventResult[]): Settled {
   if (failed.length) {
     response.error = {
       code: failed.length === results.length ? 'write_failed' : 'partly_failed',
-      message: `${failed.length} of ${results.length} events could not be written: ${failed[0].message}. They are kept in the Webhook log and can be replayed.`,
+      message: `${failed.length} of ${results.length} events could not be written: ${sentence(failed[0].message ?? '')} They are kept in the Webhook log and can be replayed.`,
     };
   }
   const message = [summarize(outcomes), ...failed.map((r) => r.message ?? '')].filter(Boolean).join('; ');

@@ -1,6 +1,6 @@
 /** The sidebar's server side: its entry points, its state, saving and applying settings, and test deliveries. */
 import { hookDefaultColumns } from '../core/columns';
-import { flattenEvent } from '../core/flatten';
+import { flattenEvent, isPlainObject } from '../core/flatten';
 import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type HookId } from '../core/hooks';
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../core/log-stats';
 import type { PostResponse } from '../core/results';
@@ -29,13 +29,19 @@ export function getSidebarState(): SidebarState {
   return sidebarState(store, store.get(KEYS.token) ? webhookState(store) : null);
 }
 
+/** The refusal of a save or preview that is given no settings object. */
+const NOT_SETTINGS = 'Settings must be an object; nothing was saved.';
+
 /** Validates settings on the server, saves and applies them; refuses invalid ones with a message that says what to change. */
 export function saveSettings(input: unknown): SaveResult {
+  // Nothing or null would normalize to the defaults: a save must say what it sets.
+  if (!isPlainObject(input)) return { ok: false, error: NOT_SETTINGS };
   return saveAndApply(input, getSidebarState, false) as SaveResult;
 }
 
 /** What saving these settings would change on the sheets, in plain language; changes nothing. */
 export function previewSettings(input: unknown): PreviewResult {
+  if (!isPlainObject(input)) return { ok: false, error: NOT_SETTINGS };
   return saveAndApply(input, getSidebarState, true) as PreviewResult;
 }
 
@@ -144,7 +150,7 @@ function saveAndApply(input: unknown, state: () => SidebarState, previewOnly: bo
 
 /** Posts a hook's bundled example through the same path as a real delivery. */
 export function testDelivery(hookId: unknown, token: string, receive: (e: GoogleAppsScript.Events.DoPost) => PostResponse): TestDeliveryResult {
-  if (!isHookId(hookId)) throw new Error(`Unknown hook id: ${String(hookId).slice(0, 40)}`);
+  if (!isHookId(hookId)) throw new Error(`Unknown hook id: ${typeof hookId === 'string' ? `"${hookId.slice(0, 40)}"` : `a value of type ${hookId === null ? 'null' : typeof hookId}`}. Known: ${HOOKS.map((h) => h.id).join(', ')}.`);
   const hook = hookById(hookId);
   const contents = JSON.stringify(hook.example);
   const event = {

@@ -18,6 +18,10 @@ export const KEYS = {
   queuePrefix: 'queue/',
   /** Id of the one queue trigger, set and cleared under the script lock. */
   queueTrigger: 'queue.trigger',
+  /** Deliveries the Webhook log could not take, waiting for replay. */
+  unloggedPrefix: 'unlogged/',
+  /** The Webhook log's layout version (src/gas/log.ts). */
+  logLayout: 'log.layout',
 } as const;
 
 /** Keys whose change makes the cached tokens stale. */

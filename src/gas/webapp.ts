@@ -2,7 +2,8 @@
 import { OPEN_SIDEBAR_PATH } from '../core/menu';
 import { tokenAccepted, type TokenState } from '../core/auth';
 import type { Delivery } from '../core/delivery';
-import { errorText } from '../core/errors';
+import { errorText, sentence } from '../core/errors';
+import { redactDelivery, secretsOf } from '../core/redact';
 import { failure, type PostResponse } from '../core/results';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { openSpreadsheet } from './process';
@@ -37,15 +38,19 @@ export function receive(e: GoogleAppsScript.Events.DoPost, asOwner = true): Post
   return receiveWaiting(lock, e, parameter, receivedAt, asOwner);
 }
 
-function newDelivery(e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number): Delivery {
-  delete parameter.token;
-  return {
-    id: Utilities.getUuid(),
-    receivedAt,
-    contents: (e.postData && e.postData.contents) || '',
-    contentType: (e.postData && e.postData.type) || '',
-    parameter,
-  };
+/** The delivery as it is kept: the token removed from the parameters, the query and the body (src/core/redact.ts). */
+function newDelivery(e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number, tokens: TokenState): Delivery {
+  return redactDelivery(
+    {
+      id: Utilities.getUuid(),
+      receivedAt,
+      contents: (e.postData && e.postData.contents) || '',
+      contentType: (e.postData && e.postData.type) || '',
+      parameter,
+      query: (e && e.queryString) || '',
+    },
+    secretsOf(tokens),
+  );
 }
 
 /** The refusal for a token `tokens` do not accept, or null when they accept it. */
@@ -63,14 +68,15 @@ function receiveHolding(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter
     store = new ScriptStore();
   } catch (err) {
     lock.releaseLock();
-    return failure('internal', `Could not read the script's settings: ${errorText(err)}. iClosed will retry.`);
+    return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
   }
-  const refused = refusal(store.tokens(), parameter.token, receivedAt);
+  const tokens = store.tokens();
+  const refused = refusal(tokens, parameter.token, receivedAt);
   if (refused) {
     lock.releaseLock();
     return refused;
   }
-  return writeHolding(lock, store, newDelivery(e, parameter, receivedAt), asOwner);
+  return writeHolding(lock, store, newDelivery(e, parameter, receivedAt, tokens), asOwner);
 }
 
 /** Holding the lock with `store` read under it: writes `delivery` and the stash; a delivery that cannot be written now is stashed. */
@@ -98,8 +104,9 @@ function writeHolding(lock: Lock, store: ScriptStore, delivery: Delivery, asOwne
 function receiveWaiting(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number, asOwner: boolean): PostResponse {
   let store: ScriptStore | null = null;
   const fresh = (): ScriptStore => (store ??= new ScriptStore());
+  let tokens: TokenState | null;
   try {
-    let tokens = cachedTokens();
+    tokens = cachedTokens();
     // A refusal by the cached copy is checked against the properties: the token may have just been rotated.
     if (!tokens || refusalQuiet(tokens, parameter.token, receivedAt)) {
       tokens = fresh().tokens();
@@ -108,9 +115,9 @@ function receiveWaiting(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter
     const refused = refusal(tokens, parameter.token, receivedAt);
     if (refused) return refused;
   } catch (err) {
-    return failure('internal', `Could not read the script's settings: ${errorText(err)}. iClosed will retry.`);
+    return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
   }
-  const delivery = newDelivery(e, parameter, receivedAt);
+  const delivery = newDelivery(e, parameter, receivedAt, tokens);
   let key: string;
   try {
     key = stash(store ?? ScriptStore.unread(), delivery);

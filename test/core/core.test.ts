@@ -76,9 +76,13 @@ describe('flattenEvent', () => {
     const deep = { a: { b: { c: { d: 1 } } } };
     expect(flattenEvent(deep, 2)).toEqual([{ path: 'a.b', value: '{"c":{"d":1}}' }]);
   });
-  it('keeps both colliding paths', () => {
-    const fields = flattenEvent({ 'a.b': 1, a: { b: 2 } });
-    expect(fields.map((f) => f.path)).toEqual(['a.b', 'a.b #2']);
+  it('keeps both colliding paths, the nested one under the plain path whatever the key order', () => {
+    const byPath = (event: unknown) => Object.fromEntries(flattenEvent(event).map((f) => [f.path, f.value]));
+    expect(byPath({ 'a.b': 1, a: { b: 2 } })).toEqual({ 'a.b': 2, 'a.b #2': 1 });
+    expect(byPath({ a: { b: 2 }, 'a.b': 1 })).toEqual({ 'a.b': 2, 'a.b #2': 1 });
+    // Same depth: the raw keys' JSON text decides.
+    expect(byPath({ 'a.b': { c: 1 }, a: { 'b.c': 2 } })).toEqual({ 'a.b.c': 2, 'a.b.c #2': 1 });
+    expect(byPath({ a: { 'b.c': 2 }, 'a.b': { c: 1 } })).toEqual({ 'a.b.c': 2, 'a.b.c #2': 1 });
   });
 });
 

@@ -1,4 +1,4 @@
-/** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming. */
+/** The promises of docs/deliveries.md pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming. */
 import { APOSTROPHE_WORLDS, payload, startApp as startIn, type Harness, type StartOptions } from './helpers/harness';
 
 /** Records every string the app hands to Range.setValues/setValue while `fn` runs (the raw input, apostrophe included). */

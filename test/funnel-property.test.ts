@@ -153,7 +153,7 @@ const NOT_HELD = ['NO_SHOW', 'CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
 
 /**
  * The funnel recounted from the Pipeline sheet's visible columns, row by row: the test's own reading of
- * the README's semantics table, with its own calendar arithmetic. No production counter code.
+ * the funnel semantics table (docs/pipeline.md), with its own calendar arithmetic. No production counter code.
  */
 function recount(rows: Array<Record<string, unknown>>, now: number): Map<string, number[]> {
   const out = new Map<string, number[]>();

@@ -1,4 +1,4 @@
-/** The README's promises pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming, the flush before the lock's release. */
+/** The promises of docs/deliveries.md pinned one by one through the built bundle: exact text, number typing, versions on upsert, key validation, log trimming, the flush before the lock's release. */
 import { loadApp, type AppHandle } from '../local/load-app';
 import { LocalRuntime } from '../local/runtime';
 import { invokeWebApp } from '../local/webapp';

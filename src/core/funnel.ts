@@ -26,7 +26,7 @@ const NONE = '(none)';
 const NOT_HELD_REASONS = ['NO_SHOW', 'CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
 
 /**
- * A lead's contribution, one stage implying the ones before it (README, "Funnel semantics"). A call is
+ * A lead's contribution, one stage implying the ones before it (docs/pipeline.md, "Funnel semantics"). A call is
  * held when the lead's latest outcome says it took place: a sale, or any other outcome whose reason is
  * not a no-show or a cancellation. A sale is a SALE outcome, whose deal value is revenue. Held implies
  * booked and booked implies qualified, whatever events are missing, so every row of the funnel is

@@ -246,7 +246,7 @@ const CALL_HOOKS: readonly HookId[] = ['callBooked', 'callRescheduled', 'callCan
 
 /**
  * What one hook event says about its lead, as a state to merge, or null when it names no key to join by.
- * Event times (documented in the README): contact hooks `updatedAt`, else `createdAt`; Call booked
+ * Event times (documented in docs/pipeline.md): contact hooks `updatedAt`, else `createdAt`; Call booked
  * `event.created_at`; Call rescheduled `event.created_at` ranked after the booking, then by
  * `event.old_start_time`; Call cancelled `event.canceled_at` (else `invitee.canceled_at`); outcome
  * `createdAt`, else `deal.createdAt`. An event without its time falls back to the time it was received.

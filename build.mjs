@@ -117,7 +117,8 @@ function checkEntryPoints(exported, sidebar) {
   const actual = new Set(exported);
   const problems = [];
   const missing = sidebar.filter((n) => !actual.has(n));
-  if (missing.length) problems.push(`in SIDEBAR_FUNCTIONS (src/core/sidebar-api.ts) but not exported by src/index.ts: ${missing.join(', ')}`);
+  if (missing.length)
+    problems.push(`in SIDEBAR_FUNCTIONS (src/core/sidebar-api.ts) but not exported by src/index.ts: ${missing.join(', ')}`);
   if (exported.includes('default')) problems.push('src/index.ts has a default export; Apps Script cannot call it');
   for (const name of exported) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) problems.push(`not a valid function name: ${name}`);

@@ -33,9 +33,20 @@ const SHEET = 'Call booked';
  * Every other counted call is a round trip.
  */
 const LOCAL_ONLY = new Set([
-  'LockService.getScriptLock', 'PropertiesService.getScriptProperties', 'CacheService.getScriptCache',
-  'Sheet.getRange', 'Range.createTextFinder', 'TextFinder.matchCase', 'TextFinder.matchEntireCell', 'TextFinder.useRegularExpression',
-  'Range.getRow', 'Range.getColumn', 'Range.getNumRows', 'Range.getNumColumns', 'Range.getSheet', 'Range.getA1Notation',
+  'LockService.getScriptLock',
+  'PropertiesService.getScriptProperties',
+  'CacheService.getScriptCache',
+  'Sheet.getRange',
+  'Range.createTextFinder',
+  'TextFinder.matchCase',
+  'TextFinder.matchEntireCell',
+  'TextFinder.useRegularExpression',
+  'Range.getRow',
+  'Range.getColumn',
+  'Range.getNumRows',
+  'Range.getNumColumns',
+  'Range.getSheet',
+  'Range.getA1Notation',
 ]);
 const LOCAL_CLASSES = ['Utilities.', 'ContentService.', 'TextOutput.', 'Logger.', 'console.', 'Blob.'];
 
@@ -94,7 +105,12 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
   runtime.createSpreadsheet('Bench');
   const app = loadApp(runtime, DIST);
   const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
-  const res = invokeWebApp(app, { method: 'POST', url: `/exec?token=${token}`, contentType: 'application/json', body: JSON.stringify(callBookedExample) });
+  const res = invokeWebApp(app, {
+    method: 'POST',
+    url: `/exec?token=${token}`,
+    contentType: 'application/json',
+    body: JSON.stringify(callBookedExample),
+  });
   if (!JSON.parse(res.body).ok) throw new Error(`setup delivery failed: ${res.body}`);
   fillSheet(runtime, SHEET, size);
   // From here on every call is charged its modeled Google time, on the virtual clock (no real sleeping).
@@ -104,7 +120,10 @@ function prepare(size: number): { runtime: LocalRuntime; app: AppHandle; token: 
 
 function setMode(app: AppHandle, mode: string): void {
   // The rows above measure ingestion alone; the pipeline's own cost is its own line (pipelineCost).
-  const res = app.call<{ ok: boolean; error?: string }>('editor', 'saveSettings', { hooks: { callBooked: { mode } }, pipeline: { enabled: false } });
+  const res = app.call<{ ok: boolean; error?: string }>('editor', 'saveSettings', {
+    hooks: { callBooked: { mode } },
+    pipeline: { enabled: false },
+  });
   if (!res.ok) throw new Error(`saveSettings: ${res.error}`);
 }
 
@@ -122,7 +141,12 @@ function post(runtime: LocalRuntime, app: AppHandle, token: string, body: unknow
   const lock = lockWatch(runtime);
   let answer = '';
   const ms = cpuMs(() => {
-    answer = invokeWebApp(app, { method: 'POST', url: `/exec?token=${token}`, contentType: 'application/json', body: JSON.stringify(body) }).body;
+    answer = invokeWebApp(app, {
+      method: 'POST',
+      url: `/exec?token=${token}`,
+      contentType: 'application/json',
+      body: JSON.stringify(body),
+    }).body;
   });
   const parsed = JSON.parse(answer);
   const actions = (parsed.results ?? []).map((r: { action: string }) => r.action);
@@ -147,8 +171,15 @@ function sample(runtime: LocalRuntime, ms: number, lock: { held: number }): Samp
   runtime.observeCalls(null);
   const c = runtime.calls;
   return {
-    calls: c.total, roundTrips: roundTrips(c.byMethod), cellsRead: c.cellsRead, cellsWritten: c.cellsWritten, cpuMs: ms, setValues: c.byMethod['Range.setValues'] ?? 0,
-    byMethod: { ...c.byMethod }, modeledMs: runtime.modeledMs + GOOGLE_PROFILE.fixed('execution.start'), modeledLockMs: lock.held,
+    calls: c.total,
+    roundTrips: roundTrips(c.byMethod),
+    cellsRead: c.cellsRead,
+    cellsWritten: c.cellsWritten,
+    cpuMs: ms,
+    setValues: c.byMethod['Range.setValues'] ?? 0,
+    byMethod: { ...c.byMethod },
+    modeledMs: runtime.modeledMs + GOOGLE_PROFILE.fixed('execution.start'),
+    modeledLockMs: lock.held,
   };
 }
 
@@ -198,15 +229,59 @@ function measure(size: number): Row[] {
     return Array.from({ length: REPS }, (_, i) => fn(i));
   };
   setMode(app, 'append');
-  out.push(summarize('append', size, reps(() => post(runtime, app, token, event(`a${serial}`), 'appended'))));
+  out.push(
+    summarize(
+      'append',
+      size,
+      reps(() => post(runtime, app, token, event(`a${serial}`), 'appended')),
+    ),
+  );
   setMode(app, 'upsert');
-  out.push(summarize('upsert (update)', size, reps((i) => post(runtime, app, token, event(`k${Math.floor(size / 2) + i + 1}`), 'updated'))));
-  out.push(summarize('upsert (insert)', size, reps(() => post(runtime, app, token, event(`n${serial}`), 'appended'))));
+  out.push(
+    summarize(
+      'upsert (update)',
+      size,
+      reps((i) => post(runtime, app, token, event(`k${Math.floor(size / 2) + i + 1}`), 'updated')),
+    ),
+  );
+  out.push(
+    summarize(
+      'upsert (insert)',
+      size,
+      reps(() => post(runtime, app, token, event(`n${serial}`), 'appended')),
+    ),
+  );
   setMode(app, 'insert-if-new');
-  out.push(summarize('insert-if-new (duplicate)', size, reps((i) => post(runtime, app, token, event(`k${Math.floor(size / 3) + i + 1}`), 'skipped'))));
+  out.push(
+    summarize(
+      'insert-if-new (duplicate)',
+      size,
+      reps((i) => post(runtime, app, token, event(`k${Math.floor(size / 3) + i + 1}`), 'skipped')),
+    ),
+  );
   setMode(app, 'upsert');
-  out.push(summarize('10 events in one delivery', size, reps(() => post(runtime, app, token, Array.from({ length: 10 }, () => event(`b${serial}`)), 'appended'))));
-  out.push(summarize('baseline: naive upsert', size, reps((i) => naiveUpsert(runtime, `k${Math.floor(size / 4) + i + 1}`))));
+  out.push(
+    summarize(
+      '10 events in one delivery',
+      size,
+      reps(() =>
+        post(
+          runtime,
+          app,
+          token,
+          Array.from({ length: 10 }, () => event(`b${serial}`)),
+          'appended',
+        ),
+      ),
+    ),
+  );
+  out.push(
+    summarize(
+      'baseline: naive upsert',
+      size,
+      reps((i) => naiveUpsert(runtime, `k${Math.floor(size / 4) + i + 1}`)),
+    ),
+  );
   return out;
 }
 
@@ -239,15 +314,39 @@ function targets(rows: Row[]): Target[] {
     holds: at(op, big).calls === at(op, small).calls,
     detail: `${at(op, small).calls} → ${at(op, big).calls}`,
   }));
-  list.push({ target: 'upsert: at most 6 round trips', holds: at('upsert (update)', big).roundTrips <= 6, detail: `${at('upsert (update)', big).roundTrips} round trips, ${at('upsert (update)', big).calls} calls in all` });
-  list.push({ target: 'append: at most 4 round trips', holds: at('append', big).roundTrips <= 4, detail: `${at('append', big).roundTrips} round trips, ${at('append', big).calls} calls in all` });
+  list.push({
+    target: 'upsert: at most 6 round trips',
+    holds: at('upsert (update)', big).roundTrips <= 6,
+    detail: `${at('upsert (update)', big).roundTrips} round trips, ${at('upsert (update)', big).calls} calls in all`,
+  });
+  list.push({
+    target: 'append: at most 4 round trips',
+    holds: at('append', big).roundTrips <= 4,
+    detail: `${at('append', big).roundTrips} round trips, ${at('append', big).calls} calls in all`,
+  });
   const ratio = at('baseline: naive upsert', big).cellsRead / Math.max(1, at('upsert (update)', big).cellsRead);
-  list.push({ target: `upsert at ${big} rows reads at least 1000x fewer cells than the baseline`, holds: ratio >= 1000, detail: `${at('upsert (update)', big).cellsRead} vs ${at('baseline: naive upsert', big).cellsRead} cells: ${Math.round(ratio)}x fewer` });
+  list.push({
+    target: `upsert at ${big} rows reads at least 1000x fewer cells than the baseline`,
+    holds: ratio >= 1000,
+    detail: `${at('upsert (update)', big).cellsRead} vs ${at('baseline: naive upsert', big).cellsRead} cells: ${Math.round(ratio)}x fewer`,
+  });
   const upsert = at('upsert (update)', big);
-  list.push({ target: `modeled upsert at ${big} rows: at most 1,500 ms end to end`, holds: upsert.modeledMs <= 1500, detail: `${upsert.modeledMs} ms (cost table: local/runtime/latency-profile.ts)` });
-  list.push({ target: `modeled upsert at ${big} rows: script lock held at most 800 ms`, holds: upsert.modeledLockMs <= 800, detail: `${upsert.modeledLockMs} ms` });
+  list.push({
+    target: `modeled upsert at ${big} rows: at most 1,500 ms end to end`,
+    holds: upsert.modeledMs <= 1500,
+    detail: `${upsert.modeledMs} ms (cost table: local/runtime/latency-profile.ts)`,
+  });
+  list.push({
+    target: `modeled upsert at ${big} rows: script lock held at most 800 ms`,
+    holds: upsert.modeledLockMs <= 800,
+    detail: `${upsert.modeledLockMs} ms`,
+  });
   const batch = at('10 events in one delivery', big);
-  list.push({ target: '10 events in one delivery: one write call for the sheet', holds: batch.dataWriteCalls === 1, detail: `${batch.dataWriteCalls} Range.setValues (the log row is one appendRow)` });
+  list.push({
+    target: '10 events in one delivery: one write call for the sheet',
+    holds: batch.dataWriteCalls === 1,
+    detail: `${batch.dataWriteCalls} Range.setValues (the log row is one appendRow)`,
+  });
   return list;
 }
 
@@ -261,12 +360,26 @@ function pad(s: string | number, n: number, right = false): string {
  * minus the same kind of delivery with it off. The Pipeline is filled by writing the rows the pipeline
  * itself would write, so setting up 10,000 leads does not take 10,000 deliveries.
  */
-function pipelineCost(leads: number): { leads: number; calls: number; roundTrips: number; cellsRead: number; cellsWritten: number; on: Row; off: Row } {
+function pipelineCost(leads: number): {
+  leads: number;
+  calls: number;
+  roundTrips: number;
+  cellsRead: number;
+  cellsWritten: number;
+  on: Row;
+  off: Row;
+} {
   const runtime = new LocalRuntime({ virtualTime: true, scriptUrl: 'https://script.google.com/macros/s/BENCH/exec' });
   runtime.createSpreadsheet('Bench pipeline');
   const app = loadApp(runtime, DIST);
   const { token } = app.call<{ token: string }>('editor', 'setupWebhook');
-  const contact = (id: number, extra: Record<string, unknown> = {}) => ({ ...contactCreatedExample[0], id, email: `lead${id}@example.com`, phoneNumber: `+1555${String(id).padStart(7, '0')}`, ...extra });
+  const contact = (id: number, extra: Record<string, unknown> = {}) => ({
+    ...contactCreatedExample[0],
+    id,
+    email: `lead${id}@example.com`,
+    phoneNumber: `+1555${String(id).padStart(7, '0')}`,
+    ...extra,
+  });
   post(runtime, app, token, [contact(1)], 'appended');
   const SpreadsheetApp = runtime.globals().SpreadsheetApp as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
   runtime.execute('editor', () => {
@@ -284,7 +397,13 @@ function pipelineCost(leads: number): { leads: number; calls: number; roundTrips
   let n = 0;
   const update = () => {
     n += 1;
-    return [contact(Math.floor(leads / 2) + n, { status: 'QUALIFIED', hookType: 'Contact updated', updatedAt: new Date(Date.UTC(2025, 5, 1) + n * 1000).toISOString() })];
+    return [
+      contact(Math.floor(leads / 2) + n, {
+        status: 'QUALIFIED',
+        hookType: 'Contact updated',
+        updatedAt: new Date(Date.UTC(2025, 5, 1) + n * 1000).toISOString(),
+      }),
+    ];
   };
   const reps = (): Sample[] => Array.from({ length: Math.min(REPS, 9) }, () => post(runtime, app, token, update(), 'appended'));
   const on = summarize('contact update, pipeline on', leads, reps());
@@ -325,7 +444,16 @@ function settingsChangeCost(size: number): SettingsChangeCost[] {
     });
     if (!res.ok) throw new Error(`${change}: ${res.error}`);
     const c = runtime.calls;
-    return { change, rows: size, calls: c.total, roundTrips: roundTrips(c.byMethod), cellsRead: c.cellsRead, cellsWritten: c.cellsWritten, cpuMs: cpu, changes: res.changes ?? [] };
+    return {
+      change,
+      rows: size,
+      calls: c.total,
+      roundTrips: roundTrips(c.byMethod),
+      cellsRead: c.cellsRead,
+      cellsWritten: c.cellsWritten,
+      cpuMs: cpu,
+      changes: res.changes ?? [],
+    };
   };
   return [
     run('re-key (call id to email)', (hook) => {
@@ -354,32 +482,52 @@ function main(): void {
     return;
   }
   const lines: string[] = [];
-  lines.push(`${pad('operation', 28)} ${pad('rows', 7, true)} ${pad('calls', 6, true)} ${pad('round trips', 12, true)} ${pad('cells read', 11, true)} ${pad('cells written', 14, true)} ${pad('cpu ms', 8, true)} ${pad('modeled ms', 11, true)} ${pad('lock ms', 8, true)}`);
+  lines.push(
+    `${pad('operation', 28)} ${pad('rows', 7, true)} ${pad('calls', 6, true)} ${pad('round trips', 12, true)} ${pad('cells read', 11, true)} ${pad('cells written', 14, true)} ${pad('cpu ms', 8, true)} ${pad('modeled ms', 11, true)} ${pad('lock ms', 8, true)}`,
+  );
   for (const r of rows) {
-    lines.push(`${pad(r.operation, 28)} ${pad(r.rows, 7, true)} ${pad(r.calls, 6, true)} ${pad(r.roundTrips, 12, true)} ${pad(r.cellsRead, 11, true)} ${pad(r.cellsWritten, 14, true)} ${pad(r.cpuMsMedian.toFixed(2), 8, true)} ${pad(r.modeledMs, 11, true)} ${pad(r.modeledLockMs, 8, true)}`);
+    lines.push(
+      `${pad(r.operation, 28)} ${pad(r.rows, 7, true)} ${pad(r.calls, 6, true)} ${pad(r.roundTrips, 12, true)} ${pad(r.cellsRead, 11, true)} ${pad(r.cellsWritten, 14, true)} ${pad(r.cpuMsMedian.toFixed(2), 8, true)} ${pad(r.modeledMs, 11, true)} ${pad(r.modeledLockMs, 8, true)}`,
+    );
   }
-  lines.push('modeled ms: Google time of the execution by the cost table in local/runtime/latency-profile.ts (start + every call); lock ms: of it, the script lock held.');
+  lines.push(
+    'modeled ms: Google time of the execution by the cost table in local/runtime/latency-profile.ts (start + every call); lock ms: of it, the script lock held.',
+  );
   lines.push('');
   lines.push('ours / baseline (upsert that updates):');
   for (const size of SIZES) {
     const ours = rows.find((r) => r.operation === 'upsert (update)' && r.rows === size)!;
     const base = rows.find((r) => r.operation === 'baseline: naive upsert' && r.rows === size)!;
-    lines.push(`  ${pad(size, 7, true)} rows: calls ${ours.calls}/${base.calls} = ${(ours.calls / base.calls).toFixed(2)}, cells read ${ours.cellsRead}/${base.cellsRead} = ${(ours.cellsRead / base.cellsRead).toExponential(2)}, cpu ${(ours.cpuMsMedian / base.cpuMsMedian).toFixed(3)}`);
+    lines.push(
+      `  ${pad(size, 7, true)} rows: calls ${ours.calls}/${base.calls} = ${(ours.calls / base.calls).toFixed(2)}, cells read ${ours.cellsRead}/${base.cellsRead} = ${(ours.cellsRead / base.cellsRead).toExponential(2)}, cpu ${(ours.cpuMsMedian / base.cpuMsMedian).toFixed(3)}`,
+    );
   }
   lines.push('');
   lines.push('targets:');
   for (const t of result.targets) lines.push(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.target} (${t.detail})`);
   lines.push('');
-  lines.push(`pipeline at ${pipeline.leads} leads, per delivery (contact update, on minus off): +${pipeline.calls} calls, +${pipeline.roundTrips} round trips, +${pipeline.cellsRead} cells read, +${pipeline.cellsWritten} cells written (${Object.keys(pipeline.on.byMethod).filter((m) => !(m in pipeline.off.byMethod) || pipeline.on.byMethod[m] !== pipeline.off.byMethod[m]).join(', ')})`);
+  lines.push(
+    `pipeline at ${pipeline.leads} leads, per delivery (contact update, on minus off): +${pipeline.calls} calls, +${pipeline.roundTrips} round trips, +${pipeline.cellsRead} cells read, +${pipeline.cellsWritten} cells written (${Object.keys(
+      pipeline.on.byMethod,
+    )
+      .filter((m) => !(m in pipeline.off.byMethod) || pipeline.on.byMethod[m] !== pipeline.off.byMethod[m])
+      .join(', ')})`,
+  );
   lines.push('');
   lines.push(`settings changes applied to existing rows, one sidebar call each:`);
   for (const c of settingsChanges) {
-    lines.push(`  ${pad(c.change, 28)} ${pad(c.rows, 7, true)} rows: ${c.calls} calls, ${c.roundTrips} round trips, ${c.cellsRead} cells read, ${c.cellsWritten} cells written, cpu ${c.cpuMs.toFixed(0)} ms`);
+    lines.push(
+      `  ${pad(c.change, 28)} ${pad(c.rows, 7, true)} rows: ${c.calls} calls, ${c.roundTrips} round trips, ${c.cellsRead} cells read, ${c.cellsWritten} cells written, cpu ${c.cpuMs.toFixed(0)} ms`,
+    );
   }
   lines.push(`cold start: dist/Code.js ${cold.bytes} bytes, loaded into a fresh context in ${cold.loadMsMedian} ms (median of 21)`);
   const up = rows.find((r) => r.operation === 'upsert (update)' && r.rows === SIZES[SIZES.length - 1])!;
   lines.push('');
-  lines.push(`calls of one upsert at ${up.rows} rows: ${Object.entries(up.byMethod).map(([m, n]) => `${m}${n > 1 ? ` x${n}` : ''}`).join(', ')}`);
+  lines.push(
+    `calls of one upsert at ${up.rows} rows: ${Object.entries(up.byMethod)
+      .map(([m, n]) => `${m}${n > 1 ? ` x${n}` : ''}`)
+      .join(', ')}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

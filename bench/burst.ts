@@ -79,8 +79,15 @@ async function main(): Promise<void> {
   lines.push(`${''.padEnd(38)}${results.map((f) => f.pattern.slice(0, width - 1).padStart(width)).join('')}`);
   for (const [label, get] of rows) lines.push(`${label.padEnd(38)}${results.map((f) => get(f).padStart(width)).join('')}`);
   lines.push('');
-  for (const f of results) lines.push(`answers, ${f.pattern}: ${Object.entries(f.answers).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  lines.push('per day "-": the pattern used none of that quota. Arrival lag: the most an arrival came late because the harness\'s main thread was busy (CPU time counts as modeled time divided by the scale).');
+  for (const f of results)
+    lines.push(
+      `answers, ${f.pattern}: ${Object.entries(f.answers)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+  lines.push(
+    'per day "-": the pattern used none of that quota. Arrival lag: the most an arrival came late because the harness\'s main thread was busy (CPU time counts as modeled time divided by the scale).',
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -32,7 +32,8 @@ const AMOUNT = amountArg >= 0 ? Number(args[amountArg + 1]) : 300;
 const CONNECTIONS = [1, 10, 50];
 const RUN_LIMIT_MS = 120_000;
 const SHEET = 'Call booked';
-if (!Number.isInteger(AMOUNT) || AMOUNT < Math.max(...CONNECTIONS)) throw new Error(`--amount must be an integer ≥ ${Math.max(...CONNECTIONS)}`);
+if (!Number.isInteger(AMOUNT) || AMOUNT < Math.max(...CONNECTIONS))
+  throw new Error(`--amount must be an integer ≥ ${Math.max(...CONNECTIONS)}`);
 
 interface Run {
   connections: number;
@@ -91,7 +92,9 @@ async function run(connections: number): Promise<Run> {
           if (!ok) badAnswers += 1;
         },
       };
-      const instance = autocannon({ url: target.href, connections, amount: AMOUNT, timeout: 60, requests: [request] }, (err, res) => (err ? reject(err) : resolve(res)));
+      const instance = autocannon({ url: target.href, connections, amount: AMOUNT, timeout: 60, requests: [request] }, (err, res) =>
+        err ? reject(err) : resolve(res),
+      );
       // Bound the run: autocannon stops at its next tick and reports what it had.
       const timer = setTimeout(() => {
         aborted = true;

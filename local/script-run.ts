@@ -31,7 +31,13 @@ export function serializable(value: unknown, where: string): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value as object)) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(out, key, { value: serializable(v, `${where}.${key}`), enumerable: true, writable: true, configurable: true });
+      if (v !== undefined)
+        Object.defineProperty(out, key, {
+          value: serializable(v, `${where}.${key}`),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return out;
   }

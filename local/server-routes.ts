@@ -94,14 +94,18 @@ function echoRoute(ctx: RouteContext, { res, target, method }: Request): void {
   if (method !== 'GET') {
     // The status is observed [obs: tanaikech README]; the page's wording is [UNCONFIRMED].
     res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!DOCTYPE html><html><head><title>Error 405 (Method Not Allowed)</title></head><body><p><b>405.</b> <ins>That’s an error.</ins></p></body></html>');
+    res.end(
+      '<!DOCTYPE html><html><head><title>Error 405 (Method Not Allowed)</title></head><body><p><b>405.</b> <ins>That’s an error.</ins></p></body></html>',
+    );
     return;
   }
   const answer = ctx.echo.take(new URL(target, 'http://localhost').searchParams.get('user_content_key'));
   if (!answer) {
     // [UNCONFIRMED] what Google answers for a used or unknown key; a sender must not read it as success.
     res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!DOCTYPE html><html><head><title>Error 404 (Not Found)</title></head><body><p><b>404.</b> <ins>That’s an error.</ins> This output was already fetched or never existed.</p></body></html>');
+    res.end(
+      '<!DOCTYPE html><html><head><title>Error 404 (Not Found)</title></head><body><p><b>404.</b> <ins>That’s an error.</ins> This output was already fetched or never existed.</p></body></html>',
+    );
     return;
   }
   sendOutput(res, answer);
@@ -242,7 +246,13 @@ function faviconRoute({ res, method }: Request): void {
 /** Answers one request; a rejection (e.g. an HttpError from readBody) is the caller's to turn into an answer. */
 export async function route(ctx: RouteContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const target = req.url ?? '/';
-  const request: Request = { req, res, target, pathname: new URL(target, 'http://localhost').pathname, method: (req.method ?? 'GET').toUpperCase() };
+  const request: Request = {
+    req,
+    res,
+    target,
+    pathname: new URL(target, 'http://localhost').pathname,
+    method: (req.method ?? 'GET').toUpperCase(),
+  };
   const { pathname, method } = request;
 
   // /exec stays open to any sender and any Host (a tunnel, a proxy), as Google's is: its token guards it.

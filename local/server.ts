@@ -144,7 +144,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
 
     const guard = createGuard(actualPort, host);
-    const context: RouteContext = { app, runtime, distDir, serial, store, guard, echo: new EchoStore(), execDirect: options.execDirect ?? false };
+    const context: RouteContext = {
+      app,
+      runtime,
+      distDir,
+      serial,
+      store,
+      guard,
+      echo: new EchoStore(),
+      execDirect: options.execDirect ?? false,
+    };
     // Tokens are redacted from every message: the one given, and whatever "token=" a URL carries.
     const currentToken = (): string | null => {
       try {
@@ -166,7 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           log(redact(`Request ${req.method} ${req.url} was aborted by the client before its body arrived; nothing ran.`));
           return;
         }
-        log(redact(`Request ${req.method} ${req.url} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+        log(redact(`Request ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error in the local server' });
         else res.end();
       });

@@ -100,12 +100,7 @@ function safeDecode(s: string): string {
 }
 
 function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**
@@ -145,7 +140,7 @@ function contentTypeOf(output: { getMimeType?: () => unknown }): string {
   if (typeof output.getMimeType !== 'function') return 'text/html; charset=utf-8';
   const raw = output.getMimeType();
   const name = String(raw ?? 'TEXT');
-  const mime = name.includes('/') ? name : MIME_TYPES[name.toUpperCase()] ?? 'text/plain';
+  const mime = name.includes('/') ? name : (MIME_TYPES[name.toUpperCase()] ?? 'text/plain');
   return `${mime}; charset=utf-8`;
 }
 

@@ -67,7 +67,8 @@ function run(command, args, { env = process.env, interactive = false } = {}) {
       });
     }
     child.on('error', (err) => {
-      if (err.code === 'ENOENT') reject(new TaskError(`${command} was not found. Run npm install first (it installs clasp into node_modules/.bin).`));
+      if (err.code === 'ENOENT')
+        reject(new TaskError(`${command} was not found. Run npm install first (it installs clasp into node_modules/.bin).`));
       else reject(err);
     });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
@@ -110,11 +111,11 @@ function diagnose(output) {
   if (/The caller does not have permission|PERMISSION_DENIED/i.test(output)) {
     return (
       'Google refused access to the script for the account you are logged in with. See which account that is with ' +
-      'npx clasp show-authorized-user; log in as the script\'s owner (npm run login), or ask the owner to share the script with you as an editor.'
+      "npx clasp show-authorized-user; log in as the script's owner (npm run login), or ask the owner to share the script with you as an editor."
     );
   }
   if (/Quota exceeded|RESOURCE_EXHAUSTED|Rate Limit Exceeded/i.test(output)) {
-    return 'Google\'s Apps Script API limit is used up for the moment. Wait a minute, then run this command again.';
+    return "Google's Apps Script API limit is used up for the moment. Wait a minute, then run this command again.";
   }
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up/i.test(output)) {
     return 'Google could not be reached. Check the internet connection (and any proxy), then run this command again.';
@@ -259,14 +260,17 @@ async function setup(argv) {
   const config = readJson(CLASP_JSON);
   if (!created || !config || isPlaceholder(config.scriptId)) {
     if (!config || isPlaceholder(config.scriptId)) restorePlaceholder();
-    let made = created ? ` clasp did create script ${created[1]} (https://script.google.com/d/${created[1]}/edit); delete it in Drive if unwanted.` : '';
+    let made = created
+      ? ` clasp did create script ${created[1]} (https://script.google.com/d/${created[1]}/edit); delete it in Drive if unwanted.`
+      : '';
     // For --type sheets clasp creates the spreadsheet (Drive API) before the script (Apps Script API).
     if (!created && !args.parentId && /has not enabled the Apps Script API/i.test(result.output)) {
       made += ` clasp may have left an empty spreadsheet named "${title}" in your Drive; delete it.`;
     }
     // clasp looks for .clasp.json in parent folders too.
     if (/Project file already exists/.test(result.output)) {
-      made += ' clasp found a .clasp.json naming a script in this folder or a parent folder; move that file away and run npm run setup again.';
+      made +=
+        ' clasp found a .clasp.json naming a script in this folder or a parent folder; move that file away and run npm run setup again.';
     }
     throw new TaskError((diagnose(result.output) ?? `clasp create-script failed (exit ${result.code}); its output is above.`) + made);
   }
@@ -398,7 +402,9 @@ async function deploy(argv) {
   if (record?.deploymentId) {
     const id = record.deploymentId;
     if (head.includes(id)) {
-      throw new TaskError(`${id} is the script's head deployment (/dev, for testing; it cannot serve iClosed). Use a web app deployment: npm run deploy -- --deployment-id <id>.`);
+      throw new TaskError(
+        `${id} is the script's head deployment (/dev, for testing; it cannot serve iClosed). Use a web app deployment: npm run deploy -- --deployment-id <id>.`,
+      );
     }
     // Updating a vanished id would still create a new version before failing.
     if (!ids.includes(id)) throw new TaskError(vanished(id, config.scriptId, ids));
@@ -470,7 +476,13 @@ async function updateDeployment(id, description, scriptId, ids) {
   if (!new RegExp(`Redeployed ${escapeRegExp(id)}\\b`).test(result.output)) {
     // Deleted between the listing and the update: the API answers 404 "Requested entity was not found."
     if (!diagnose(result.output) && /Requested entity was not found|NOT_FOUND/i.test(result.output)) {
-      throw new TaskError(vanished(id, scriptId, ids.filter((d) => d !== id)));
+      throw new TaskError(
+        vanished(
+          id,
+          scriptId,
+          ids.filter((d) => d !== id),
+        ),
+      );
     }
     claspFailed('update-deployment', result);
   }
@@ -480,7 +492,9 @@ function vanished(id, scriptId, others) {
   return (
     `The deployment ${id} recorded in deployment.json no longer exists in script ${scriptId} ` +
     '(deleted or archived in the Apps Script editor?).\n' +
-    (others.length ? `The script has these deployments: ${others.join(', ')}; adopt one with npm run deploy -- --deployment-id <id>.\n` : '') +
+    (others.length
+      ? `The script has these deployments: ${others.join(', ')}; adopt one with npm run deploy -- --deployment-id <id>.\n`
+      : '') +
     'Or delete the "deploymentId" from deployment.json (or the file) and run npm run deploy to create a new one.\n' +
     'Warning: a new deployment has a NEW URL; paste it into iClosed afterwards.'
   );

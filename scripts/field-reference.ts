@@ -22,13 +22,13 @@ export function renderFieldReference(): string {
       'become `parent.child` paths, lists of plain values one text cell (`a, b`), lists of objects compact JSON, ' +
       `objects nested deeper than ${MAX_FLATTEN_DEPTH} levels JSON text. When a key containing a dot collides with a ` +
       'nested path (`{"a.b": 1, "a": {"b": 2}}`), the field reached through more nesting levels keeps the plain column ' +
-      '(`a.b` = 2) and the other gets ` #2` (`a.b #2` = 1), whatever the order of the keys; at equal depth the raw keys\' ' +
+      "(`a.b` = 2) and the other gets ` #2` (`a.b #2` = 1), whatever the order of the keys; at equal depth the raw keys' " +
       'JSON text decides. Integers beyond 2^53 are kept as the text of their digits, so they stay exact and distinct. ' +
       `A key over ${MAX_KEY_CHARS} characters is stored in **${META.rowKey}** as \`(hashed: a key of N characters, SHA-256) …\`.`,
   );
   out.push('');
   out.push(
-    'The fields below are those of the example delivery of each trigger (from iClosed\'s developer docs, kept in ' +
+    "The fields below are those of the example delivery of each trigger (from iClosed's developer docs, kept in " +
       '`src/core/examples/`). A delivery with other fields gets a column for each of them too, up to ' +
       `${MAX_AUTO_COLUMNS} per sheet; the rest go to **${META.otherFields}** as JSON.`,
   );
@@ -43,7 +43,7 @@ export function renderFieldReference(): string {
   out.push(
     `Why ${META.otherFields} rather than a column for every field: a Google spreadsheet holds at most ` +
       `${CELL_LIMIT.toLocaleString('en-US')} cells across all its sheets, and every row costs a cell in every column ` +
-      'of its sheet. The table shows the cells one row costs each way (the app\'s own columns included) and how many ' +
+      "of its sheet. The table shows the cells one row costs each way (the app's own columns included) and how many " +
       'rows of that hook alone the limit would hold.',
   );
   out.push('');
@@ -54,9 +54,7 @@ export function renderFieldReference(): string {
     const essentials = columns.filter((c) => !c.inOtherFields);
     const lean = essentials.length + 4; // Received at, Row key, Fingerprint, Other fields
     const wide = columns.length + 3; // Received at, Row key, Fingerprint
-    out.push(
-      `| ${hook.name} | ${essentials.map((c) => c.label).join(', ')} | ${lean} | ${rowsIn(lean)} | ${wide} | ${rowsIn(wide)} |`,
-    );
+    out.push(`| ${hook.name} | ${essentials.map((c) => c.label).join(', ')} | ${lean} | ${rowsIn(lean)} | ${wide} | ${rowsIn(wide)} |`);
   }
   out.push('');
   out.push('- **JSON type**: the type in the payload iClosed sends.');
@@ -73,7 +71,9 @@ export function renderFieldReference(): string {
   out.push('| --- | --- | --- | --- |');
   for (const hook of HOOKS) {
     const settings = defaultHookSettings(hook.id);
-    out.push(`| [${hook.name}](#${anchor(hook.name)}) | ${cell(settings.sheet)} | \`${settings.mode}\` | ${settings.key.map(code).join(' + ')} |`);
+    out.push(
+      `| [${hook.name}](#${anchor(hook.name)}) | ${cell(settings.sheet)} | \`${settings.mode}\` | ${settings.key.map(code).join(' + ')} |`,
+    );
   }
   out.push('');
   for (const hook of HOOKS) out.push(...renderHook(hook));
@@ -96,7 +96,9 @@ function renderHook(hook: HookDefinition): string[] {
   lines.push('');
   const columns = hookDefaultColumns(hook);
   const essentials = columns.filter((c) => !c.inOtherFields);
-  lines.push(`- Default columns, in order: **${META.receivedAt}**, ${essentials.map((c) => `**${c.label}** (${code(c.field)})`).join(', ')}, **${META.rowKey}**, **${META.fingerprint}**, **${META.otherFields}**`);
+  lines.push(
+    `- Default columns, in order: **${META.receivedAt}**, ${essentials.map((c) => `**${c.label}** (${code(c.field)})`).join(', ')}, **${META.rowKey}**, **${META.fingerprint}**, **${META.otherFields}**`,
+  );
   lines.push('');
   const labelOf = new Map(essentials.map((c) => [c.field, c.label]));
   lines.push('| Field | Default column | Example | JSON type | Cell |');
@@ -104,7 +106,9 @@ function renderHook(hook: HookDefinition): string[] {
   for (const field of flattenEvent(event)) {
     const richText = hook.richTextFields.includes(field.path);
     const where = labelOf.has(field.path) ? `**${cell(labelOf.get(field.path)!)}**` : META.otherFields;
-    lines.push(`| ${code(field.path)} | ${where} | ${example(field.value)} | ${jsonType(event, field.path)} | ${cellKind(field.value, richText)} |`);
+    lines.push(
+      `| ${code(field.path)} | ${where} | ${example(field.value)} | ${jsonType(event, field.path)} | ${cellKind(field.value, richText)} |`,
+    );
   }
   lines.push('');
   return lines;

@@ -24,23 +24,35 @@ interface Shot {
 }
 
 const SIDEBAR_SHOTS: Shot[] = [
-  { name: 'sidebar-forecast.png', docs: true, show: async (page) => {
-    await page.click('#tab-connection');
-    await page.waitForSelector('#capacity', { state: 'visible' });
-  } },
+  {
+    name: 'sidebar-forecast.png',
+    docs: true,
+    show: async (page) => {
+      await page.click('#tab-connection');
+      await page.waitForSelector('#capacity', { state: 'visible' });
+    },
+  },
   { name: 'sidebar-activity.png', docs: false, show: async (page) => page.click('#tab-activity') },
-  { name: 'sidebar-selftest.png', docs: true, show: async (page) => {
-    await page.click('#tab-tools');
-    await page.click('#selftest');
-    await page.waitForSelector('#selftest-verdict', { timeout: 60000 });
-    // The report sits below the test buttons: scroll it to the top of the sidebar.
-    await page.locator('#selftest-title').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  } },
-  { name: 'sidebar.png', docs: true, show: async (page) => {
-    await page.click('#tab-sheets');
-    await page.selectOption('#hook-select', 'callBooked');
-    await page.evaluate(() => window.scrollTo(0, 0));
-  } },
+  {
+    name: 'sidebar-selftest.png',
+    docs: true,
+    show: async (page) => {
+      await page.click('#tab-tools');
+      await page.click('#selftest');
+      await page.waitForSelector('#selftest-verdict', { timeout: 60000 });
+      // The report sits below the test buttons: scroll it to the top of the sidebar.
+      await page.locator('#selftest-title').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    },
+  },
+  {
+    name: 'sidebar.png',
+    docs: true,
+    show: async (page) => {
+      await page.click('#tab-sheets');
+      await page.selectOption('#hook-select', 'callBooked');
+      await page.evaluate(() => window.scrollTo(0, 0));
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -50,10 +62,17 @@ async function main(): Promise<void> {
   const wrote = (file: string) => console.log(`Wrote ${path.relative(process.cwd(), file)}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclosed-screenshots-'));
   const server = await startServer({ port: 0, dataDir, distDir: path.join(ROOT, 'dist') });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   try {
     for (const file of fs.readdirSync(EXAMPLES).sort()) {
-      const res = await fetch(server.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: fs.readFileSync(path.join(EXAMPLES, file), 'utf8') });
+      const res = await fetch(server.webhookUrl!, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: fs.readFileSync(path.join(EXAMPLES, file), 'utf8'),
+      });
       if (!res.ok) throw new Error(`posting ${file} failed: ${res.status}`);
     }
     // The workbook first, as the deliveries left it (the self-test below adds and removes scratch sheets).

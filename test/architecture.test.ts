@@ -23,7 +23,8 @@ function resolveImport(file: string, specifier: string): string | null {
   if (!specifier.startsWith('.')) return null;
   const base = path.resolve(path.dirname(file), specifier);
   for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
-    if (candidate.endsWith('.ts') && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return path.relative(ROOT, candidate).split(path.sep).join('/');
+    if (candidate.endsWith('.ts') && fs.existsSync(candidate) && fs.statSync(candidate).isFile())
+      return path.relative(ROOT, candidate).split(path.sep).join('/');
   }
   return null;
 }
@@ -104,7 +105,11 @@ function cycleThrough(graph: Map<string, string[]>, component: string[], start: 
 /** Imports a layer must not make: files matching `from` may not import files matching `to`. */
 const FORBIDDEN: { rule: string; from: RegExp; to: RegExp }[] = [
   { rule: 'src/core imports neither src/gas, src/ui nor local/ (it is pure)', from: /^src\/core\//, to: /^src\/(gas|ui)\/|^local\// },
-  { rule: 'src/gas imports neither src/index.ts nor local/ (it serves the entry points)', from: /^src\/gas\//, to: /^src\/index\.ts$|^local\// },
+  {
+    rule: 'src/gas imports neither src/index.ts nor local/ (it serves the entry points)',
+    from: /^src\/gas\//,
+    to: /^src\/index\.ts$|^local\//,
+  },
   { rule: 'nothing in src/ imports local/ (the runtime twins Apps Script; the app must not know it)', from: /^src\//, to: /^local\// },
 ];
 
@@ -126,7 +131,9 @@ describe('imports', () => {
   });
 
   test.each(FORBIDDEN)('layering: $rule', ({ rule, from, to }) => {
-    const violations = [...graph].flatMap(([file, targets]) => (from.test(file) ? targets.filter((t) => to.test(t)).map((t) => `${file} -> ${t}`) : []));
+    const violations = [...graph].flatMap(([file, targets]) =>
+      from.test(file) ? targets.filter((t) => to.test(t)).map((t) => `${file} -> ${t}`) : [],
+    );
     expect({ rule, violations }).toEqual({ rule, violations: [] });
   });
 });

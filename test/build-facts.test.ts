@@ -10,8 +10,13 @@ function typecheckCoreWith(source: string): { status: number | null; output: str
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'core-typecheck-'));
   fs.writeFileSync(path.join(dir, 'probe.ts'), source);
   // The same compiler options as src/core/tsconfig.json (types: []), over one probe file.
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(ROOT, 'src/core/tsconfig.json'), include: ['probe.ts'] }));
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir, '--noEmit'], { encoding: 'utf8' });
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: path.join(ROOT, 'src/core/tsconfig.json'), include: ['probe.ts'] }),
+  );
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir, '--noEmit'], {
+    encoding: 'utf8',
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
@@ -31,9 +36,17 @@ describe('src/core has no Apps Script types', () => {
 describe('what clasp pushes', () => {
   it('clasp show-file-status lists exactly the three files of dist/', () => {
     expect(fs.existsSync(path.join(ROOT, 'dist/Code.js'))).toBe(true); // npm test builds before jest
-    const run = spawnSync(path.join(ROOT, 'node_modules/.bin/clasp'), ['show-file-status'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, HOME: os.tmpdir() } });
+    const run = spawnSync(path.join(ROOT, 'node_modules/.bin/clasp'), ['show-file-status'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: os.tmpdir() },
+    });
     expect(run.status).toBe(0);
-    const tracked = run.stdout.split('Untracked files:')[0].split('\n').filter((l) => l.includes('dist/')).map((l) => l.replace(/^\W+/, '').trim());
+    const tracked = run.stdout
+      .split('Untracked files:')[0]
+      .split('\n')
+      .filter((l) => l.includes('dist/'))
+      .map((l) => l.replace(/^\W+/, '').trim());
     expect(tracked.sort()).toEqual(['dist/Code.js', 'dist/Sidebar.html', 'dist/appsscript.json']);
   }, 60000);
 });

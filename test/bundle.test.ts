@@ -71,9 +71,7 @@ describe('build output', () => {
   });
 
   test('copies the manifest unchanged', () => {
-    expect(fs.readFileSync(path.join(outDir, 'appsscript.json'), 'utf8')).toBe(
-      fs.readFileSync(path.join(ROOT, 'appsscript.json'), 'utf8'),
-    );
+    expect(fs.readFileSync(path.join(outDir, 'appsscript.json'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'appsscript.json'), 'utf8'));
   });
 
   test('Sidebar.html is one self-contained page with the script and styles inlined', () => {
@@ -88,7 +86,20 @@ describe('build output', () => {
 
 describe('dist/Code.js', () => {
   test('src/index.ts exports every function of the sidebar list (SIDEBAR_FUNCTIONS) and the web app, trigger and menu functions', () => {
-    expect(ENTRY_POINTS).toEqual(expect.arrayContaining([...SIDEBAR_FUNCTIONS, 'doPost', 'doGet', 'onOpen', 'onInstall', 'processQueue', 'showSidebar', 'sendTestDeliveries', 'showSelfTest', 'setupWebhook']));
+    expect(ENTRY_POINTS).toEqual(
+      expect.arrayContaining([
+        ...SIDEBAR_FUNCTIONS,
+        'doPost',
+        'doGet',
+        'onOpen',
+        'onInstall',
+        'processQueue',
+        'showSidebar',
+        'sendTestDeliveries',
+        'showSelfTest',
+        'setupWebhook',
+      ]),
+    );
   });
 
   test.each(ENTRY_POINTS)('%s is a top-level function declaration and a callable global', (name) => {

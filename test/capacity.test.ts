@@ -19,7 +19,9 @@ function growFor(h: Harness, days: number, grow: (day: number) => void): void {
 
 /** The days of the stored size history (script property capacity/history). */
 const storedDays = (h: Harness): string[] =>
-  h.runtime.execute('editor', () => JSON.parse(h.app.context.PropertiesService.getScriptProperties().getProperty('capacity/history')).days.map((d: unknown[]) => d[0]));
+  h.runtime.execute('editor', () =>
+    JSON.parse(h.app.context.PropertiesService.getScriptProperties().getProperty('capacity/history')).days.map((d: unknown[]) => d[0]),
+  );
 const forecast = (h: Harness) => h.app.call<any>('editor', 'getSidebarState').cells.forecast;
 
 describe('capacity forecast', () => {
@@ -32,7 +34,8 @@ describe('capacity forecast', () => {
     again[0].updatedAt = '2025-06-01T00:00:00.000Z';
     expect(h.post(again).results[0].action).toBe('updated');
     const after = h.runtime.calls.byMethod;
-    for (const m of ['Spreadsheet.getSheets', 'Sheet.getMaxRows', 'Sheet.getMaxColumns']) expect([m, after[m] ?? 0]).toEqual([m, before[m] ?? 0]);
+    for (const m of ['Spreadsheet.getSheets', 'Sheet.getMaxRows', 'Sheet.getMaxColumns'])
+      expect([m, after[m] ?? 0]).toEqual([m, before[m] ?? 0]);
     expect(storedDays(h)).toEqual(['2026-03-02']);
     h.runtime.setTime(START + DAY);
     h.post(payload('contact-updated'));
@@ -78,10 +81,27 @@ describe('docs/capacity.md', () => {
   it('gives the grid columns each sheet has after the seven example deliveries, and the team figure they imply', () => {
     const doc = readFileSync(join(__dirname, '..', 'docs', 'capacity.md'), 'utf8');
     const h = startApp();
-    for (const f of ['contact-created', 'contact-by-status', 'contact-updated', 'call-booked', 'call-cancelled', 'call-rescheduled', 'outcome-added']) h.post(payload(f));
+    for (const f of [
+      'contact-created',
+      'contact-by-status',
+      'contact-updated',
+      'call-booked',
+      'call-cancelled',
+      'call-rescheduled',
+      'outcome-added',
+    ])
+      h.post(payload(f));
     const width = new Map(h.asUser((ss) => ss.getSheets().map((s) => [s.getName(), s.getMaxColumns()] as [string, number])));
     const documented = new Map([...doc.matchAll(/^\| ([^|]+?)(?: \([^|]*\))? \| (\d+) \| (\d+) \|$/gm)].map((m) => [m[1], Number(m[2])]));
-    const hooks = ['Contact created', 'Contact by status', 'Contact updated', 'Call booked', 'Call cancelled', 'Call rescheduled', 'Call outcome added'];
+    const hooks = [
+      'Contact created',
+      'Contact by status',
+      'Contact updated',
+      'Call booked',
+      'Call cancelled',
+      'Call rescheduled',
+      'Call outcome added',
+    ];
     for (const sheet of [...hooks, 'Pipeline', 'Webhook log']) expect([sheet, documented.get(sheet)]).toEqual([sheet, width.get(sheet)]);
     const perLead = hooks.reduce((sum, s) => sum + width.get(s)!, 0) + width.get('Pipeline')!;
     const fixed = h.asUser((ss) => ss.getSheets().reduce((sum, s) => sum + s.getMaxRows() * s.getMaxColumns(), 0));

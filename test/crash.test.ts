@@ -82,11 +82,14 @@ function startChild(): Promise<Started> {
 
 function post(agent: http.Agent, port: number, target: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: target, agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: target, agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -112,7 +115,8 @@ async function uuidCounts(port: number): Promise<Map<string, number>> {
   return counts;
 }
 
-const delivery = (uuid: string) => JSON.stringify([{ hookType: 'Call booked', event: { uuid }, invitee: { email: `${uuid}@example.com` } }]);
+const delivery = (uuid: string) =>
+  JSON.stringify([{ hookType: 'Call booked', event: { uuid }, invitee: { email: `${uuid}@example.com` } }]);
 
 test(`SIGKILL during bursts, ${CYCLES} times on one DATA_DIR: every acknowledged delivery kept, none twice`, async () => {
   const acknowledged = new Set<string>();

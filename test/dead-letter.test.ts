@@ -10,7 +10,11 @@ function bareBooking(): Record<string, unknown> {
 }
 
 /** The Webhook log as [outcome, hook, body] per row. */
-const logRows = (h: Harness) => h.runtime.peek('Webhook log')!.values.slice(1).map((r) => [r[3], r[2], r.slice(8).join('')]);
+const logRows = (h: Harness) =>
+  h.runtime
+    .peek('Webhook log')!
+    .values.slice(1)
+    .map((r) => [r[3], r[2], r.slice(8).join('')]);
 
 /** Runs the one-minute trigger, which trims the log to the configured retention. */
 const trim = (h: Harness) => expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 0, remaining: 0 });

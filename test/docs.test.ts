@@ -13,7 +13,8 @@ function firstDifference(a: string, b: string): string | null {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}:\n  committed: ${JSON.stringify(la[i] ?? '(end of file)')}\n  generated: ${JSON.stringify(lb[i] ?? '(end of file)')}`;
+    if (la[i] !== lb[i])
+      return `line ${i + 1}:\n  committed: ${JSON.stringify(la[i] ?? '(end of file)')}\n  generated: ${JSON.stringify(lb[i] ?? '(end of file)')}`;
   }
   return null;
 }

@@ -20,7 +20,10 @@ describe('one bad event never fails its neighbours', () => {
     expect(keys[1]).toBe('good-1');
     // The same long key again, with a change: the row is found through its hash and updated.
     const again = h.post([{ ...callBooked(long), extra: 'changed' }, callBooked('good-2')]);
-    expect(again.results.map((r: any) => [r.action, r.row])).toEqual([['updated', 2], ['appended', 4]]);
+    expect(again.results.map((r: any) => [r.action, r.row])).toEqual([
+      ['updated', 2],
+      ['appended', 4],
+    ]);
     expect(h.rows('Call booked')).toHaveLength(3);
   });
 
@@ -47,7 +50,10 @@ describe('sidebar functions refuse what they cannot use', () => {
     const h = startApp();
     expect(h.saveSettings({ logRetention: 77, hooks: { callBooked: { sheet: 'Calls' } } })).toMatchObject({ ok: true });
     for (const args of [[], [null], ['x'], [[]]]) {
-      expect(h.app.call<any>('editor', 'saveSettings', ...args)).toEqual({ ok: false, error: 'Settings must be an object; nothing was saved.' });
+      expect(h.app.call<any>('editor', 'saveSettings', ...args)).toEqual({
+        ok: false,
+        error: 'Settings must be an object; nothing was saved.',
+      });
     }
     const state = h.app.call<any>('editor', 'getSidebarState');
     expect(state.settings.logRetention).toBe(77);
@@ -56,14 +62,17 @@ describe('sidebar functions refuse what they cannot use', () => {
 
   it('sendTestDelivery with an object whose toString is not a function gets a clear error', () => {
     const h = startApp();
-    expect(() => h.app.call('editor', 'sendTestDelivery', { toString: 1 })).toThrow(/^Unknown hook id: a value of type object\. Known: contactCreated/);
+    expect(() => h.app.call('editor', 'sendTestDelivery', { toString: 1 })).toThrow(
+      /^Unknown hook id: a value of type object\. Known: contactCreated/,
+    );
     expect(() => h.app.call('editor', 'sendTestDelivery', null)).toThrow(/Unknown hook id: a value of type null/);
   });
 
   it('replayDeliveries("x") is refused and replays nothing', () => {
     const h = startApp();
     h.post('{bad');
-    for (const arg of ['x', 5, null, ['a']]) expect(() => h.app.call('editor', 'replayDeliveries', arg)).toThrow(/replayDeliveries takes nothing/);
+    for (const arg of ['x', 5, null, ['a']])
+      expect(() => h.app.call('editor', 'replayDeliveries', arg)).toThrow(/replayDeliveries takes nothing/);
     expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['failed']);
     expect(String(h.rows('Webhook log')[0].Message)).not.toMatch(/Replayed/);
   });
@@ -71,7 +80,10 @@ describe('sidebar functions refuse what they cannot use', () => {
   it('"Other hooks" is refused as a hook\'s target sheet', () => {
     const h = startApp();
     for (const sheet of ['Other hooks', 'other HOOKS']) {
-      expect(h.saveSettings({ hooks: { callBooked: { sheet } } })).toEqual({ ok: false, error: expect.stringMatching(new RegExp(`^"${sheet}" is the app's own sheet; choose another name for `)) });
+      expect(h.saveSettings({ hooks: { callBooked: { sheet } } })).toEqual({
+        ok: false,
+        error: expect.stringMatching(new RegExp(`^"${sheet}" is the app's own sheet; choose another name for `)),
+      });
     }
   });
 });
@@ -110,9 +122,19 @@ describe('messages', () => {
 
 describe('integers beyond 2^53', () => {
   it('parseJsonExact keeps their digits as text and leaves everything else as JSON.parse reads it', () => {
-    expect(parseJsonExact('[12345678901234567890,12345678901234567891,-98765432109876543210]')).toEqual(['12345678901234567890', '12345678901234567891', '-98765432109876543210']);
-    expect(parseJsonExact('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}')).toEqual(
-      JSON.parse('{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}'),
+    expect(parseJsonExact('[12345678901234567890,12345678901234567891,-98765432109876543210]')).toEqual([
+      '12345678901234567890',
+      '12345678901234567891',
+      '-98765432109876543210',
+    ]);
+    expect(
+      parseJsonExact(
+        '{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}',
+      ),
+    ).toEqual(
+      JSON.parse(
+        '{"a":"12345678901234567890 in a string \\\\\\" 99999999999999999","b":9007199254740991,"c":1.2345678901234567e25,"d":12345678901234567e2}',
+      ),
     );
     expect(() => parseJsonExact('[12345678901234567890,')).toThrow(SyntaxError);
   });

@@ -15,7 +15,12 @@ function installGlobals(rt: LocalRuntime): G {
   return g;
 }
 
-function setup(opts?: RuntimeOptions): { rt: LocalRuntime; g: G; ss: GoogleAppsScript.Spreadsheet.Spreadsheet; sheet: GoogleAppsScript.Spreadsheet.Sheet } {
+function setup(opts?: RuntimeOptions): {
+  rt: LocalRuntime;
+  g: G;
+  ss: GoogleAppsScript.Spreadsheet.Spreadsheet;
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+} {
   const rt = new LocalRuntime(opts);
   const g = installGlobals(rt);
   const ss = rt.createSpreadsheet('Book');
@@ -51,7 +56,13 @@ describe('a Plain-text (@) cell that keeps its leading apostrophe (keepApostroph
     expect(sheet.getRange(1, 1, 1, 2).getValues()[0]).toEqual(["'00123", '00123']);
     expect(sheet.getRange(1, 1).getDisplayValue()).toBe("'00123");
     expect(sheet.getRange(2, 1).getValue()).toBe('7');
-    expect(sheet.createTextFinder("^'00123$").useRegularExpression(true).findAll().map((r) => r.getA1Notation())).toEqual(['A1']);
+    expect(
+      sheet
+        .createTextFinder("^'00123$")
+        .useRegularExpression(true)
+        .findAll()
+        .map((r) => r.getA1Notation()),
+    ).toEqual(['A1']);
   });
   test('without the switch the apostrophe is dropped in "@" cells too', () => {
     const { sheet } = setup();
@@ -111,7 +122,9 @@ describe('SpreadsheetApp and sheets', () => {
   });
   test('appendRow enforces the 50,000-character limit too', () => {
     const { sheet } = setup();
-    expect(() => sheet.appendRow(['x'.repeat(50001)])).toThrow('Your input contains more than the maximum of 50000 characters in a single cell.');
+    expect(() => sheet.appendRow(['x'.repeat(50001)])).toThrow(
+      'Your input contains more than the maximum of 50000 characters in a single cell.',
+    );
   });
   test('getRange argument checks and A1 errors', () => {
     const { sheet } = setup();
@@ -149,14 +162,28 @@ describe('SpreadsheetApp and sheets', () => {
   });
   test('Range.sort, sort order (numbers, text, booleans, blanks last) and formulas moving with rows', () => {
     const { sheet } = setup();
-    sheet.getRange(1, 1, 5, 2).setValues([['b', '=1+1'], [true, 'x'], [3, 'y'], ['', 'z'], ['A', 'w']]);
+    sheet.getRange(1, 1, 5, 2).setValues([
+      ['b', '=1+1'],
+      [true, 'x'],
+      [3, 'y'],
+      ['', 'z'],
+      ['A', 'w'],
+    ]);
     sheet.getRange(1, 1, 5, 2).sort(1);
-    expect(sheet.getRange(1, 1, 5, 1).getValues().map((r) => r[0])).toEqual([3, 'A', 'b', true, '']);
+    expect(
+      sheet
+        .getRange(1, 1, 5, 1)
+        .getValues()
+        .map((r) => r[0]),
+    ).toEqual([3, 'A', 'b', true, '']);
     expect(sheet.getRange(3, 2).getFormula()).toBe('=1+1');
   });
   test('user edits: insertRowBefore, insertColumnsAfter, deleteRows, frozen rows, hideColumns, widths, styles', () => {
     const { sheet } = setup();
-    sheet.getRange(1, 1, 2, 2).setValues([['h1', 'h2'], ['=1+1', 'x']]);
+    sheet.getRange(1, 1, 2, 2).setValues([
+      ['h1', 'h2'],
+      ['=1+1', 'x'],
+    ]);
     sheet.setFrozenRows(1);
     sheet.insertRowBefore(2);
     expect(sheet.getRange(3, 1).getFormula()).toBe('=1+1');
@@ -179,7 +206,9 @@ describe('SpreadsheetApp and sheets', () => {
     const { rt, sheet } = setup();
     sheet.insertRowsAfter(1000, 99000);
     sheet.insertColumnsAfter(26, 14);
-    const rows = Array.from({ length: 100000 }, (_, i) => Array.from({ length: 40 }, (_x, j) => (j === 0 ? `id-${i}` : j === 1 ? i : `v${j}`)));
+    const rows = Array.from({ length: 100000 }, (_, i) =>
+      Array.from({ length: 40 }, (_x, j) => (j === 0 ? `id-${i}` : j === 1 ? i : `v${j}`)),
+    );
     const t0 = Date.now();
     sheet.getRange(1, 1, 100000, 40).setValues(rows);
     const tWrite = Date.now() - t0;
@@ -222,14 +251,24 @@ describe('call counting', () => {
     const id = ss.getId();
     rt.calls.reset();
     const sheet = g.SpreadsheetApp.openById(id).getSheetByName('Sheet1');
-    sheet.getRange(1, 1, 2, 3).setValues([[1, 2, 3], [4, 5, 6]]);
+    sheet.getRange(1, 1, 2, 3).setValues([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     sheet.getRange(1, 1, 2, 3).getValues();
     sheet.getRange('A1').getValue();
     sheet.appendRow(['a', 'b']);
     sheet.createTextFinder('a').findNext();
     expect(rt.calls.byMethod).toEqual({
-      'SpreadsheetApp.openById': 1, 'Spreadsheet.getSheetByName': 1, 'Sheet.getRange': 3, 'Range.setValues': 1,
-      'Range.getValues': 1, 'Range.getValue': 1, 'Sheet.appendRow': 1, 'Sheet.createTextFinder': 1, 'TextFinder.findNext': 1,
+      'SpreadsheetApp.openById': 1,
+      'Spreadsheet.getSheetByName': 1,
+      'Sheet.getRange': 3,
+      'Range.setValues': 1,
+      'Range.getValues': 1,
+      'Range.getValue': 1,
+      'Sheet.appendRow': 1,
+      'Sheet.createTextFinder': 1,
+      'TextFinder.findNext': 1,
     });
     expect(rt.calls.total).toBe(11);
     expect(rt.calls.cellsRead).toBe(7);
@@ -258,9 +297,25 @@ describe('call counting', () => {
     g.Session.getEffectiveUser().getEmail();
     g.Logger.log('x');
     g.console.log('not a service call');
-    for (const k of ['LockService.getScriptLock', 'Lock.tryLock', 'Lock.releaseLock', 'PropertiesService.getScriptProperties', 'Properties.getProperty',
-      'CacheService.getScriptCache', 'Cache.get', 'ContentService.createTextOutput', 'TextOutput.getContent', 'HtmlService.createHtmlOutput',
-      'HtmlOutput.getContent', 'Utilities.getUuid', 'ScriptApp.getService', 'Service.getUrl', 'Session.getEffectiveUser', 'User.getEmail', 'Logger.log']) {
+    for (const k of [
+      'LockService.getScriptLock',
+      'Lock.tryLock',
+      'Lock.releaseLock',
+      'PropertiesService.getScriptProperties',
+      'Properties.getProperty',
+      'CacheService.getScriptCache',
+      'Cache.get',
+      'ContentService.createTextOutput',
+      'TextOutput.getContent',
+      'HtmlService.createHtmlOutput',
+      'HtmlOutput.getContent',
+      'Utilities.getUuid',
+      'ScriptApp.getService',
+      'Service.getUrl',
+      'Session.getEffectiveUser',
+      'User.getEmail',
+      'Logger.log',
+    ]) {
       expect([k, rt.calls.byMethod[k]]).toEqual([k, 1]);
     }
     expect(rt.calls.total).toBe(17);
@@ -270,7 +325,15 @@ describe('call counting', () => {
     sheet.getRange(1, 1, 1, 2).setValues([['a', '=1+1']]);
     rt.calls.reset();
     const snap = rt.peek('Sheet1')!;
-    expect(snap).toMatchObject({ name: 'Sheet1', values: [['a', 2]], displayValues: [['a', '2']], formulas: [['', '=1+1']], frozenRows: 0, maxRows: 1000, maxColumns: 26 });
+    expect(snap).toMatchObject({
+      name: 'Sheet1',
+      values: [['a', 2]],
+      displayValues: [['a', '2']],
+      formulas: [['', '=1+1']],
+      frozenRows: 0,
+      maxRows: 1000,
+      maxColumns: 26,
+    });
     expect(rt.sheetNames()).toEqual(['Sheet1']);
     expect(rt.peek('Nope')).toBeNull();
     expect(rt.calls.total).toBe(0);
@@ -313,7 +376,16 @@ describe('execution kinds', () => {
       g.SpreadsheetApp.getActiveSpreadsheet().toast('Saved', 'iClosed');
       expect(g.SpreadsheetApp.getActiveSheet().getName()).toBe('Sheet1');
     });
-    expect(rt.ui.menus).toEqual([{ name: 'iClosed', items: [{ caption: 'Open sidebar', functionName: 'showSidebar' }, { separator: true }, { caption: 'Replay', functionName: 'replayDeliveries' }] }]);
+    expect(rt.ui.menus).toEqual([
+      {
+        name: 'iClosed',
+        items: [
+          { caption: 'Open sidebar', functionName: 'showSidebar' },
+          { separator: true },
+          { caption: 'Replay', functionName: 'replayDeliveries' },
+        ],
+      },
+    ]);
     expect(rt.ui.sidebars).toEqual([{ title: 'Settings', html: '<p>hi</p>' }]);
     expect(rt.ui.dialogs).toEqual([{ title: 'Dialog', html: '<p>d</p>', modal: true }]);
     expect(rt.ui.alerts.map((a) => a.prompt)).toEqual(['Done', 'Sure?']);
@@ -322,7 +394,11 @@ describe('execution kinds', () => {
   test('execute returns the function result and rethrows its error', () => {
     const { rt } = setup();
     expect(rt.execute('editor', () => 7)).toBe(7);
-    expect(() => rt.execute('webapp', () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      rt.execute('webapp', () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
   });
 });
 
@@ -354,7 +430,12 @@ describe('LockService', () => {
     const { rt, g } = setup({ virtualTime: true });
     rt.execute('webapp', () => g.LockService.getScriptLock().waitLock(100));
     rt.execute('webapp', () => expect(g.LockService.getScriptLock().tryLock(0)).toBe(true));
-    expect(() => rt.execute('trigger', () => { g.LockService.getUserLock().waitLock(100); throw new Error('x'); })).toThrow('x');
+    expect(() =>
+      rt.execute('trigger', () => {
+        g.LockService.getUserLock().waitLock(100);
+        throw new Error('x');
+      }),
+    ).toThrow('x');
     rt.execute('webapp', () => expect(g.LockService.getUserLock().tryLock(0)).toBe(true));
   });
   test('a held lock blocks another execution until released', () => {
@@ -380,7 +461,7 @@ describe('LockService', () => {
     rt.holdScriptLock();
     const worker = new Worker(
       "const { workerData } = require('worker_threads'); const c = new Int32Array(workerData.buf);" +
-      'setTimeout(() => { Atomics.store(c, 0, 0); Atomics.notify(c, 0); }, 100);',
+        'setTimeout(() => { Atomics.store(c, 0, 0); Atomics.notify(c, 0); }, 100);',
       { eval: true, workerData: { buf: rt.lockBuffer } },
     );
     await new Promise((r) => setTimeout(r, 20));
@@ -432,7 +513,9 @@ describe('PropertiesService', () => {
     expect(p.getProperty('big')).toBeNull();
     p.deleteAllProperties();
     let n = 0;
-    expect(() => { while (n < 200) p.setProperty('k' + n++, 'y'.repeat(8000)); }).toThrow(QUOTA);
+    expect(() => {
+      while (n < 200) p.setProperty('k' + n++, 'y'.repeat(8000));
+    }).toThrow(QUOTA);
     expect(n).toBe(64); // 63 x ~8 KB fit in 500 KB (512,000 bytes, keys counted); the 64th does not
     expect(p.getKeys().length).toBe(63);
   });
@@ -480,7 +563,17 @@ describe('ContentService', () => {
   test('TextOutput content, MIME types and downloads', () => {
     const { g } = setup();
     const CS = g.ContentService;
-    expect(CS.MimeType).toEqual({ ATOM: 'application/atom+xml', CSV: 'text/csv', ICAL: 'text/calendar', JAVASCRIPT: 'application/javascript', JSON: 'application/json', RSS: 'application/rss+xml', TEXT: 'text/plain', VCARD: 'text/vcard', XML: 'text/xml' });
+    expect(CS.MimeType).toEqual({
+      ATOM: 'application/atom+xml',
+      CSV: 'text/csv',
+      ICAL: 'text/calendar',
+      JAVASCRIPT: 'application/javascript',
+      JSON: 'application/json',
+      RSS: 'application/rss+xml',
+      TEXT: 'text/plain',
+      VCARD: 'text/vcard',
+      XML: 'text/xml',
+    });
     const out = CS.createTextOutput();
     expect(out.getContent()).toBe('');
     expect(out.getMimeType()).toBe('text/plain');
@@ -498,7 +591,10 @@ describe('HtmlService', () => {
   const dir = tempDir('html-');
   afterAll(() => removeTempDirs());
   fs.writeFileSync(path.join(dir, 'Stylesheet.html'), '<style>p{color:red}</style>');
-  fs.writeFileSync(path.join(dir, 'Page.html'), "<?!= include('Stylesheet'); ?><p><?= user ?></p><? for (var i = 0; i < 2; i++) { ?><i><?= i ?></i><? } ?>");
+  fs.writeFileSync(
+    path.join(dir, 'Page.html'),
+    "<?!= include('Stylesheet'); ?><p><?= user ?></p><? for (var i = 0; i < 2; i++) { ?><i><?= i ?></i><? } ?>",
+  );
   test('createHtmlOutputFromFile reads <name>.html; a missing file throws', () => {
     const { rt, g } = setup();
     rt.setProjectDir(dir);
@@ -515,10 +611,12 @@ describe('HtmlService', () => {
   test('the include pattern through a gas-local context: scriptlets see the app globals; their calls are counted', () => {
     const { rt } = setup();
     const appDir = tempDir('app-');
-    fs.writeFileSync(path.join(appDir, 'Code.js'),
+    fs.writeFileSync(
+      path.join(appDir, 'Code.js'),
       "const BRAND = 'iClosed'; // top-level const: not a property of the context object (apps-script-facts.md §9)\n" +
-      'function include(f) { return HtmlService.createHtmlOutputFromFile(f).getContent(); }\n' +
-      "function page() { var t = HtmlService.createTemplateFromFile('Page'); t.user = '<me>'; return t.evaluate().setTitle('T').getContent(); }\n");
+        'function include(f) { return HtmlService.createHtmlOutputFromFile(f).getContent(); }\n' +
+        "function page() { var t = HtmlService.createTemplateFromFile('Page'); t.user = '<me>'; return t.evaluate().setTitle('T').getContent(); }\n",
+    );
     rt.setProjectDir(dir);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- gas-local ships no types or ES module
     const ctx = require('gas-local').require(appDir, rt.globals());
@@ -534,8 +632,15 @@ describe('HtmlService', () => {
   test('HtmlOutput setters, no-op sandbox mode, meta tags, X-Frame-Options; enums', () => {
     const { g } = setup();
     const H = g.HtmlService;
-    const o = H.createHtmlOutput('<p>').append('x').appendUntrusted('<y>').setTitle('T').setWidth(300).setHeight(200)
-      .setSandboxMode(H.SandboxMode.IFRAME).addMetaTag('viewport', 'width=device-width').setXFrameOptionsMode(H.XFrameOptionsMode.ALLOWALL);
+    const o = H.createHtmlOutput('<p>')
+      .append('x')
+      .appendUntrusted('<y>')
+      .setTitle('T')
+      .setWidth(300)
+      .setHeight(200)
+      .setSandboxMode(H.SandboxMode.IFRAME)
+      .addMetaTag('viewport', 'width=device-width')
+      .setXFrameOptionsMode(H.XFrameOptionsMode.ALLOWALL);
     expect(o.getContent()).toBe('<p>x&lt;y&gt;');
     expect([o.getTitle(), o.getWidth(), o.getHeight(), o.getXFrameOptionsMode()]).toEqual(['T', 300, 200, 'ALLOWALL']);
     expect(o.getMetaTags()[0].getName()).toBe('viewport');
@@ -554,7 +659,9 @@ describe('Utilities', () => {
     expect(d.every((x: number) => x >= -128 && x <= 127)).toBe(true);
     expect(hex(U.computeDigest(U.DigestAlgorithm.MD5, 'abc'))).toBe('900150983cd24fb0d6963f7d28e17f72');
     expect(hex(U.computeDigest(U.DigestAlgorithm.SHA_1, [97, 98, 99]))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
-    expect(hex(U.computeHmacSha256Signature('what do ya want for nothing?', 'Jefe'))).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(hex(U.computeHmacSha256Signature('what do ya want for nothing?', 'Jefe'))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
   test('base64 encode/decode (string or bytes; web-safe alphabet); decode gives signed bytes', () => {
     const { g } = setup();
@@ -571,7 +678,9 @@ describe('Utilities', () => {
     const { g } = setup();
     const U = g.Utilities;
     const d = new Date(Date.UTC(2025, 4, 9, 15, 28, 40, 7));
-    expect(U.formatDate(d, 'America/New_York', "yyyy-MM-dd'T'HH:mm:ss.SSSXXX EEE MMM Z")).toBe('2025-05-09T11:28:40.007-04:00 Fri May -0400');
+    expect(U.formatDate(d, 'America/New_York', "yyyy-MM-dd'T'HH:mm:ss.SSSXXX EEE MMM Z")).toBe(
+      '2025-05-09T11:28:40.007-04:00 Fri May -0400',
+    );
     expect(U.formatDate(d, 'Etc/UTC', 'XXX dd/MM/yy h a')).toBe('Z 09/05/25 3 PM');
     expect(U.formatString('%s is %d, %.2f, %05d, 100%%', 'x', 5.9, 1.234, 42)).toBe('x is 5, 1.23, 00042, 100%');
     expect(U.getUuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -591,7 +700,11 @@ describe('ScriptApp, Session, Logger, console', () => {
     expect(g.ScriptApp.getProjectTriggers().map((x: any) => x.getHandlerFunction())).toEqual(['processQueue']);
     g.ScriptApp.deleteTrigger(g.ScriptApp.getProjectTriggers()[0]);
     expect(rt.triggers).toEqual([]);
-    for (let i = 0; i < 20; i++) g.ScriptApp.newTrigger('f' + i).timeBased().everyMinutes(1).create();
+    for (let i = 0; i < 20; i++)
+      g.ScriptApp.newTrigger('f' + i)
+        .timeBased()
+        .everyMinutes(1)
+        .create();
     expect(() => g.ScriptApp.newTrigger('f').timeBased().everyMinutes(1).create()).toThrow(/too many triggers/);
     expect(g.ScriptApp.AuthMode.FULL).toBe('FULL');
     expect(g.ScriptApp.getOAuthToken()).toBe('local-oauth-token');
@@ -625,7 +738,8 @@ describe('ScriptApp, Session, Logger, console', () => {
     g.console.info('shown');
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
-    if (prev === undefined) delete process.env.GAS_LOCAL_VERBOSE; else process.env.GAS_LOCAL_VERBOSE = prev;
+    if (prev === undefined) delete process.env.GAS_LOCAL_VERBOSE;
+    else process.env.GAS_LOCAL_VERBOSE = prev;
     expect(g.Logger.getLog()).toBe('a b 3\n{ k: 1 }');
   });
 });
@@ -634,7 +748,10 @@ describe('persistence', () => {
   test('toJSON/fromJSON round-trips spreadsheets, properties, cache (with expiry), triggers and the bound id', () => {
     const { rt, g, ss, sheet } = setup({ virtualTime: true, timeZone: 'America/New_York' });
     const other = rt.createSpreadsheet('Other');
-    sheet.getRange(1, 1, 2, 3).setValues([['h', '=1+2', new Date(Date.UTC(2025, 0, 2, 3))], ['00123', "'007", '50%']]);
+    sheet.getRange(1, 1, 2, 3).setValues([
+      ['h', '=1+2', new Date(Date.UTC(2025, 0, 2, 3))],
+      ['00123', "'007", '50%'],
+    ]);
     sheet.getRange(3, 1).setNumberFormat('@');
     sheet.setFrozenRows(1);
     sheet.insertRowsAfter(1000, 5);
@@ -678,8 +795,14 @@ describe('persistence', () => {
 
   test('charts survive toJSON/fromJSON with their id, type, ranges, options and anchor, and stay editable', () => {
     const { rt, ss, sheet } = setup();
-    const chart = sheet.newChart().asColumnChart().addRange(sheet.getRange('A1:B5')).addRange(sheet.getRange('D1:D5'))
-      .setOption('title', 'Funnel').setPosition(2, 4, 10, 20).build();
+    const chart = sheet
+      .newChart()
+      .asColumnChart()
+      .addRange(sheet.getRange('A1:B5'))
+      .addRange(sheet.getRange('D1:D5'))
+      .setOption('title', 'Funnel')
+      .setPosition(2, 4, 10, 20)
+      .build();
     sheet.insertChart(chart);
     const id = sheet.getCharts()[0].getChartId() as number;
 

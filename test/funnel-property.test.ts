@@ -37,8 +37,16 @@ interface LeadSpec {
 }
 
 const outcomeArb: fc.Arbitrary<OutcomeSpec> = fc.oneof(
-  fc.record({ outcome: fc.constant('SALE' as const), reason: fc.constant(null), value: fc.integer({ min: 1, max: 90 }).map((n) => n * 100) }),
-  fc.record({ outcome: fc.constantFrom('NO_SALE' as const, 'REJECTED' as const), reason: fc.constantFrom('NO_SHOW' as const, 'NOT_INTERESTED' as const, 'CONTACT_CANCELLED' as const, 'ADMIN_CANCELLED' as const), value: fc.constant(0) }),
+  fc.record({
+    outcome: fc.constant('SALE' as const),
+    reason: fc.constant(null),
+    value: fc.integer({ min: 1, max: 90 }).map((n) => n * 100),
+  }),
+  fc.record({
+    outcome: fc.constantFrom('NO_SALE' as const, 'REJECTED' as const),
+    reason: fc.constantFrom('NO_SHOW' as const, 'NOT_INTERESTED' as const, 'CONTACT_CANCELLED' as const, 'ADMIN_CANCELLED' as const),
+    value: fc.constant(0),
+  }),
   fc.record({ outcome: fc.constant('APPROVED' as const), reason: fc.constant(null), value: fc.constant(0) }),
 );
 
@@ -61,11 +69,25 @@ function leadEvents(lead: LeadSpec, i: number): any[] {
   const created = NOW - lead.ageDays * DAY - (i + 1) * 3 * MINUTE;
   const email = `shared${lead.email}@example.com`;
   const phone = lead.phone === null ? null : `+1555000000${lead.phone}`;
-  const tracking = { first_utm_source: lead.source, first_utm_campaign: lead.campaign, utm_source: lead.source, utm_campaign: lead.campaign };
+  const tracking = {
+    first_utm_source: lead.source,
+    first_utm_campaign: lead.campaign,
+    utm_source: lead.source,
+    utm_campaign: lead.campaign,
+  };
   const out: any[] = [];
   const contact = (file: string, status: string, minutes: number) => {
     const e = payload(file)[0];
-    Object.assign(e, { id: 100 + i, email, phoneNumber: phone, firstName: `Lead${i}`, status, createdAt: iso(created), joinedTime: iso(created), updatedAt: iso(created + minutes * MINUTE) });
+    Object.assign(e, {
+      id: 100 + i,
+      email,
+      phoneNumber: phone,
+      firstName: `Lead${i}`,
+      status,
+      createdAt: iso(created),
+      joinedTime: iso(created),
+      updatedAt: iso(created + minutes * MINUTE),
+    });
     Object.assign(e.tracking, tracking);
     out.push(e);
   };
@@ -82,7 +104,12 @@ function leadEvents(lead: LeadSpec, i: number): any[] {
       e.event.utc_start_time = iso(slot);
       e.event.extended_assigned_to['1'].name = lead.closer;
       e.event.assigned_to['1'] = lead.closer;
-      Object.assign(e.invitee, { email, text_reminder_number: lead.callsByEmailOnly ? null : phone, name: `Lead${i} Test`, created_at: iso(created) });
+      Object.assign(e.invitee, {
+        email,
+        text_reminder_number: lead.callsByEmailOnly ? null : phone,
+        name: `Lead${i} Test`,
+        created_at: iso(created),
+      });
       Object.assign(e.tracking, tracking);
       out.push(e);
       return e;
@@ -103,7 +130,16 @@ function leadEvents(lead: LeadSpec, i: number): any[] {
   lead.outcomes.forEach((o, k) => {
     const e = payload('outcome-added')[0];
     const when = iso(created + (2 + k) * DAY);
-    Object.assign(e, { uuid: 9000 + i, contactId: 100 + i, email, phoneNumber: phone, callOutcome: o.outcome, noSaleReason: o.reason, dealValue: o.outcome === 'SALE' ? o.value : null, createdAt: when });
+    Object.assign(e, {
+      uuid: 9000 + i,
+      contactId: 100 + i,
+      email,
+      phoneNumber: phone,
+      callOutcome: o.outcome,
+      noSaleReason: o.reason,
+      dealValue: o.outcome === 'SALE' ? o.value : null,
+      createdAt: when,
+    });
     e.deal = o.outcome === 'SALE' ? { transactionType: 'WON', createdAt: when, value: o.value } : null;
     out.push(e);
   });
@@ -157,7 +193,11 @@ const NOT_HELD = ['NO_SHOW', 'CONTACT_CANCELLED', 'ADMIN_CANCELLED'];
  */
 function recount(rows: Array<Record<string, unknown>>, now: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const add = (key: string, c: number[]) => out.set(key, (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]));
+  const add = (key: string, c: number[]) =>
+    out.set(
+      key,
+      (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]),
+    );
   const text = (v: unknown) => (v === null || v === undefined || String(v) === '' ? '(none)' : String(v));
   for (const row of rows) {
     const outcome = String(row.Outcome ?? '');
@@ -184,7 +224,8 @@ function recount(rows: Array<Record<string, unknown>>, now: number): Map<string,
 
 const sorted = (m: Map<string, number[]>) => Object.fromEntries([...m].sort());
 /** The Funnel sheet without its "Updated" time, which a rebuild moves on. */
-const funnelValues = (h: Harness) => h.runtime.peek('Funnel')!.values.map((r) => r.map((v, c) => (c === 2 && r[1] === 'Updated' ? 'time' : isDate(v) ? v.toISOString() : v)));
+const funnelValues = (h: Harness) =>
+  h.runtime.peek('Funnel')!.values.map((r) => r.map((v, c) => (c === 2 && r[1] === 'Updated' ? 'time' : isDate(v) ? v.toISOString() : v)));
 
 /** Sends a journey's deliveries to a fresh spreadsheet and checks every property; throws on the first that fails. */
 function checkJourney(leads: readonly LeadSpec[], schedule: Schedule): void {
@@ -213,13 +254,28 @@ describe("the README's example loop", () => {
   it('the seven examples in file order (booked, cancelled, rescheduled, …, a sale) give one held call and one sale, with both rates', () => {
     const h = startApp();
     for (const file of readdirSync(PAYLOADS).sort()) expect(h.post(JSON.parse(readFileSync(join(PAYLOADS, file), 'utf8'))).ok).toBe(true);
-    const stages = h.runtime.peek('Funnel')!.values.slice(3, 8).map((r) => [r[0], r[1]]);
-    expect(stages).toEqual([['Leads', 1], ['Qualified', 1], ['Calls booked', 1], ['Calls held', 1], ['Sales', 1]]);
+    const stages = h.runtime
+      .peek('Funnel')!
+      .values.slice(3, 8)
+      .map((r) => [r[0], r[1]]);
+    expect(stages).toEqual([
+      ['Leads', 1],
+      ['Qualified', 1],
+      ['Calls booked', 1],
+      ['Calls held', 1],
+      ['Sales', 1],
+    ]);
     // All time: close rate (sales / held) and show rate (held / booked) filled in.
     expect(funnelTable(h).get('All time|Total|')).toEqual([1, 1, 1, 1, 1, 5000]);
     const allTime = h.runtime.peek('Funnel')!.values.find((r) => r[0] === 'All time' && r[1] === 'Total')!;
     expect([allTime[8], allTime[9]]).toEqual([1, 1]);
-    expect(h.rows('Pipeline')[0]).toMatchObject({ Status: 'Sale', Cancelled: false, 'Times cancelled': 1, 'Times rescheduled': 1, 'Call start': new Date('2025-05-14T09:00:00Z') });
+    expect(h.rows('Pipeline')[0]).toMatchObject({
+      Status: 'Sale',
+      Cancelled: false,
+      'Times cancelled': 1,
+      'Times rescheduled': 1,
+      'Call start': new Date('2025-05-14T09:00:00Z'),
+    });
   });
 });
 
@@ -238,19 +294,40 @@ describe('journeys the property found', () => {
     outcomes: [],
     ...patch,
   });
-  const inOrder = (n: number, first = 0): Schedule => ({ order: Array.from({ length: n }, (_, i) => (i === first ? 5 : 0)), duplicates: [], batchSizes: [], retries: [] });
+  const inOrder = (n: number, first = 0): Schedule => ({
+    order: Array.from({ length: n }, (_, i) => (i === first ? 5 : 0)),
+    duplicates: [],
+    batchSizes: [],
+    retries: [],
+  });
 
   it('calls known by an email two contacts share stay with the lead they joined first, in a rebuild too', () => {
     // Lead 0's contact arrives last: its calls first join lead 1's contact (same email), and a rebuild re-reading
     // the call sheets must not move them to lead 0 (the smaller id) now that both contacts exist.
-    const leads = [lead({ calls: [['reschedule'], ['reschedule', 'reschedule']] }), lead({ statuses: ['QUALIFIED'], calls: [['reschedule', 'reschedule', 'reschedule']], outcomes: [{ outcome: 'APPROVED', reason: null, value: 0 }] })];
+    const leads = [
+      lead({ calls: [['reschedule'], ['reschedule', 'reschedule']] }),
+      lead({
+        statuses: ['QUALIFIED'],
+        calls: [['reschedule', 'reschedule', 'reschedule']],
+        outcomes: [{ outcome: 'APPROVED', reason: null, value: 0 }],
+      }),
+    ];
     checkJourney(leads, inOrder(13));
   });
 
   it('an outcome corrected from a sale to another outcome leaves no deal value behind in a rebuild', () => {
     // The correction updates the outcome's row without a deal, so the row keeps the sale's deal.value cell: the
     // rebuild reads that row back as the same event (same time and fingerprint) and must keep the log's version.
-    const leads = [lead({ email: 0, statuses: ['QUALIFIED'], outcomes: [{ outcome: 'SALE', reason: null, value: 100 }, { outcome: 'APPROVED', reason: null, value: 0 }] })];
+    const leads = [
+      lead({
+        email: 0,
+        statuses: ['QUALIFIED'],
+        outcomes: [
+          { outcome: 'SALE', reason: null, value: 100 },
+          { outcome: 'APPROVED', reason: null, value: 0 },
+        ],
+      }),
+    ];
     checkJourney(leads, inOrder(4, -1));
   });
 });

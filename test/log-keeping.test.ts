@@ -8,7 +8,12 @@ const REPLAYABLE = ['failed', 'queued', 'unrouted'];
 const RUNS = Number(process.env.LOG_FUZZ_RUNS ?? 12);
 
 const logRows = (h: Harness) => h.rows('Webhook log');
-const unlogged = (h: Harness) => new Set(Object.keys(h.runtime.toJSON().properties.script).filter((k) => k.startsWith('unlogged/')).map((k) => k.replace(/#\d+$/, ''))).size;
+const unlogged = (h: Harness) =>
+  new Set(
+    Object.keys(h.runtime.toJSON().properties.script)
+      .filter((k) => k.startsWith('unlogged/'))
+      .map((k) => k.replace(/#\d+$/, '')),
+  ).size;
 const cellsUsed = (h: Harness) => h.sheetNames().reduce((sum, n) => sum + h.runtime.peek(n)!.maxRows * h.runtime.peek(n)!.maxColumns, 0);
 
 /** Fills the spreadsheet to Google's 10 million cells and removes the log's empty rows: the log cannot take another row. */
@@ -63,7 +68,9 @@ describe('a log that cannot take a row', () => {
     fillSpreadsheet(h);
     const res = h.post([{ ...payload('call-booked')[0], event: { ...payload('call-booked')[0].event, uuid: 'full-1' } }]);
     expect(res.ok).toBe(true);
-    expect(res.warning).toMatch(/^The Webhook log could not take this delivery's row \(.*10000000 cells.*\), so the delivery is kept in the script's properties; Replay/);
+    expect(res.warning).toMatch(
+      /^The Webhook log could not take this delivery's row \(.*10000000 cells.*\), so the delivery is kept in the script's properties; Replay/,
+    );
     expect(logRows(h)).toHaveLength(2);
     expect(unlogged(h)).toBe(1);
     // A failed event in such a delivery: the answer does not claim the log has it.
@@ -130,25 +137,48 @@ describe('replay reproduces the request', () => {
       ]);
     });
     h.post(payload('call-booked'));
-    expect(h.header('Webhook log').slice(0, 9)).toEqual(['Received at', 'Delivery id', 'Hook', 'Outcome', 'Sheet', 'Row', 'Message', 'Request', 'Body']);
-    expect(logRows(h).map((r) => [r['Delivery id'], r.Request])).toEqual([['old-1', ''], [expect.any(String), 'application/json']]);
+    expect(h.header('Webhook log').slice(0, 9)).toEqual([
+      'Received at',
+      'Delivery id',
+      'Hook',
+      'Outcome',
+      'Sheet',
+      'Row',
+      'Message',
+      'Request',
+      'Body',
+    ]);
+    expect(logRows(h).map((r) => [r['Delivery id'], r.Request])).toEqual([
+      ['old-1', ''],
+      [expect.any(String), 'application/json'],
+    ]);
     expect(h.app.call<any>('editor', 'replayDeliveries', { limit: 10 }).outcomes).toEqual(['appended']);
   });
 });
 
 describe('log rows vs authenticated deliveries under fuzzing', () => {
   const longKey = fc.integer({ min: 1, max: 60_000 }).map((n) => 'k'.repeat(n));
-  const hookType = fc.oneof(fc.constantFrom('Call booked', 'Contact created', 'Outcome added', 'Mystery'), fc.integer({ min: 1, max: 60_000 }).map((n) => 'T'.repeat(n)));
-  const event = fc.record({ hookType, key: fc.oneof(longKey, fc.string({ maxLength: 8 })), note: fc.string({ maxLength: 20 }) }).map(({ hookType: t, key, note }) => ({
-    hookType: t,
-    id: key, // the contact hooks' key
-    event: { uuid: key }, // the call hooks' key
-    note,
-  }));
+  const hookType = fc.oneof(
+    fc.constantFrom('Call booked', 'Contact created', 'Outcome added', 'Mystery'),
+    fc.integer({ min: 1, max: 60_000 }).map((n) => 'T'.repeat(n)),
+  );
+  const event = fc
+    .record({ hookType, key: fc.oneof(longKey, fc.string({ maxLength: 8 })), note: fc.string({ maxLength: 20 }) })
+    .map(({ hookType: t, key, note }) => ({
+      hookType: t,
+      id: key, // the contact hooks' key
+      event: { uuid: key }, // the call hooks' key
+      note,
+    }));
   const delivery = fc.oneof(
     { weight: 6, arbitrary: fc.array(event, { minLength: 1, maxLength: 4 }) },
     // Many events in one delivery (short hook types and keys, so the body stays under the 2 MB cap).
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Call booked', 'Contact created', 'Mystery'), fc.integer({ min: 500, max: 3000 })).map(([t, n]) => Array.from({ length: n }, (_, i) => ({ hookType: t, event: { uuid: `${i}` }, id: i }))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('Call booked', 'Contact created', 'Mystery'), fc.integer({ min: 500, max: 3000 }))
+        .map(([t, n]) => Array.from({ length: n }, (_, i) => ({ hookType: t, event: { uuid: `${i}` }, id: i }))),
+    },
   );
 
   it('log rows (plus deliveries kept in properties while the log is full) equal authenticated deliveries; every failed or unrouted event is replayable', () => {

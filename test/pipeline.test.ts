@@ -2,7 +2,6 @@
 import { funnelTable, isDate, plain, utcDay, utcMonday } from './helpers/funnel';
 import { payload, startApp, type Harness } from './helpers/harness';
 
-
 /** A small deterministic random generator (mulberry32), so every run sees the same journeys. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -68,7 +67,11 @@ describe('a lead journey', () => {
 
   it('is the identical row in reversed and shuffled orders, with duplicates', () => {
     const random = rng(8);
-    const orders = [[...JOURNEY].reverse(), ...Array.from({ length: 4 }, () => shuffle(JOURNEY, random)), shuffle([...JOURNEY, ...JOURNEY, 'call-booked'], random)];
+    const orders = [
+      [...JOURNEY].reverse(),
+      ...Array.from({ length: 4 }, () => shuffle(JOURNEY, random)),
+      shuffle([...JOURNEY, ...JOURNEY, 'call-booked'], random),
+    ];
     for (const order of orders) expect([order, plain(runJourney(order).rows('Pipeline'))]).toEqual([order, baseline]);
   });
 
@@ -84,7 +87,13 @@ describe('a lead journey', () => {
     later[0].firstName = 'Rae';
     h.post(later);
     const row = plain(h.fields('Pipeline'))[0];
-    expect(row).toMatchObject({ Status: 'Sale', Name: 'Rae Fleming-Ortiz', 'Call start': '2025-05-14T09:00:00.000Z', 'Times rescheduled': 1, 'Last change': '2025-05-20T09:00:00.000Z' });
+    expect(row).toMatchObject({
+      Status: 'Sale',
+      Name: 'Rae Fleming-Ortiz',
+      'Call start': '2025-05-14T09:00:00.000Z',
+      'Times rescheduled': 1,
+      'Last change': '2025-05-20T09:00:00.000Z',
+    });
   });
 });
 
@@ -112,11 +121,19 @@ describe('joining leads', () => {
     };
     const contact = payload('contact-created');
     contact[0].phoneNumber = null;
-    const steps = callsFirst ? [call('call-booked'), call('call-cancelled'), contact] : [contact, call('call-booked'), call('call-cancelled')];
+    const steps = callsFirst
+      ? [call('call-booked'), call('call-cancelled'), contact]
+      : [contact, call('call-booked'), call('call-cancelled')];
     for (const body of steps) h.post(body);
     const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Call cancelled', Cancelled: true, 'Times cancelled': 1, 'Lead keys': 'email:zogiji@example.com id:5' });
+    expect(rows[0]).toMatchObject({
+      'Contact id': 5,
+      Status: 'Call cancelled',
+      Cancelled: true,
+      'Times cancelled': 1,
+      'Lead keys': 'email:zogiji@example.com id:5',
+    });
     // Once joined, the row gains the keys later events bring: a phone first seen on a call hook.
     const withPhone = payload('call-rescheduled');
     withPhone[0].invitee.text_reminder_number = '+44 20 7946 0000';
@@ -141,7 +158,12 @@ describe('joining leads', () => {
     h.post(payload('outcome-added')); // id, email and phone: the same person
     const rows = h.fields('Pipeline');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ 'Contact id': 5, Status: 'Sale', Closer: 'Sam Closer', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
+    expect(rows[0]).toMatchObject({
+      'Contact id': 5,
+      Status: 'Sale',
+      Closer: 'Sam Closer',
+      'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890',
+    });
   });
 });
 
@@ -181,7 +203,16 @@ function plans(n: number, now: number, random: () => number): Plan[] {
       closer: CLOSERS[Math.floor(random() * CLOSERS.length)],
       rescheduled: booked && random() < 0.3,
       cancelled,
-      outcome: !booked || cancelled ? null : outcomeDraw < 0.4 ? 'SALE' : outcomeDraw < 0.6 ? 'NO_SHOW' : outcomeDraw < 0.8 ? 'NOT_INTERESTED' : null,
+      outcome:
+        !booked || cancelled
+          ? null
+          : outcomeDraw < 0.4
+            ? 'SALE'
+            : outcomeDraw < 0.6
+              ? 'NO_SHOW'
+              : outcomeDraw < 0.8
+                ? 'NOT_INTERESTED'
+                : null,
       value: 1000 + Math.floor(random() * 90) * 100,
       emailOnlyCalls: random() < 0.3,
     };
@@ -194,10 +225,26 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function events(p: Plan): unknown[] {
   const email = `lead${p.i}@example.com`;
   const phone = `+1555${String(p.i).padStart(7, '0')}`;
-  const tracking = { first_utm_source: p.source, first_utm_medium: 'paid', first_utm_campaign: p.campaign, utm_source: p.source, utm_medium: 'paid', utm_campaign: p.campaign };
+  const tracking = {
+    first_utm_source: p.source,
+    first_utm_medium: 'paid',
+    first_utm_campaign: p.campaign,
+    utm_source: p.source,
+    utm_medium: 'paid',
+    utm_campaign: p.campaign,
+  };
   const contact = (file: string, status: string, minutes: number) => {
     const e = payload(file)[0];
-    Object.assign(e, { id: 1000 + p.i, email, phoneNumber: phone, firstName: `Lead${p.i}`, lastName: 'Test', status, createdAt: iso(p.created), updatedAt: iso(p.created + minutes * 60000) });
+    Object.assign(e, {
+      id: 1000 + p.i,
+      email,
+      phoneNumber: phone,
+      firstName: `Lead${p.i}`,
+      lastName: 'Test',
+      status,
+      createdAt: iso(p.created),
+      updatedAt: iso(p.created + minutes * 60000),
+    });
     Object.assign(e.tracking, tracking);
     return e;
   };
@@ -207,7 +254,12 @@ function events(p: Plan): unknown[] {
     e.event.created_at = iso(p.created + 2 * 60000);
     e.event.extended_assigned_to['1'].name = p.closer;
     e.event.assigned_to['1'] = p.closer;
-    Object.assign(e.invitee, { email: p.emailOnlyCalls ? email.toUpperCase() : email, text_reminder_number: p.emailOnlyCalls ? null : phone, name: `Lead${p.i} Test`, created_at: iso(p.created) });
+    Object.assign(e.invitee, {
+      email: p.emailOnlyCalls ? email.toUpperCase() : email,
+      text_reminder_number: p.emailOnlyCalls ? null : phone,
+      name: `Lead${p.i} Test`,
+      created_at: iso(p.created),
+    });
     Object.assign(e.tracking, tracking);
     if (file === 'call-cancelled') {
       e.event.canceled_at = e.invitee.canceled_at = iso(p.created + 3 * 60000);
@@ -245,7 +297,11 @@ function handCount(list: readonly Plan[], now: number): Map<string, number[]> {
   const day = utcDay;
   const monday = utcMonday;
   const out = new Map<string, number[]>();
-  const add = (key: string, c: number[]) => out.set(key, (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]));
+  const add = (key: string, c: number[]) =>
+    out.set(
+      key,
+      (out.get(key) ?? [0, 0, 0, 0, 0, 0]).map((v, i) => v + c[i]),
+    );
   for (const p of list) {
     const held = p.outcome !== null && p.outcome !== 'NO_SHOW';
     const sale = p.outcome === 'SALE';
@@ -289,7 +345,20 @@ describe('500 generated leads', () => {
     const byId = new Map(rows.map((r) => [r['Contact id'], r]));
     for (const p of list) {
       const row = byId.get(1000 + p.i)!;
-      const status = p.outcome === 'SALE' ? 'Sale' : p.outcome ? 'No sale' : p.cancelled ? 'Call cancelled' : p.rescheduled ? 'Rescheduled' : p.booked ? 'Call booked' : p.qualified ? 'Qualified' : 'Potential';
+      const status =
+        p.outcome === 'SALE'
+          ? 'Sale'
+          : p.outcome
+            ? 'No sale'
+            : p.cancelled
+              ? 'Call cancelled'
+              : p.rescheduled
+                ? 'Rescheduled'
+                : p.booked
+                  ? 'Call booked'
+                  : p.qualified
+                    ? 'Qualified'
+                    : 'Potential';
       expect([p.i, row.Status, row['Times rescheduled'], row.Cancelled]).toEqual([p.i, status, p.rescheduled ? 1 : 0, p.cancelled]);
     }
   });
@@ -300,9 +369,18 @@ describe('500 generated leads', () => {
     // The app's "this week" is the runtime clock's (Monday 16 March 2026), not the real one.
     expect(h.runtime.peek('Funnel')!.values.map((r) => r[0])).toContain('This week (from 2026-03-16)');
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
-    const stages = h.runtime.peek('Funnel')!.values.slice(3, 8).map((r) => [r[0], r[1]]);
+    const stages = h.runtime
+      .peek('Funnel')!
+      .values.slice(3, 8)
+      .map((r) => [r[0], r[1]]);
     const total = expected.get('All time|Total|')!;
-    expect(stages).toEqual([['Leads', total[0]], ['Qualified', total[1]], ['Calls booked', total[2]], ['Calls held', total[3]], ['Sales', total[4]]]);
+    expect(stages).toEqual([
+      ['Leads', total[0]],
+      ['Qualified', total[1]],
+      ['Calls booked', total[2]],
+      ['Calls held', total[3]],
+      ['Sales', total[4]],
+    ]);
   });
 
   it('has a funnel chart and a revenue-by-source chart pointing at the refreshed ranges', () => {
@@ -311,7 +389,12 @@ describe('500 generated leads', () => {
         spreadsheet
           .getSheetByName('Funnel')!
           .getCharts()
-          .map((c) => c.getRanges().map((r) => r.getA1Notation()).join(',')),
+          .map((c) =>
+            c
+              .getRanges()
+              .map((r) => r.getA1Notation())
+              .join(','),
+          ),
       );
     const sources = new Set(list.map((p) => p.source ?? '(none)')).size;
     expect(charts()).toEqual(['A3:B8', `M3:N${3 + sources}`]);
@@ -336,7 +419,10 @@ describe('500 generated leads', () => {
     let calls = 1;
     while (!result.done) {
       result = h.app.call<any>('editor', 'rebuildPipeline', { limit: 400 });
-      expect({ processed: result.processed, remaining: result.remaining }).toEqual({ processed: Math.min(400 * (calls + 1), total), remaining: total - Math.min(400 * (calls + 1), total) });
+      expect({ processed: result.processed, remaining: result.remaining }).toEqual({
+        processed: Math.min(400 * (calls + 1), total),
+        remaining: total - Math.min(400 * (calls + 1), total),
+      });
       calls += 1;
       if (calls > 50) throw new Error('the rebuild does not finish');
     }

@@ -4,7 +4,8 @@ import { payload, startApp, type Harness } from './helpers/harness';
 const stashes = (h: Harness) => Object.entries(h.runtime.toJSON().properties.script).filter(([k]) => k.startsWith('queue/'));
 const queueTriggers = (h: Harness) => h.runtime.triggers.filter((t) => t.handler === 'processQueue');
 /** Makes a processQueue trigger in an editor execution of whoever the runtime acts as. */
-const makeTrigger = (h: Harness) => h.runtime.execute('editor', () => h.app.context.ScriptApp.newTrigger('processQueue').timeBased().everyMinutes(1).create());
+const makeTrigger = (h: Harness) =>
+  h.runtime.execute('editor', () => h.app.context.ScriptApp.newTrigger('processQueue').timeBased().everyMinutes(1).create());
 
 function callBooked(uuid: string, location = 'Zoom'): any[] {
   const p = payload('call-booked');
@@ -37,7 +38,16 @@ describe('the stash', () => {
 
   it('written as one batch, stashed deliveries give the same sheets as the same deliveries written one by one', () => {
     const contact = (id: number, status: string) => [{ ...payload('contact-created')[0], id, email: `lead${id}@example.com`, status }];
-    const sequence = [callBooked('a'), callBooked('b'), callBooked('a', 'Meet'), callBooked('b'), contact(1, 'NEW'), contact(2, 'NEW'), contact(1, 'QUALIFIED'), callBooked('c')];
+    const sequence = [
+      callBooked('a'),
+      callBooked('b'),
+      callBooked('a', 'Meet'),
+      callBooked('b'),
+      contact(1, 'NEW'),
+      contact(2, 'NEW'),
+      contact(1, 'QUALIFIED'),
+      callBooked('c'),
+    ];
     const oneByOne = startApp();
     for (const body of sequence) oneByOne.post(body);
     const batched = startApp();
@@ -48,7 +58,8 @@ describe('the stash', () => {
     expect(batched.app.call<any>('trigger', 'processQueue')).toEqual({ written: sequence.length, remaining: 0 });
     // One write for the call sheet's new rows, whatever the number of deliveries.
     expect(batched.runtime.calls.byMethod['Sheet.appendRow'] ?? 0).toBe(0);
-    for (const sheet of ['Call booked', 'Contact created', 'Pipeline']) expect([sheet, comparable(batched, sheet)]).toEqual([sheet, comparable(oneByOne, sheet)]);
+    for (const sheet of ['Call booked', 'Contact created', 'Pipeline'])
+      expect([sheet, comparable(batched, sheet)]).toEqual([sheet, comparable(oneByOne, sheet)]);
     const outcomes = (h: Harness) => h.rows('Webhook log').map((r) => r.Outcome);
     expect(outcomes(batched)).toEqual(outcomes(oneByOne));
     expect(batched.rows('Webhook log').every((r) => /^Queued at /.test(String(r.Message)))).toBe(true);
@@ -75,7 +86,7 @@ describe('the queue trigger', () => {
     expect(h.runtime.toJSON().properties.script['queue.trigger']).toBeUndefined();
   });
 
-  it('belongs to the user who made it: another editor\'s trigger is not listed to the owner, and an editor\'s test delivery makes none', () => {
+  it("belongs to the user who made it: another editor's trigger is not listed to the owner, and an editor's test delivery makes none", () => {
     const h = startApp();
     h.runtime.actAs('editor@example.com');
     makeTrigger(h);

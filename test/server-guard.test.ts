@@ -35,11 +35,14 @@ interface Answer {
 /** A raw request, so every header (Host included) is exactly the one given. */
 function request(method: string, target: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers: { host: `localhost:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: target, headers: { host: `localhost:${port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -68,11 +71,26 @@ describe('local surfaces refuse other sites', () => {
     const before = storedSettings();
     const attempts: Answer[] = [
       // <form method=post action=http://localhost:PORT/api/run/rotateToken> submitted from another local port.
-      await request('POST', '/api/run/rotateToken', { ...OTHER_PORT_PAGE, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-mode': 'navigate' }, 'x=1'),
+      await request(
+        'POST',
+        '/api/run/rotateToken',
+        { ...OTHER_PORT_PAGE, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-mode': 'navigate' },
+        'x=1',
+      ),
       // fetch(url, {method:'POST', headers:{'Content-Type':'text/plain'}, body:'[]'}): a "simple" request, no preflight.
-      await request('POST', '/api/run/saveSettings', { ...OTHER_PORT_PAGE, 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-mode': 'cors' }, '[{}]'),
+      await request(
+        'POST',
+        '/api/run/saveSettings',
+        { ...OTHER_PORT_PAGE, 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-mode': 'cors' },
+        '[{}]',
+      ),
       // The same with mode:'no-cors' from a page elsewhere on the web.
-      await request('POST', '/api/run/rotateToken', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'content-type': 'text/plain' }, '[]'),
+      await request(
+        'POST',
+        '/api/run/rotateToken',
+        { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'content-type': 'text/plain' },
+        '[]',
+      ),
       // A page that hides its Origin ("null": sandboxed iframe, data: URL).
       await request('POST', '/api/run/rotateToken', { origin: 'null', 'content-type': 'text/plain' }, '[]'),
       // A same-origin request without the sidebar's secret (e.g. a page served elsewhere on this server's port range).
@@ -89,13 +107,30 @@ describe('local surfaces refuse other sites', () => {
 
   test("the issue's curl: saveSettings with a foreign Origin and text/plain is refused and resets nothing", async () => {
     const before = storedSettings();
-    const out = await curl(['-s', '-w', '\n%{http_code}', '-X', 'POST', `localhost:${port}/api/run/saveSettings`, '-H', 'Origin: http://evil.example', '-H', 'Content-Type: text/plain', '-d', '[]']);
+    const out = await curl([
+      '-s',
+      '-w',
+      '\n%{http_code}',
+      '-X',
+      'POST',
+      `localhost:${port}/api/run/saveSettings`,
+      '-H',
+      'Origin: http://evil.example',
+      '-H',
+      'Content-Type: text/plain',
+      '-d',
+      '[]',
+    ]);
     expect(out.split('\n').pop()).toBe('403');
     expect(storedSettings()).toBe(before);
   });
 
   test('a preflight for /api/run is never granted: the server answers no CORS', async () => {
-    const pre = await request('OPTIONS', '/api/run/rotateToken', { origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-script-run-secret,content-type' });
+    const pre = await request('OPTIONS', '/api/run/rotateToken', {
+      origin: 'http://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'x-script-run-secret,content-type',
+    });
     expect(pre.status).toBeGreaterThanOrEqual(400);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     expect(pre.headers['access-control-allow-headers']).toBeUndefined();
@@ -117,7 +152,12 @@ describe('local surfaces refuse other sites', () => {
       expect(a.body).not.toContain(secret);
     }
     // Even holding the secret (it cannot read it, but say it could), a rebound page cannot call the sidebar.
-    const run = await request('POST', '/api/run/rotateToken', { ...rebound, 'content-type': 'application/json', 'x-script-run-secret': secret }, '[]');
+    const run = await request(
+      'POST',
+      '/api/run/rotateToken',
+      { ...rebound, 'content-type': 'application/json', 'x-script-run-secret': secret },
+      '[]',
+    );
     expect(run.status).toBe(403);
     // Another port on a loopback name is another origin as well.
     expect((await request('GET', '/api/sheets', { host: `127.0.0.1:${port + 1}` })).status).toBe(403);
@@ -131,14 +171,31 @@ describe('local surfaces refuse other sites', () => {
     }
     const answer = JSON.parse(
       // No -X POST: with it, curl -L would POST again to the echo URL and get 405, as from Google.
-      await curl(['-sL', `http://localhost:${port}/exec?token=${TOKEN}`, '-H', 'Content-Type: application/json', '--data-binary', '[{"hookType":"Call booked","event":{"uuid":"curl-1"}}]']),
+      await curl([
+        '-sL',
+        `http://localhost:${port}/exec?token=${TOKEN}`,
+        '-H',
+        'Content-Type: application/json',
+        '--data-binary',
+        '[{"hookType":"Call booked","event":{"uuid":"curl-1"}}]',
+      ]),
     );
     expect(answer.ok).toBe(true);
     // /exec is Google's public endpoint: another Host (a tunnel) reaches it, and only the token lets a delivery in.
-    const viaTunnel = await request('POST', `/exec?token=${TOKEN}`, { host: 'abc.tunnel.example', 'content-type': 'application/json' }, '[{"hookType":"Call booked","event":{"uuid":"tunnel-1"}}]');
+    const viaTunnel = await request(
+      'POST',
+      `/exec?token=${TOKEN}`,
+      { host: 'abc.tunnel.example', 'content-type': 'application/json' },
+      '[{"hookType":"Call booked","event":{"uuid":"tunnel-1"}}]',
+    );
     expect(viaTunnel.status).toBe(302);
     expect(viaTunnel.headers.location).toMatch(/^\/macros\/echo\?user_content_key=/);
-    const noToken = await request('POST', '/exec', { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'text/plain' }, '[{"hookType":"Call booked","event":{"uuid":"evil-1"}}]');
+    const noToken = await request(
+      'POST',
+      '/exec',
+      { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'text/plain' },
+      '[{"hookType":"Call booked","event":{"uuid":"evil-1"}}]',
+    );
     expect(noToken.status).toBe(302);
     const echoed = await request('GET', noToken.headers.location!, { host: 'evil.example' });
     expect(JSON.parse(echoed.body).error.code).toBe('unauthorized');
@@ -150,7 +207,17 @@ describe('local surfaces refuse other sites', () => {
 
   test('the served sidebar page calls /api/run with its secret from its own origin', async () => {
     const secret = await sidebarSecret();
-    const a = await request('POST', '/api/run/getSidebarState', { origin: `http://localhost:${port}`, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json', 'x-script-run-secret': secret }, '[]');
+    const a = await request(
+      'POST',
+      '/api/run/getSidebarState',
+      {
+        origin: `http://localhost:${port}`,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+        'x-script-run-secret': secret,
+      },
+      '[]',
+    );
     expect(a.status).toBe(200);
     expect(JSON.parse(a.body).ok).toBe(true);
     expect(secret).toBe(server.scriptRunSecret);

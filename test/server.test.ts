@@ -104,7 +104,15 @@ describe('local server', () => {
     expect(post.status).toBe(200);
     expect(await post.json()).toEqual({
       ok: true,
-      results: [{ hook: '(none)', sheet: 'Other hooks', action: 'unrouted', row: 2, message: 'Unknown hook type "(none)": kept in "Other hooks" with all its fields.' }],
+      results: [
+        {
+          hook: '(none)',
+          sheet: 'Other hooks',
+          action: 'unrouted',
+          row: 2,
+          message: 'Unknown hook type "(none)": kept in "Other hooks" with all its fields.',
+        },
+      ],
     });
 
     // Answered, so on disk: the journal holds the request before any snapshot does.
@@ -115,7 +123,10 @@ describe('local server', () => {
     expect(fs.existsSync(stateFile)).toBe(true);
     expect(fs.existsSync(`${stateFile}.tmp`)).toBe(false);
     // Snapshotted within SNAPSHOT_INTERVAL_MS without waiting for a shutdown: looked at until it holds the sheet that request made; the journal is then empty.
-    const savedSheets = (): string[] => (fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')).spreadsheets[0].sheets.map((sh: { name: string }) => sh.name) : []);
+    const savedSheets = (): string[] =>
+      fs.existsSync(stateFile)
+        ? JSON.parse(fs.readFileSync(stateFile, 'utf8')).spreadsheets[0].sheets.map((sh: { name: string }) => sh.name)
+        : [];
     const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
     while (!savedSheets().includes('Other hooks') || journal() !== '') await new Promise((resolve) => setTimeout(resolve, 50));
     expect(savedSheets()).toEqual(['Sheet1', 'Webhook log', 'Other hooks']);
@@ -201,12 +212,19 @@ describe('local server', () => {
       return (await res.json()) as { ok: boolean; value?: unknown; error?: string };
     };
     const notFound = (name: string) => `Script function not found: ${name}`;
-    const args: Record<string, unknown[]> = { saveSettings: [{}], sendTestDelivery: ['call-booked'], replayDeliveries: [{ limit: 1 }], rebuildPipeline: [{ limit: 1 }] };
+    const args: Record<string, unknown[]> = {
+      saveSettings: [{}],
+      sendTestDelivery: ['call-booked'],
+      replayDeliveries: [{ limit: 1 }],
+      rebuildPipeline: [{ limit: 1 }],
+    };
     for (const name of SIDEBAR_FUNCTIONS) {
       const answer = await run(name, args[name] ?? []);
       expect(answer.error ?? '').not.toContain(notFound(name));
     }
-    const others = exportedNames(path.join(__dirname, '..', 'src', 'index.ts')).filter((n) => !(SIDEBAR_FUNCTIONS as readonly string[]).includes(n));
+    const others = exportedNames(path.join(__dirname, '..', 'src', 'index.ts')).filter(
+      (n) => !(SIDEBAR_FUNCTIONS as readonly string[]).includes(n),
+    );
     expect(others).toContain('doPost');
     for (const name of others) expect(await run(name, [])).toEqual({ ok: false, error: notFound(name) });
   });
@@ -215,7 +233,11 @@ describe('local server', () => {
 describe('local server on disk', () => {
   const deliveryFor = (uuid: string) => [{ hookType: 'Call booked', event: { uuid }, invitee: { email: `${uuid}@example.com` } }];
   const deliver = (s: RunningServer, body: unknown, token: string | null = TOKEN) =>
-    fetch(`${s.execUrl}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.text());
+    fetch(`${s.execUrl}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.text());
   const startIn = async (dir: string, log?: (m: string) => void) => {
     server = await startServer({ port: 0, dataDir: dir, token: TOKEN, distDir, log });
     return server;
@@ -247,9 +269,18 @@ describe('local server on disk', () => {
     const seq = JSON.parse(savedText(dir)).journalSeq as number;
     expect(seq).toBeGreaterThan(0);
     const entry = (n: number, uuid: string) =>
-      JSON.stringify({ seq: n, method: 'POST', url: `/exec?token=${TOKEN}`, contentType: 'application/json', body: JSON.stringify(deliveryFor(uuid)) });
+      JSON.stringify({
+        seq: n,
+        method: 'POST',
+        url: `/exec?token=${TOKEN}`,
+        contentType: 'application/json',
+        body: JSON.stringify(deliveryFor(uuid)),
+      });
     // As a SIGKILL leaves it: an entry the snapshot already holds, one it lacks, and a line cut off mid-write.
-    fs.writeFileSync(path.join(dir, JOURNAL_FILE), `${entry(seq, 'old-entry')}\n${entry(seq + 1, 'after-snapshot')}\n${entry(seq + 2, 'cut-off').slice(0, 40)}`);
+    fs.writeFileSync(
+      path.join(dir, JOURNAL_FILE),
+      `${entry(seq, 'old-entry')}\n${entry(seq + 1, 'after-snapshot')}\n${entry(seq + 2, 'cut-off').slice(0, 40)}`,
+    );
     const again = await startIn(dir);
     const values = JSON.stringify(again.runtime.peek('Call booked')?.values);
     expect(values).toContain('after-snapshot');
@@ -313,7 +344,9 @@ describe('local server on disk', () => {
     const port = Number(new URL(s.url).port);
     await new Promise<void>((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1', () => {
-        socket.write(`POST /exec?token=${TOKEN}&hook=callBooked HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ntoken=${TOKEN}&a=`);
+        socket.write(
+          `POST /exec?token=${TOKEN}&hook=callBooked HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ntoken=${TOKEN}&a=`,
+        );
         setTimeout(() => {
           socket.destroy();
           resolve();

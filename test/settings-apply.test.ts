@@ -35,7 +35,9 @@ describe('previewSettings', () => {
     h.post(booking(1, 'a@example.com'));
     const before = { header: h.header('Call booked'), rows: h.rows('Call booked'), settings: state(h).settings };
     const s = hookSettings(h, 'callBooked');
-    const res = preview(h, { hooks: { callBooked: { ...s, key: ['invitee.email'], sheet: 'Bookings', columns: [...s.columns].reverse() } } });
+    const res = preview(h, {
+      hooks: { callBooked: { ...s, key: ['invitee.email'], sheet: 'Bookings', columns: [...s.columns].reverse() } },
+    });
     expect(res.ok).toBe(true);
     expect(res.changes.length).toBeGreaterThanOrEqual(3);
     expect({ header: h.header('Call booked'), rows: h.rows('Call booked'), settings: state(h).settings }).toEqual(before);
@@ -88,7 +90,7 @@ describe('a key change', () => {
 });
 
 describe('a new column order', () => {
-  it('moves the app\'s columns into the sidebar\'s order with their data; the user\'s own column keeps its place', () => {
+  it("moves the app's columns into the sidebar's order with their data; the user's own column keeps its place", () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com', 'Ann'));
     h.asUser((ss) => {
@@ -121,7 +123,9 @@ describe('unticking a column', () => {
     h.post(booking(1, 'a@example.com'));
     const s = hookSettings(h, 'callBooked');
     const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
-    expect(previewThenSave(h, { hooks: { callBooked: { ...s, columns: hidden } } })).toContain('"Call booked": "Meeting link" is hidden; its data stays (tick it to show it again).');
+    expect(previewThenSave(h, { hooks: { callBooked: { ...s, columns: hidden } } })).toContain(
+      '"Call booked": "Meeting link" is hidden; its data stays (tick it to show it again).',
+    );
     const column = h.header('Call booked').indexOf('Meeting link') + 1;
     const isHidden = () => h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column));
     expect(isHidden()).toBe(true);
@@ -137,7 +141,9 @@ describe('a new sheet name', () => {
     h.post(booking(1, 'a@example.com'));
     h.post(booking(2, 'b@example.com'));
     const s = hookSettings(h, 'callBooked');
-    expect(previewThenSave(h, { hooks: { callBooked: { ...s, sheet: 'Bookings' } } })).toContain('"Call booked" is renamed "Bookings" with its 2 rows.');
+    expect(previewThenSave(h, { hooks: { callBooked: { ...s, sheet: 'Bookings' } } })).toContain(
+      '"Call booked" is renamed "Bookings" with its 2 rows.',
+    );
     expect(h.sheetNames()).toContain('Bookings');
     expect(h.sheetNames()).not.toContain('Call booked');
     expect(h.rows('Bookings')).toHaveLength(2);
@@ -152,7 +158,9 @@ describe('a new sheet name', () => {
     h.post(booking(1, 'a@example.com'));
     settings.hooks.callBooked.sheet = 'Bookings';
     const changes = previewThenSave(h, settings);
-    expect(changes).toContain('Call booked will write to "Bookings"; the row written so far stays on "Call booked", which Call cancelled still uses.');
+    expect(changes).toContain(
+      'Call booked will write to "Bookings"; the row written so far stays on "Call booked", which Call cancelled still uses.',
+    );
     expect(h.rows('Call booked')).toHaveLength(1);
   });
 });
@@ -194,7 +202,11 @@ describe('cost', () => {
     const cols = s.columns as Columns;
     const email = cols.findIndex((c) => c.field === 'invitee.email');
     h.runtime.calls.reset();
-    const res = h.saveSettings({ hooks: { callBooked: { ...s, key: ['invitee.email'], sheet: 'Bookings', columns: [cols[email], ...cols.filter((_, i) => i !== email)] } } });
+    const res = h.saveSettings({
+      hooks: {
+        callBooked: { ...s, key: ['invitee.email'], sheet: 'Bookings', columns: [cols[email], ...cols.filter((_, i) => i !== email)] },
+      },
+    });
     expect(res.ok).toBe(true);
     expect(res.changes.join('\n')).toMatch(new RegExp(`${rows.toLocaleString('en-US')} rows re-keyed`));
     return h.runtime.calls.total;

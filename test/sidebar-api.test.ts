@@ -3,7 +3,8 @@ import { TOKEN_GRACE_MS } from '../src/core/auth';
 import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
 import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
-const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) => h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
+const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) =>
+  h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
 
 describe('menu', () => {
   it('onOpen adds the Webhooks to Sheets menu with its five items', () => {
@@ -55,7 +56,13 @@ describe('getSidebarState', () => {
     expect(booked.fields.find((f: any) => f.path === 'event.uuid')).toEqual({ path: 'event.uuid', example: '45526', seen: false });
     expect(booked.fields.find((f: any) => f.path === 'brandNewField')).toEqual({ path: 'brandNewField', example: '', seen: true });
     expect(booked.defaults.columns[0]).toEqual({ field: 'event.utc_start_time', include: true, label: 'Call start', typing: 'auto' });
-    expect(booked.defaults.columns.find((c: any) => c.field === 'event_type.uuid')).toEqual({ field: 'event_type.uuid', include: true, label: 'event_type.uuid', typing: 'auto', inOtherFields: true });
+    expect(booked.defaults.columns.find((c: any) => c.field === 'event_type.uuid')).toEqual({
+      field: 'event_type.uuid',
+      include: true,
+      label: 'event_type.uuid',
+      typing: 'auto',
+      inOtherFields: true,
+    });
     expect(s.activity.map((a: any) => a.outcome)).toEqual(['failed', 'updated', 'appended']);
     expect(s.activity[0].replayable).toBe(true);
     expect(s.refusedToday).toBe(1);
@@ -77,8 +84,25 @@ describe('saveSettings', () => {
     ['an unknown field in the key', { hooks: { callBooked: { key: ['event.nope'] } } }, /"event.nope" is not a field/],
     ['an unknown column field', { hooks: { callBooked: { columns: [{ field: 'x.y' }] } } }, /"x.y" is not a field/],
     ['an empty key in upsert', { hooks: { callBooked: { key: [] } } }, /needs a key/],
-    ['shared sheet, conflicting keys', { hooks: { callBooked: { sheet: 'Calls' }, callOutcome: { sheet: 'Calls' } } }, /both write to "Calls"/],
-    ['a label used twice', { hooks: { callBooked: { columns: [{ field: 'event.uuid', label: 'Id' }, { field: 'invitee.uuid', label: 'Id' }] } } }, /used for both/],
+    [
+      'shared sheet, conflicting keys',
+      { hooks: { callBooked: { sheet: 'Calls' }, callOutcome: { sheet: 'Calls' } } },
+      /both write to "Calls"/,
+    ],
+    [
+      'a label used twice',
+      {
+        hooks: {
+          callBooked: {
+            columns: [
+              { field: 'event.uuid', label: 'Id' },
+              { field: 'invitee.uuid', label: 'Id' },
+            ],
+          },
+        },
+      },
+      /used for both/,
+    ],
     ['the log sheet as a target', { hooks: { callBooked: { sheet: 'Webhook log' } } }, /app's own sheet/],
   ];
   it.each(refusals)('refuses %s with a message', (_what, input, pattern) => {
@@ -145,7 +169,11 @@ describe('saveSettings', () => {
   it('stores versioned settings that a later load reads back', () => {
     const h = startApp();
     expect(h.saveSettings({ hooks: { contactCreated: { sheet: 'Contacts', addNewFields: false } } }).ok).toBe(true);
-    const stored = h.runtime.execute('editor', () => (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty('settings'));
+    const stored = h.runtime.execute('editor', () =>
+      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+        .getScriptProperties()
+        .getProperty('settings'),
+    );
     expect(JSON.parse(stored!).version).toBe(2);
     const s = h.app.call<any>('editor', 'getSidebarState').settings;
     expect(s.hooks.contactCreated).toMatchObject({ sheet: 'Contacts', addNewFields: false });
@@ -168,7 +196,12 @@ describe('rotateToken, sendTestDelivery, replayDeliveries, runSelfTest', () => {
   });
   it('sendTestDelivery writes the example and refuses an unknown hook id', () => {
     const h = startApp();
-    expect(h.app.call<any>('editor', 'sendTestDelivery', 'callCancelled')).toMatchObject({ ok: true, action: 'appended', sheet: 'Call cancelled', row: 2 });
+    expect(h.app.call<any>('editor', 'sendTestDelivery', 'callCancelled')).toMatchObject({
+      ok: true,
+      action: 'appended',
+      sheet: 'Call cancelled',
+      row: 2,
+    });
     expect(h.app.call<any>('editor', 'sendTestDelivery', 'callCancelled')).toMatchObject({ ok: true, action: 'duplicate', row: 2 });
     expect(() => h.app.call('editor', 'sendTestDelivery', '__proto__')).toThrow(/Unknown hook id/);
     expect(() => h.app.call('editor', 'sendTestDelivery', { id: 'callBooked' })).toThrow(/Unknown hook id/);

@@ -45,7 +45,10 @@ test('the banner says the local URL is for this machine and gives the web app UR
 });
 
 test("the banner's curl line, pasted as printed, delivers to the running server on its actual port", async () => {
-  const line = banner(server, dataDir).split('\n').map((l) => l.trim()).find((l) => l.startsWith('curl '));
+  const line = banner(server, dataDir)
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('curl '));
   expect(line).toBeDefined();
   expect(line).toContain(`localhost:${new URL(server.url).port}/exec?token=`);
   expect(line).toMatch(/^curl -sL /);

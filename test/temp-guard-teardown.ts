@@ -7,6 +7,8 @@ export default function teardown(): void {
   const left = fs.readdirSync(dir).sort();
   fs.rmSync(dir, { recursive: true, force: true });
   if (left.length) {
-    throw new Error(`The tests left ${left.length} entries in the temp folder: ${left.join(', ')}. Every test removes what it creates (afterAll/finally).`);
+    throw new Error(
+      `The tests left ${left.length} entries in the temp folder: ${left.join(', ')}. Every test removes what it creates (afterAll/finally).`,
+    );
   }
 }

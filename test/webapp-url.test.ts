@@ -33,7 +33,9 @@ function open(dist: string, options: RuntimeOptions): { app: AppHandle; runtime:
 test('the local runtime can answer getUrl() with a /dev URL outside the web app (the switch), and /exec inside it', () => {
   const { app, runtime } = open(withoutRecord, { scriptUrl: OLDER, devUrlOutsideWebApp: true });
   const ScriptApp = runtime.globals().ScriptApp as GoogleAppsScript.Script.ScriptApp;
-  expect(runtime.execute('editor', () => ScriptApp.getService().getUrl())).toMatch(/^https:\/\/script\.google\.com\/macros\/s\/[\w-]+\/dev$/);
+  expect(runtime.execute('editor', () => ScriptApp.getService().getUrl())).toMatch(
+    /^https:\/\/script\.google\.com\/macros\/s\/[\w-]+\/dev$/,
+  );
   expect(runtime.execute('trigger', () => ScriptApp.getService().getUrl())).toMatch(/\/dev$/);
   expect(runtime.execute('webapp', () => ScriptApp.getService().getUrl())).toBe(OLDER);
   expect(JSON.parse(invokeWebApp(app, { method: 'GET', url: '/exec' }).body).ok).toBe(true);
@@ -47,7 +49,7 @@ test('nothing recorded and getUrl() says /dev: no URL to paste, a warning with t
   expect(webhook.token).toMatch(/^[0-9a-f]{64}$/);
 });
 
-test('nothing recorded and getUrl() says /exec: that URL, marked as Apps Script\'s', () => {
+test("nothing recorded and getUrl() says /exec: that URL, marked as Apps Script's", () => {
   const { webhook } = open(withoutRecord, { scriptUrl: OLDER });
   expect(webhook).toMatchObject({ url: `${OLDER}?token=${webhook.token}`, urlSource: 'apps-script', urlWarning: null });
 });

@@ -176,10 +176,10 @@ describe('invokeWebApp', () => {
     expect(seen.parameter.token).toBe('x');
   });
 
-  test('a throw answers 200 with Google\'s HTML error page carrying the (escaped) message', () => {
+  test("a throw answers 200 with Google's HTML error page carrying the (escaped) message", () => {
     const app = fakeApp({
       doPost: () => {
-        throw new TypeError('Cannot read properties of undefined (reading \'<length>\')');
+        throw new TypeError("Cannot read properties of undefined (reading '<length>')");
       },
     });
     const res = invokeWebApp(app, { method: 'POST', url: '/exec', contentType: 'application/json', body: '{}' });

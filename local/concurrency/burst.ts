@@ -85,7 +85,10 @@ export function fillSheet(runtime: LocalRuntime, sheetName: string, size: number
     const sheet = SpreadsheetApp.getActive().getSheetByName(sheetName)!;
     const width = sheet.getLastColumn();
     const header = sheet.getRange(1, 1, 1, width).getValues()[0].map(String);
-    const template = sheet.getRange(2, 1, 1, width).getValues()[0].map((v) => (typeof v === 'string' && v !== '' ? `'${v}` : v));
+    const template = sheet
+      .getRange(2, 1, 1, width)
+      .getValues()[0]
+      .map((v) => (typeof v === 'string' && v !== '' ? `'${v}` : v));
     const keyCol = header.indexOf('Row key');
     const fpCol = header.indexOf('Fingerprint');
     const uuidCol = header.indexOf(UUID_LABEL);
@@ -116,7 +119,10 @@ function uuidColumn(runtime: LocalRuntime): string[] {
     const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
     const col = header.indexOf(UUID_LABEL) + 1;
     if (col < 1) return [];
-    return sheet.getRange(2, col, sheet.getLastRow() - 1, 1).getValues().map((r) => String(r[0]));
+    return sheet
+      .getRange(2, col, sheet.getLastRow() - 1, 1)
+      .getValues()
+      .map((r) => String(r[0]));
   });
 }
 
@@ -167,7 +173,9 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
   const duplicates = [...rowsOf.values()].reduce((n, rows) => n + rows.length - 1, 0);
   const holds = r.jobs.flatMap((j) => j.lockHolds.map(ms));
   const ran = deliveries.filter((j) => !j.refused);
-  const propertyCalls = Object.entries(r.byMethod).filter(([m]) => m.startsWith('Properties.')).reduce((n, [, c]) => n + c, 0);
+  const propertyCalls = Object.entries(r.byMethod)
+    .filter(([m]) => m.startsWith('Properties.'))
+    .reduce((n, [, c]) => n + c, 0);
   const triggerMs = triggers.reduce((n, j) => n + ms(j.endedAt - j.startedAt), 0);
   const perCall = propertyCalls / Math.max(1, deliveries.length);
   const perTrigger = triggerMs / Math.max(1, deliveries.length);
@@ -187,14 +195,23 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
     peakExecutions: r.maxInFlight,
     lockHoldP50: percentile(holds, 50),
     lockHoldP99: percentile(holds, 99),
-    executionP50: percentile(ran.map((j) => ms(j.endedAt - j.startedAt)), 50),
-    executionP99: percentile(ran.map((j) => ms(j.endedAt - j.startedAt)), 99),
+    executionP50: percentile(
+      ran.map((j) => ms(j.endedAt - j.startedAt)),
+      50,
+    ),
+    executionP99: percentile(
+      ran.map((j) => ms(j.endedAt - j.startedAt)),
+      99,
+    ),
     propertyCallsPerDelivery: Number(perCall.toFixed(2)),
     triggerMsPerDelivery: Math.round(perTrigger),
     triggerRuns: triggers.length,
     perDay: {
       properties: { consumer: allow(QUOTAS.propertyCalls.consumer, perCall), workspace: allow(QUOTAS.propertyCalls.workspace, perCall) },
-      triggerRuntime: { consumer: allow(QUOTAS.triggerRuntimeMs.consumer, perTrigger), workspace: allow(QUOTAS.triggerRuntimeMs.workspace, perTrigger) },
+      triggerRuntime: {
+        consumer: allow(QUOTAS.triggerRuntimeMs.consumer, perTrigger),
+        workspace: allow(QUOTAS.triggerRuntimeMs.workspace, perTrigger),
+      },
     },
     maxArrivalLagMs: Math.round(ms(r.maxArrivalLag)),
     twinPausedMs: Math.round(ms(r.pausedMs)),
@@ -203,7 +220,10 @@ export function figures(pattern: Pattern, r: BurstResult, uuids: string[]): Patt
 }
 
 /** Runs one pattern at `scale` real ms per modeled ms and returns its figures. */
-export async function runPattern(pattern: Pattern, options: { scale: number; distDir: string; examplesDir: string }): Promise<PatternFigures> {
+export async function runPattern(
+  pattern: Pattern,
+  options: { scale: number; distDir: string; examplesDir: string },
+): Promise<PatternFigures> {
   const uuids = Array.from({ length: pattern.count }, (_, i) => `burst-${i}`);
   const arrivals: Arrival[] = uuids.map((u, i) => ({
     atMs: pattern.count > 1 ? (i * pattern.spanMs) / pattern.count : 0,
@@ -217,7 +237,11 @@ export async function runPattern(pattern: Pattern, options: { scale: number; dis
       ? ({ runtime, app, token }) => {
           // One delivery creates the sheet with the app's own header; the rest are copies of its row.
           const res = app.call<GoogleAppsScript.Content.TextOutput>('webapp', 'doPost', {
-            parameter: { token }, parameters: { token: [token] }, queryString: `token=${token}`, contextPath: '', contentLength: 0,
+            parameter: { token },
+            parameters: { token: [token] },
+            queryString: `token=${token}`,
+            contextPath: '',
+            contentLength: 0,
             postData: { contents: callBookedBody(options.examplesDir, 'seed'), length: 0, name: 'postData', type: 'application/json' },
           });
           if (!JSON.parse(res.getContent()).ok) throw new Error(`seed delivery failed: ${res.getContent()}`);

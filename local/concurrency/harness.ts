@@ -120,7 +120,11 @@ function methodsOf(v: object): string[] {
   const rec = v as Record<string, unknown>;
   if (isPlain(v)) return Object.keys(v).filter((k) => typeof rec[k] === 'function');
   const names = new Set<string>();
-  for (let p = Object.getPrototypeOf(v) as object | null; p && Object.getPrototypeOf(p) !== null; p = Object.getPrototypeOf(p) as object | null) {
+  for (
+    let p = Object.getPrototypeOf(v) as object | null;
+    p && Object.getPrototypeOf(p) !== null;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
     for (const k of Object.getOwnPropertyNames(p)) {
       if (k === 'constructor' || k.startsWith('_')) continue;
       if (typeof Object.getOwnPropertyDescriptor(p, k)?.value === 'function') names.add(k);
@@ -177,7 +181,13 @@ class Served {
     if (isDate(v)) return { $d: v.getTime() };
     if (isPlain(v) && !hasFunctions(v)) {
       const out: Record<string, Wire> = {};
-      for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: this.encode((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(v))
+        Object.defineProperty(out, k, {
+          value: this.encode((v as Record<string, unknown>)[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return { $o: out };
     }
     return this.handle(v);
@@ -189,7 +199,8 @@ class Served {
     if ('$d' in w) return new Date(w.$d);
     if ('$o' in w) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(w.$o)) Object.defineProperty(out, k, { value: this.decode(w.$o[k]), enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(w.$o))
+        Object.defineProperty(out, k, { value: this.decode(w.$o[k]), enumerable: true, writable: true, configurable: true });
       return out;
     }
     const obj = this.objects.get(w.$h);
@@ -243,7 +254,11 @@ function answer(runtime: LocalRuntime, s: Served, t: Tracker, req: Request): Rep
     return { ok: true, v: s.encode(value) };
   } catch (err) {
     const e = err as { name?: unknown; message?: unknown };
-    return { ok: false, name: typeof e?.name === 'string' ? e.name : 'Error', message: typeof e?.message === 'string' ? e.message : String(err) };
+    return {
+      ok: false,
+      name: typeof e?.name === 'string' ? e.name : 'Error',
+      message: typeof e?.message === 'string' ? e.message : String(err),
+    };
   }
 }
 
@@ -274,7 +289,13 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const jobs: Job[][] = Array.from({ length: count }, () => []);
   options.deliveries.forEach((d, index) => {
     const query = [`token=${encodeURIComponent(token)}`, d.query ?? ''].filter(Boolean).join('&');
-    jobs[index % count].push({ index, url: `/exec?${query}`, body: d.body, contentType: d.contentType ?? 'application/json', delayMs: d.delayMs ?? 0 });
+    jobs[index % count].push({
+      index,
+      url: `/exec?${query}`,
+      body: d.body,
+      contentType: d.contentType ?? 'application/json',
+      delayMs: d.delayMs ?? 0,
+    });
   });
 
   const gate = new Int32Array(new SharedArrayBuffer(4));
@@ -287,23 +308,36 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   const runs = jobs.map(
     (share) =>
       new Promise<void>((resolve, reject) => {
-        const worker = spawn(file, runtime, served, tracker, {
-          distDir, jobs: share, gate: gate.buffer as SharedArrayBuffer, locking: options.locking ?? true, jitterMs: options.jitterMs ?? 0, endDelayMs: options.endDelayMs ?? 0,
-        }, (msg) => {
-          if (msg.type === 'ready') {
-            ready += 1;
-            if (ready === jobs.length) {
-              started = Date.now();
-              Atomics.store(gate, 0, 1);
-              Atomics.notify(gate, 0);
+        const worker = spawn(
+          file,
+          runtime,
+          served,
+          tracker,
+          {
+            distDir,
+            jobs: share,
+            gate: gate.buffer as SharedArrayBuffer,
+            locking: options.locking ?? true,
+            jitterMs: options.jitterMs ?? 0,
+            endDelayMs: options.endDelayMs ?? 0,
+          },
+          (msg) => {
+            if (msg.type === 'ready') {
+              ready += 1;
+              if (ready === jobs.length) {
+                started = Date.now();
+                Atomics.store(gate, 0, 1);
+                Atomics.notify(gate, 0);
+              }
+            } else if (msg.type === 'done') {
+              for (const r of msg.responses) responses[r.index] = r.body;
+              resolve();
+            } else if (msg.type === 'failed') {
+              reject(new Error(`Concurrency worker failed: ${msg.message}`));
             }
-          } else if (msg.type === 'done') {
-            for (const r of msg.responses) responses[r.index] = r.body;
-            resolve();
-          } else if (msg.type === 'failed') {
-            reject(new Error(`Concurrency worker failed: ${msg.message}`));
-          }
-        }, reject);
+          },
+          reject,
+        );
         workers.push(worker);
       }),
   );
@@ -312,7 +346,15 @@ export async function runConcurrent(options: ConcurrentOptions): Promise<Concurr
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { responses, runtime, app, token, maxInFlight: tracker.maxInFlight, completionOrder: tracker.completionOrder, elapsedMs: Date.now() - started };
+  return {
+    responses,
+    runtime,
+    app,
+    token,
+    maxInFlight: tracker.maxInFlight,
+    completionOrder: tracker.completionOrder,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 /** The parts of a worker's input the caller chooses (the RPC plumbing is made by spawn). */
@@ -491,29 +533,44 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       const { port1, port2 } = new MessageChannel();
       const signal = new Int32Array(new SharedArrayBuffer(4));
       const slot = { port: port1, signal };
-      const worker = spawn(file, runtime, served, tracker, {
-        distDir, jobs: [], locking: true, jitterMs: 0, jobPort: port2, jobSignal: signal.buffer as SharedArrayBuffer, scale, epochMs,
-      }, (msg) => {
-        if (msg.type === 'ready') {
-          idle.push(slot);
-          ready += 1;
-          if (ready === POOL) resolve();
-        } else if (msg.type === 'result') {
-          const job = jobs.find((j) => j.index === msg.index && !j.endedAt)!;
-          Object.assign(job, { startedAt: msg.startedAt, endedAt: msg.endedAt, body: msg.body, lockHolds: msg.lockHolds });
-          busy.delete(msg.index);
-          running.delete(msg.index);
-          idle.push(slot);
+      const worker = spawn(
+        file,
+        runtime,
+        served,
+        tracker,
+        {
+          distDir,
+          jobs: [],
+          locking: true,
+          jitterMs: 0,
+          jobPort: port2,
+          jobSignal: signal.buffer as SharedArrayBuffer,
+          scale,
+          epochMs,
+        },
+        (msg) => {
+          if (msg.type === 'ready') {
+            idle.push(slot);
+            ready += 1;
+            if (ready === POOL) resolve();
+          } else if (msg.type === 'result') {
+            const job = jobs.find((j) => j.index === msg.index && !j.endedAt)!;
+            Object.assign(job, { startedAt: msg.startedAt, endedAt: msg.endedAt, body: msg.body, lockHolds: msg.lockHolds });
+            busy.delete(msg.index);
+            running.delete(msg.index);
+            idle.push(slot);
+            onChange();
+          } else if (msg.type === 'failed') {
+            failure = new Error(`Concurrency worker failed: ${msg.message}`);
+            onChange();
+          }
+        },
+        (err) => {
+          failure ??= err;
+          reject(err);
           onChange();
-        } else if (msg.type === 'failed') {
-          failure = new Error(`Concurrency worker failed: ${msg.message}`);
-          onChange();
-        }
-      }, (err) => {
-        failure ??= err;
-        reject(err);
-        onChange();
-      });
+        },
+      );
       workers.push(worker);
     }
   });
@@ -555,18 +612,23 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const arrive = (k: number): void => {
     if (k >= order.length) return;
     const due = startedAt + order[k].at * scale + paused;
-    timers.push(setTimeout(() => {
-      const lag = Date.now() - due;
-      maxArrivalLag = Math.max(maxArrivalLag, lag);
-      if (lag > ARRIVAL_SLACK_MS) paused += lag;
-      // Arrivals due at the same moment go together.
-      for (let at = order[k].at; k < order.length && order[k].at === at; k += 1) {
-        dispatched += 1;
-        dispatch(order[k].index, 'webapp', jobOf(order[k].index));
-      }
-      onChange();
-      arrive(k);
-    }, Math.max(0, due - Date.now())));
+    timers.push(
+      setTimeout(
+        () => {
+          const lag = Date.now() - due;
+          maxArrivalLag = Math.max(maxArrivalLag, lag);
+          if (lag > ARRIVAL_SLACK_MS) paused += lag;
+          // Arrivals due at the same moment go together.
+          for (let at = order[k].at; k < order.length && order[k].at === at; k += 1) {
+            dispatched += 1;
+            dispatch(order[k].index, 'webapp', jobOf(order[k].index));
+          }
+          onChange();
+          arrive(k);
+        },
+        Math.max(0, due - Date.now()),
+      ),
+    );
   };
   arrive(0);
   const every = (options.triggerEveryMs ?? 60_000) * scale;
@@ -599,11 +661,32 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       Atomics.store(slot.signal, 0, 1);
       Atomics.notify(slot.signal, 0);
     }
-    await Promise.all(workers.map((w) => new Promise((r) => { w.once('exit', r); setTimeout(() => void w.terminate(), 5000); })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((r) => {
+            w.once('exit', r);
+            setTimeout(() => void w.terminate(), 5000);
+          }),
+      ),
+    );
     runtime.observeCalls(null);
   }
   const byMethod = { ...runtime.calls.byMethod };
   const modeledMs = runtime.modeledMs;
   runtime.setLatency(null);
-  return { runtime, app, token, scale, startedAt, jobs, writes, maxInFlight: tracker.maxInFlight, byMethod, modeledMs, maxArrivalLag, pausedMs: paused };
+  return {
+    runtime,
+    app,
+    token,
+    scale,
+    startedAt,
+    jobs,
+    writes,
+    maxInFlight: tracker.maxInFlight,
+    byMethod,
+    modeledMs,
+    maxArrivalLag,
+    pausedMs: paused,
+  };
 }

@@ -7,16 +7,7 @@ import type { ExecutionKind } from '../runtime';
  * the main thread). Everything else is what structured clone carries as is.
  */
 export type Wire =
-  | null
-  | undefined
-  | boolean
-  | number
-  | string
-  | bigint
-  | Wire[]
-  | { $d: number }
-  | { $o: Record<string, Wire> }
-  | HandleWire;
+  null | undefined | boolean | number | string | bigint | Wire[] | { $d: number } | { $o: Record<string, Wire> } | HandleWire;
 
 /**
  * A service object held by the main thread. `$c` names its class; the first time a worker sees a
@@ -32,10 +23,7 @@ export interface HandleWire {
 }
 
 /** A worker's synchronous call into the main thread. */
-export type Request =
-  | { op: 'open'; kind: ExecutionKind; job?: number }
-  | { op: 'close' }
-  | { op: 'call'; h: number; m: string; a: Wire[] };
+export type Request = { op: 'open'; kind: ExecutionKind; job?: number } | { op: 'close' } | { op: 'call'; h: number; m: string; a: Wire[] };
 
 /** The main thread's answer: a value, or the error the service threw; `ms`: modeled Google time the worker sleeps (latency profile). */
 export type Reply = ({ ok: true; v: Wire } | { ok: false; name: string; message: string }) & { ms?: number };

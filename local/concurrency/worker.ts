@@ -58,13 +58,19 @@ function rpc(req: Request): Wire {
 
 // ---- values in the app's realm (instanceof Date/Array hold inside the script, as in LocalRuntime) ----
 
-interface Realm { Date: DateConstructor; Array: ArrayConstructor; Object: ObjectConstructor; Error: ErrorConstructor }
+interface Realm {
+  Date: DateConstructor;
+  Array: ArrayConstructor;
+  Object: ObjectConstructor;
+  Error: ErrorConstructor;
+}
 const NODE_REALM: Realm = { Date, Array, Object, Error };
 let appRealm: Realm | null = null;
 const globals: Record<string, unknown> = {};
 
 function realm(): Realm {
-  if (!appRealm && vm.isContext(globals)) appRealm = vm.runInContext('({ Date: Date, Array: Array, Object: Object, Error: Error })', globals) as Realm;
+  if (!appRealm && vm.isContext(globals))
+    appRealm = vm.runInContext('({ Date: Date, Array: Array, Object: Object, Error: Error })', globals) as Realm;
   return appRealm ?? NODE_REALM;
 }
 
@@ -135,7 +141,10 @@ function localMethod(w: HandleWire, name: string): ((this: Proxied, ...a: unknow
       if (name === 'waitLock' || name === 'releaseLock') return () => undefined;
     }
     // One counted attempt in the main thread, then the wait happens here on the shared lock cells.
-    if (name === 'tryLock') return function (ms) { return took(call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms)); };
+    if (name === 'tryLock')
+      return function (ms) {
+        return took(call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms));
+      };
     if (name === 'waitLock') {
       return function (ms) {
         if (took(call(this, 'tryLock', [0]) === true || waitForLock(this[SLOT]!, ms))) return undefined;
@@ -168,7 +177,11 @@ function proxyFor(w: HandleWire): Proxied {
   if (w.$m && !protos.has(w.$c)) {
     const proto: Record<string, unknown> = {};
     for (const name of w.$m) {
-      const fn = localMethod(w, name) ?? function (this: Proxied, ...args: unknown[]) { return call(this, name, args); };
+      const fn =
+        localMethod(w, name) ??
+        function (this: Proxied, ...args: unknown[]) {
+          return call(this, name, args);
+        };
       Object.defineProperty(fn, 'name', { value: name });
       Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
     }
@@ -294,12 +307,15 @@ try {
     const responses = input.jobs.map((job) => {
       sleep(job.delayMs ?? 0);
       currentJob = job.index;
-      return { index: job.index, body: invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body };
+      return {
+        index: job.index,
+        body: invokeWebApp(app, { method: 'POST', url: job.url, contentType: job.contentType, body: job.body }).body,
+      };
     });
     post({ type: 'done', responses });
   }
 } catch (err) {
-  post({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  post({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
 } finally {
   port.close();
 }

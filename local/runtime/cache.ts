@@ -14,7 +14,10 @@ export const MAX_ITEMS = 1000;
 export const KEEP_ITEMS = 900;
 
 /** One cached entry. */
-export interface Entry { value: string; expiresAt: number }
+export interface Entry {
+  value: string;
+  expiresAt: number;
+}
 /** A cache's data. */
 export type CacheData = Map<string, Entry>;
 
@@ -25,7 +28,9 @@ export interface CacheHost extends SharedState {
 
 /** The CacheService global (https://developers.google.com/apps-script/reference/cache/cache-service). */
 export class CacheServiceImpl extends Service<CacheHost> {
-  getScriptCache(): GoogleAppsScript.Cache.Cache { return new CacheImpl(this.__rt, this.__rt.caches.script) as unknown as GoogleAppsScript.Cache.Cache; }
+  getScriptCache(): GoogleAppsScript.Cache.Cache {
+    return new CacheImpl(this.__rt, this.__rt.caches.script) as unknown as GoogleAppsScript.Cache.Cache;
+  }
   getUserCache(): GoogleAppsScript.Cache.Cache {
     return new CacheImpl(this.__rt, scopedStore(this.__rt, this.__rt.caches.user, 'user')!) as unknown as GoogleAppsScript.Cache.Cache;
   }
@@ -38,14 +43,20 @@ export class CacheServiceImpl extends Service<CacheHost> {
 
 /** One cache. */
 export class CacheImpl extends Service<CacheHost> {
-  constructor(rt: CacheHost, private readonly _data: CacheData) {
+  constructor(
+    rt: CacheHost,
+    private readonly _data: CacheData,
+  ) {
     super(rt);
     Object.defineProperty(this, '_data', { enumerable: false });
   }
   private _live(key: string): Entry | undefined {
     const e = this._data.get(key);
     if (!e) return undefined;
-    if (e.expiresAt <= this.__rt.clock.now()) { this._data.delete(key); return undefined; }
+    if (e.expiresAt <= this.__rt.clock.now()) {
+      this._data.delete(key);
+      return undefined;
+    }
     return e;
   }
   private _checkKey(key: string): void {
@@ -58,7 +69,8 @@ export class CacheImpl extends Service<CacheHost> {
     if (Buffer.byteLength(v, 'utf8') > MAX_VALUE_BYTES) fail('Argument too large: value');
     const secs = expirationInSeconds === undefined ? DEFAULT_EXPIRY_S : Number(expirationInSeconds);
     // [UNCONFIRMED] an expiry above 6 hours: stricter choice is to refuse it.
-    if (!(secs >= 1) || secs > MAX_EXPIRY_S) fail(`Invalid argument: expirationInSeconds (${expirationInSeconds}); it must be 1 to ${MAX_EXPIRY_S}.`);
+    if (!(secs >= 1) || secs > MAX_EXPIRY_S)
+      fail(`Invalid argument: expirationInSeconds (${expirationInSeconds}); it must be 1 to ${MAX_EXPIRY_S}.`);
     return { value: v, expiresAt: this.__rt.clock.now() + secs * 1000 };
   }
   private _evict(): void {
@@ -75,7 +87,10 @@ export class CacheImpl extends Service<CacheHost> {
   }
   getAll(keys: string[]): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const k of keys) { const e = this._live(String(k)); if (e) out[String(k)] = e.value; }
+    for (const k of keys) {
+      const e = this._live(String(k));
+      if (e) out[String(k)] = e.value;
+    }
     return this.__rt.object(out);
   }
   put(key: string, value: unknown, expirationInSeconds?: number): void {
@@ -87,8 +102,12 @@ export class CacheImpl extends Service<CacheHost> {
     for (const [k, e] of entries) this._data.set(k, e);
     this._evict();
   }
-  remove(key: string): void { this._data.delete(String(key)); }
-  removeAll(keys: string[]): void { for (const k of keys) this._data.delete(String(k)); }
+  remove(key: string): void {
+    this._data.delete(String(key));
+  }
+  removeAll(keys: string[]): void {
+    for (const k of keys) this._data.delete(String(k));
+  }
 }
 
 instrument(CacheServiceImpl, 'CacheService');

@@ -33,10 +33,21 @@ export class TextOutputImpl extends Service<SharedState> {
     super(rt);
     this._content = content;
   }
-  append(addedContent: string): this { this._content += String(addedContent); return this; }
-  clear(): this { this._content = ''; return this; }
-  getContent(): string { return this._content; }
-  setContent(content: string): this { this._content = String(content); return this; }
+  append(addedContent: string): this {
+    this._content += String(addedContent);
+    return this;
+  }
+  clear(): this {
+    this._content = '';
+    return this;
+  }
+  getContent(): string {
+    return this._content;
+  }
+  setContent(content: string): this {
+    this._content = String(content);
+    return this;
+  }
   /** Only the MimeType values are accepted. */
   setMimeType(mimeType: string): this {
     const m = String(mimeType);
@@ -45,10 +56,17 @@ export class TextOutputImpl extends Service<SharedState> {
     this._mime = known;
     return this;
   }
-  getMimeType(): string { return this._mime; }
+  getMimeType(): string {
+    return this._mime;
+  }
   /** Serve as a download named `filename` (https://developers.google.com/apps-script/reference/content/text-output#downloadasfilefilename). */
-  downloadAsFile(filename: string): this { this._fileName = String(filename); return this; }
-  getFileName(): string | null { return this._fileName; }
+  downloadAsFile(filename: string): this {
+    this._fileName = String(filename);
+    return this;
+  }
+  getFileName(): string | null {
+    return this._fileName;
+  }
 }
 
 instrument(ContentServiceImpl, 'ContentService');

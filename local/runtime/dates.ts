@@ -6,8 +6,15 @@ function partsFormat(tz: string): Intl.DateTimeFormat {
   let f = partFormats.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
     });
     partFormats.set(tz, f);
   }
@@ -16,8 +23,14 @@ function partsFormat(tz: string): Intl.DateTimeFormat {
 
 /** Wall-clock fields of an instant in a time zone (month 1-12, weekday 0 = Sunday). */
 export interface WallTime {
-  year: number; month: number; day: number; hour: number; minute: number; second: number;
-  millisecond: number; weekday: number;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+  weekday: number;
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -27,14 +40,29 @@ export function wallTime(ms: number, tz: string): WallTime {
   const out: WallTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0, weekday: 0 };
   for (const p of partsFormat(tz).formatToParts(new Date(ms))) {
     switch (p.type) {
-      case 'year': out.year = Number(p.value); break;
-      case 'month': out.month = Number(p.value); break;
-      case 'day': out.day = Number(p.value); break;
-      case 'hour': out.hour = Number(p.value) % 24; break;
-      case 'minute': out.minute = Number(p.value); break;
-      case 'second': out.second = Number(p.value); break;
-      case 'weekday': out.weekday = WEEKDAYS.indexOf(p.value); break;
-      default: break;
+      case 'year':
+        out.year = Number(p.value);
+        break;
+      case 'month':
+        out.month = Number(p.value);
+        break;
+      case 'day':
+        out.day = Number(p.value);
+        break;
+      case 'hour':
+        out.hour = Number(p.value) % 24;
+        break;
+      case 'minute':
+        out.minute = Number(p.value);
+        break;
+      case 'second':
+        out.second = Number(p.value);
+        break;
+      case 'weekday':
+        out.weekday = WEEKDAYS.indexOf(p.value);
+        break;
+      default:
+        break;
     }
   }
   out.millisecond = ((ms % 1000) + 1000) % 1000;
@@ -102,42 +130,85 @@ export function formatSimpleDate(date: Date, tz: string, pattern: string): strin
   while (i < pattern.length) {
     const ch = pattern[i];
     if (ch === "'") {
-      if (pattern[i + 1] === "'") { out += "'"; i += 2; continue; }
+      if (pattern[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
       const end = pattern.indexOf("'", i + 1);
       out += pattern.slice(i + 1, end < 0 ? pattern.length : end);
       i = end < 0 ? pattern.length : end + 1;
       continue;
     }
-    if (!/[A-Za-z]/.test(ch)) { out += ch; i++; continue; }
+    if (!/[A-Za-z]/.test(ch)) {
+      out += ch;
+      i++;
+      continue;
+    }
     let n = 1;
     while (pattern[i + n] === ch) n++;
     i += n;
     switch (ch) {
-      case 'G': out += w.year > 0 ? 'AD' : 'BC'; break;
-      case 'y': case 'Y': out += n === 2 ? pad(w.year % 100, 2) : pad(w.year, n); break;
-      case 'M': case 'L':
+      case 'G':
+        out += w.year > 0 ? 'AD' : 'BC';
+        break;
+      case 'y':
+      case 'Y':
+        out += n === 2 ? pad(w.year % 100, 2) : pad(w.year, n);
+        break;
+      case 'M':
+      case 'L':
         out += n >= 4 ? MONTHS[w.month - 1] : n === 3 ? MONTHS[w.month - 1].slice(0, 3) : pad(w.month, n);
         break;
-      case 'd': out += pad(w.day, n); break;
+      case 'd':
+        out += pad(w.day, n);
+        break;
       case 'D': {
         const doy = Math.round((Date.UTC(w.year, w.month - 1, w.day) - Date.UTC(w.year, 0, 1)) / 86400000) + 1;
         out += pad(doy, n);
         break;
       }
-      case 'E': out += n >= 4 ? DAYS[w.weekday] : DAYS[w.weekday].slice(0, 3); break;
-      case 'u': out += pad(w.weekday === 0 ? 7 : w.weekday, n); break;
-      case 'a': out += w.hour < 12 ? 'AM' : 'PM'; break;
-      case 'H': out += pad(w.hour, n); break;
-      case 'k': out += pad(w.hour === 0 ? 24 : w.hour, n); break;
-      case 'K': out += pad(w.hour % 12, n); break;
-      case 'h': out += pad(w.hour % 12 === 0 ? 12 : w.hour % 12, n); break;
-      case 'm': out += pad(w.minute, n); break;
-      case 's': out += pad(w.second, n); break;
-      case 'S': out += pad(w.millisecond, n); break;
-      case 'z': out += n >= 4 ? tz : zoneName(ms, tz); break;
-      case 'Z': out += offsetText(offMin, 'Z'); break;
-      case 'X': out += offsetText(offMin, n === 1 ? 'X' : n === 2 ? 'XX' : 'XXX'); break;
-      default: throw new Error(`Illegal pattern character '${ch}'`);
+      case 'E':
+        out += n >= 4 ? DAYS[w.weekday] : DAYS[w.weekday].slice(0, 3);
+        break;
+      case 'u':
+        out += pad(w.weekday === 0 ? 7 : w.weekday, n);
+        break;
+      case 'a':
+        out += w.hour < 12 ? 'AM' : 'PM';
+        break;
+      case 'H':
+        out += pad(w.hour, n);
+        break;
+      case 'k':
+        out += pad(w.hour === 0 ? 24 : w.hour, n);
+        break;
+      case 'K':
+        out += pad(w.hour % 12, n);
+        break;
+      case 'h':
+        out += pad(w.hour % 12 === 0 ? 12 : w.hour % 12, n);
+        break;
+      case 'm':
+        out += pad(w.minute, n);
+        break;
+      case 's':
+        out += pad(w.second, n);
+        break;
+      case 'S':
+        out += pad(w.millisecond, n);
+        break;
+      case 'z':
+        out += n >= 4 ? tz : zoneName(ms, tz);
+        break;
+      case 'Z':
+        out += offsetText(offMin, 'Z');
+        break;
+      case 'X':
+        out += offsetText(offMin, n === 1 ? 'X' : n === 2 ? 'XX' : 'XXX');
+        break;
+      default:
+        throw new Error(`Illegal pattern character '${ch}'`);
     }
   }
   return out;

@@ -57,27 +57,71 @@ export class HtmlOutputImpl extends Service<SharedState> {
     super(rt);
     this._html = html;
   }
-  getContent(): string { return this._html; }
-  setContent(content: string): this { this._html = String(content); return this; }
-  append(addedContent: string): this { this._html += String(addedContent); return this; }
-  appendUntrusted(addedContent: string): this { this._html += escapeHtml(addedContent); return this; }
-  clear(): this { this._html = ''; return this; }
-  setTitle(title: string): this { this._title = String(title); return this; }
-  getTitle(): string { return this._title; }
-  setWidth(width: number): this { this._width = Number(width); return this; }
-  getWidth(): number { return this._width; }
-  setHeight(height: number): this { this._height = Number(height); return this; }
-  getHeight(): number { return this._height; }
+  getContent(): string {
+    return this._html;
+  }
+  setContent(content: string): this {
+    this._html = String(content);
+    return this;
+  }
+  append(addedContent: string): this {
+    this._html += String(addedContent);
+    return this;
+  }
+  appendUntrusted(addedContent: string): this {
+    this._html += escapeHtml(addedContent);
+    return this;
+  }
+  clear(): this {
+    this._html = '';
+    return this;
+  }
+  setTitle(title: string): this {
+    this._title = String(title);
+    return this;
+  }
+  getTitle(): string {
+    return this._title;
+  }
+  setWidth(width: number): this {
+    this._width = Number(width);
+    return this;
+  }
+  getWidth(): number {
+    return this._width;
+  }
+  setHeight(height: number): this {
+    this._height = Number(height);
+    return this;
+  }
+  getHeight(): number {
+    return this._height;
+  }
   /** No effect: IFRAME is the only mode (https://developers.google.com/apps-script/reference/html/sandbox-mode). */
-  setSandboxMode(_mode: string): this { return this; }
-  addMetaTag(name: string, content: string): this { this._meta.push({ name: String(name), content: String(content) }); return this; }
+  setSandboxMode(_mode: string): this {
+    return this;
+  }
+  addMetaTag(name: string, content: string): this {
+    this._meta.push({ name: String(name), content: String(content) });
+    return this;
+  }
   getMetaTags(): Array<{ getName(): string; getContent(): string }> {
     return this._meta.map((m) => ({ getName: () => m.name, getContent: () => m.content }));
   }
-  setXFrameOptionsMode(mode: string): this { this._xfo = String(mode); return this; }
-  getXFrameOptionsMode(): string { return this._xfo; }
-  setFaviconUrl(iconUrl: string): this { this._favicon = String(iconUrl); return this; }
-  getFaviconUrl(): string | null { return this._favicon; }
+  setXFrameOptionsMode(mode: string): this {
+    this._xfo = String(mode);
+    return this;
+  }
+  getXFrameOptionsMode(): string {
+    return this._xfo;
+  }
+  setFaviconUrl(iconUrl: string): this {
+    this._favicon = String(iconUrl);
+    return this;
+  }
+  getFaviconUrl(): string | null {
+    return this._favicon;
+  }
 }
 
 /** Turn template text into the body of a function over (__out, __esc, __str, output). */
@@ -86,16 +130,25 @@ function compileTemplate(src: string): string {
   let i = 0;
   while (i < src.length) {
     const open = src.indexOf('<?', i);
-    if (open < 0) { code += `__out.push(${JSON.stringify(src.slice(i))});\n`; break; }
+    if (open < 0) {
+      code += `__out.push(${JSON.stringify(src.slice(i))});\n`;
+      break;
+    }
     if (open > i) code += `__out.push(${JSON.stringify(src.slice(i, open))});\n`;
     const close = src.indexOf('?>', open + 2);
     if (close < 0) fail('Template is missing a closing ?>.');
     let body = src.slice(open + 2, close);
     if (body.startsWith('!=')) {
-      body = body.slice(2).trim().replace(/;+\s*$/, '');
+      body = body
+        .slice(2)
+        .trim()
+        .replace(/;+\s*$/, '');
       code += `__out.push(__str((${body})));\n`;
     } else if (body.startsWith('=')) {
-      body = body.slice(1).trim().replace(/;+\s*$/, '');
+      body = body
+        .slice(1)
+        .trim()
+        .replace(/;+\s*$/, '');
       code += `__out.push(__esc((${body})));\n`;
     } else code += body + '\n';
     i = close + 2;
@@ -122,21 +175,38 @@ export class HtmlTemplateImpl extends Service<SharedState> {
     const out: string[] = [];
     const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
     const esc = (v: unknown): string => (v === undefined || v === null ? '' : escapeHtml(v));
-    const output = { append: (s: unknown) => { out.push(str(s)); return output; }, appendUntrusted: (s: unknown) => { out.push(esc(s)); return output; } };
+    const output = {
+      append: (s: unknown) => {
+        out.push(str(s));
+        return output;
+      },
+      appendUntrusted: (s: unknown) => {
+        out.push(esc(s));
+        return output;
+      },
+    };
     const ctx = rt.context();
     let fn: (...a: unknown[]) => void;
     if (ctx) {
       fn = vm.runInContext(`(function (__t, __out, __esc, __str, output) { with (__t) {\n${body}\n} })`, ctx) as typeof fn;
     } else {
       const g = rt.lastGlobals ?? {};
-      fn = ((new Function('__g', `return function (__t, __out, __esc, __str, output) { with (__g) { with (__t) {\n${body}\n} } };`)) as (g: unknown) => typeof fn)(g);
+      fn = (
+        new Function('__g', `return function (__t, __out, __esc, __str, output) { with (__g) { with (__t) {\n${body}\n} } };`) as (
+          g: unknown,
+        ) => typeof fn
+      )(g);
     }
     rt.calls.asScript(() => fn(data, out, esc, str, output));
     return new HtmlOutputImpl(rt, out.join('')) as unknown as GoogleAppsScript.HTML.HtmlOutput;
   }
   /** The generated JavaScript (https://developers.google.com/apps-script/reference/html/html-template#getcode). */
-  getCode(): string { return compileTemplate(templateSource.get(this) ?? ''); }
-  getRawContent(): string { return templateSource.get(this) ?? ''; }
+  getCode(): string {
+    return compileTemplate(templateSource.get(this) ?? '');
+  }
+  getRawContent(): string {
+    return templateSource.get(this) ?? '';
+  }
 }
 
 function makeTemplate(rt: SharedState, src: string): GoogleAppsScript.HTML.HtmlTemplate {

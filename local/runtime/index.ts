@@ -58,7 +58,11 @@ export interface RuntimeState {
   scriptId: string;
   boundSpreadsheetId: string | null;
   spreadsheets: SpreadsheetState[];
-  properties: { script: Record<string, string>; user: Record<string, Record<string, string>>; document: Record<string, Record<string, string>> };
+  properties: {
+    script: Record<string, string>;
+    user: Record<string, Record<string, string>>;
+    document: Record<string, Record<string, string>>;
+  };
   cache: { script: Record<string, Entry>; user: Record<string, Record<string, Entry>>; document: Record<string, Record<string, Entry>> };
   triggers: TriggerRecord[];
   clockOffset: number;
@@ -290,7 +294,7 @@ export class LocalRuntime {
 
   private workbook(spreadsheetId?: string): Workbook | null {
     const id = spreadsheetId ?? this.host.boundId;
-    return id ? this.host.workbooks.get(id) ?? null : null;
+    return id ? (this.host.workbooks.get(id) ?? null) : null;
   }
 
   /** Uncounted look at a sheet, for tests and the local workbook viewer. null when no such sheet. */
@@ -301,10 +305,14 @@ export class LocalRuntime {
     if (!wb || !sh) return null;
     const nr = Math.max(1, sh.lastRow());
     const nc = Math.max(1, sh.lastColumn());
-    const grid = <T>(f: (r: number, c: number) => T): T[][] => Array.from({ length: nr }, (_, r) => Array.from({ length: nc }, (_x, c) => f(r, c)));
+    const grid = <T>(f: (r: number, c: number) => T): T[][] =>
+      Array.from({ length: nr }, (_, r) => Array.from({ length: nc }, (_x, c) => f(r, c)));
     return {
       name: sh.name,
-      values: grid((r, c) => { const v = sh.get(r, c); return v === null ? '' : typeof v === 'object' ? new Date(v.getTime()) : v; }),
+      values: grid((r, c) => {
+        const v = sh.get(r, c);
+        return v === null ? '' : typeof v === 'object' ? new Date(v.getTime()) : v;
+      }),
       displayValues: grid((r, c) => sh.display(r, c, wb.timeZone)),
       formulas: grid((r, c) => sh.formula(r, c)),
       frozenRows: sh.frozenRows,
@@ -320,7 +328,13 @@ export class LocalRuntime {
     return {
       name: wb.name,
       timeZone: wb.timeZone,
-      sheets: wb.sheets.map((s) => ({ name: s.name, lastRow: s.lastRow(), lastColumn: s.lastColumn(), frozenRows: s.frozenRows, changedAt: s.changedAt })),
+      sheets: wb.sheets.map((s) => ({
+        name: s.name,
+        lastRow: s.lastRow(),
+        lastColumn: s.lastColumn(),
+        frozenRows: s.frozenRows,
+        changedAt: s.changedAt,
+      })),
     };
   }
 

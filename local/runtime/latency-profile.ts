@@ -30,11 +30,32 @@ const NONE = 'none found (assumption)';
 /** The cost table. Calls absent from it cost nothing (handles, builders and in-process utilities: see FREE). */
 export const COST_TABLE: readonly CostRow[] = [
   // Execution: the part of a web app request that holds an execution slot, and the part only the sender waits for.
-  { call: 'execution.start', ms: 300, basis: 'A', range: [100, 1500], source: NONE, note: 'V8 load of the bundle and dispatch to doPost; inside the execution slot. Worked estimate of apps-script-latency.md §3 puts load + redirect at 800.' },
-  { call: 'execution.response', ms: 500, basis: 'A', range: [300, 1500], source: 'github.com/daniele-athome/airborne/pull/124 (4-7 s end to end with real work)', note: 'The 302 and the sender\'s GET of the echo URL, after doPost returned: outside the slot, inside what the sender waits for.' },
+  {
+    call: 'execution.start',
+    ms: 300,
+    basis: 'A',
+    range: [100, 1500],
+    source: NONE,
+    note: 'V8 load of the bundle and dispatch to doPost; inside the execution slot. Worked estimate of apps-script-latency.md §3 puts load + redirect at 800.',
+  },
+  {
+    call: 'execution.response',
+    ms: 500,
+    basis: 'A',
+    range: [300, 1500],
+    source: 'github.com/daniele-athome/airborne/pull/124 (4-7 s end to end with real work)',
+    note: "The 302 and the sender's GET of the echo URL, after doPost returned: outside the slot, inside what the sender waits for.",
+  },
   // Properties and cache.
   { call: 'Properties.getProperty', ms: 30, basis: 'M', range: [20, 84], source: ZIRITIONE },
-  { call: 'Properties.getProperties', ms: 30, basis: 'A', range: [20, 84], source: ZIRITIONE, note: 'priced as getProperty (the collected notes: "getProperties() A ≈ same")' },
+  {
+    call: 'Properties.getProperties',
+    ms: 30,
+    basis: 'A',
+    range: [20, 84],
+    source: ZIRITIONE,
+    note: 'priced as getProperty (the collected notes: "getProperties() A ≈ same")',
+  },
   { call: 'Properties.getKeys', ms: 30, basis: 'A', range: [20, 84], source: ZIRITIONE, note: 'priced as getProperty' },
   { call: 'Properties.setProperty', ms: 62, basis: 'M', range: [43, 231], source: ZIRITIONE },
   { call: 'Properties.setProperties', ms: 62, basis: 'A', range: [43, 231], source: ZIRITIONE, note: 'priced as setProperty' },
@@ -59,7 +80,14 @@ export const COST_TABLE: readonly CostRow[] = [
   { call: 'Spreadsheet.getSheets', ms: 20, basis: 'A', range: [5, 50], source: NONE },
   { call: 'Spreadsheet.insertSheet', ms: 300, basis: 'A', range: [150, 600], source: NONE },
   { call: 'Spreadsheet.getSpreadsheetTimeZone', ms: 20, basis: 'A', range: [5, 50], source: NONE },
-  { call: 'Sheet.getLastRow', ms: 160, basis: 'M', range: [100, 200], source: BUGBUGNOW, note: '1,000 calls in a loop took 160 s (Rhino era)' },
+  {
+    call: 'Sheet.getLastRow',
+    ms: 160,
+    basis: 'M',
+    range: [100, 200],
+    source: BUGBUGNOW,
+    note: '1,000 calls in a loop took 160 s (Rhino era)',
+  },
   { call: 'Sheet.getLastColumn', ms: 160, basis: 'A', range: [100, 200], source: BUGBUGNOW, note: 'priced as getLastRow' },
   { call: 'Sheet.getMaxRows', ms: 160, basis: 'A', range: [100, 200], source: BUGBUGNOW, note: 'priced as getLastRow' },
   { call: 'Sheet.getMaxColumns', ms: 160, basis: 'A', range: [100, 200], source: BUGBUGNOW, note: 'priced as getLastRow' },
@@ -69,19 +97,72 @@ export const COST_TABLE: readonly CostRow[] = [
   { call: 'Sheet.deleteRows', ms: 300, basis: 'A', range: [100, 600], source: NONE },
   { call: 'Sheet.setFrozenRows', ms: 30, basis: 'A', range: [10, 50], source: SO_FLUSH, note: 'a buffered write, priced as setValues' },
   // Spreadsheet: values. Writes are buffered; a read or flush commits them (see COMMIT below).
-  { call: 'Range.getValues', ms: 100, perCell: 0.012, basis: 'D', range: [50, 150], source: `${TANAIKECH_TF}; ${BUGBUGNOW}`, note: 'getValues + loop over 1M cells took ~12,000 ms → 0.012 ms a cell; the fixed part is the cold single read, 50-150 (A)' },
-  { call: 'Range.getValue', ms: 100, basis: 'A', range: [3, 150], source: BUGBUGNOW, note: 'cold single read 50-150 (A); 3 ms measured only inside a read-ahead loop' },
-  { call: 'Range.getDisplayValues', ms: 100, perCell: 0.012, basis: 'D', range: [50, 150], source: TANAIKECH_TF, note: 'priced as getValues' },
+  {
+    call: 'Range.getValues',
+    ms: 100,
+    perCell: 0.012,
+    basis: 'D',
+    range: [50, 150],
+    source: `${TANAIKECH_TF}; ${BUGBUGNOW}`,
+    note: 'getValues + loop over 1M cells took ~12,000 ms → 0.012 ms a cell; the fixed part is the cold single read, 50-150 (A)',
+  },
+  {
+    call: 'Range.getValue',
+    ms: 100,
+    basis: 'A',
+    range: [3, 150],
+    source: BUGBUGNOW,
+    note: 'cold single read 50-150 (A); 3 ms measured only inside a read-ahead loop',
+  },
+  {
+    call: 'Range.getDisplayValues',
+    ms: 100,
+    perCell: 0.012,
+    basis: 'D',
+    range: [50, 150],
+    source: TANAIKECH_TF,
+    note: 'priced as getValues',
+  },
   { call: 'Range.getDisplayValue', ms: 100, basis: 'A', range: [3, 150], source: BUGBUGNOW, note: 'priced as getValue' },
   { call: 'Range.getFormulas', ms: 100, perCell: 0.012, basis: 'D', range: [50, 150], source: TANAIKECH_TF, note: 'priced as getValues' },
-  { call: 'Range.setValues', ms: 30, basis: 'M', range: [10, 50], source: SO_FLUSH, note: '4,000 cells under 50 ms: buffered until a read or flush' },
+  {
+    call: 'Range.setValues',
+    ms: 30,
+    basis: 'M',
+    range: [10, 50],
+    source: SO_FLUSH,
+    note: '4,000 cells under 50 ms: buffered until a read or flush',
+  },
   { call: 'Range.setValue', ms: 30, basis: 'A', range: [10, 50], source: SO_FLUSH, note: 'priced as setValues' },
   { call: 'Range.setFontWeight', ms: 30, basis: 'A', range: [10, 50], source: SO_FLUSH, note: 'a buffered format write' },
   { call: 'Range.setNumberFormat', ms: 30, basis: 'A', range: [10, 50], source: SO_FLUSH, note: 'a buffered format write' },
   { call: 'Range.setNumberFormats', ms: 30, basis: 'A', range: [10, 50], source: SO_FLUSH, note: 'a buffered format write' },
-  { call: 'TextFinder.findAll', ms: 50, perCell: 0.002, basis: 'D', range: [30, 2000], source: TANAIKECH_TF, note: 'openById + getSheetByName + findAll over 100,000 x 10 cells took ~2,000 ms → 0.002 ms a scanned cell' },
-  { call: 'TextFinder.findNext', ms: 50, perCell: 0.002, basis: 'D', range: [30, 2000], source: TANAIKECH_TF, note: 'priced as findAll (worst case: no match scans the whole range)' },
-  { call: 'SpreadsheetApp.flush', ms: 20, basis: 'A', range: [5, 50], source: SO_FLUSH, note: 'with nothing pending; with pending writes add COMMIT' },
+  {
+    call: 'TextFinder.findAll',
+    ms: 50,
+    perCell: 0.002,
+    basis: 'D',
+    range: [30, 2000],
+    source: TANAIKECH_TF,
+    note: 'openById + getSheetByName + findAll over 100,000 x 10 cells took ~2,000 ms → 0.002 ms a scanned cell',
+  },
+  {
+    call: 'TextFinder.findNext',
+    ms: 50,
+    perCell: 0.002,
+    basis: 'D',
+    range: [30, 2000],
+    source: TANAIKECH_TF,
+    note: 'priced as findAll (worst case: no match scans the whole range)',
+  },
+  {
+    call: 'SpreadsheetApp.flush',
+    ms: 20,
+    basis: 'A',
+    range: [5, 50],
+    source: SO_FLUSH,
+    note: 'with nothing pending; with pending writes add COMMIT',
+  },
   // Triggers and session.
   { call: 'ScriptApp.getProjectTriggers', ms: 200, basis: 'A', range: [100, 400], source: NONE },
   { call: 'ScriptApp.deleteTrigger', ms: 300, basis: 'A', range: [200, 500], source: NONE },
@@ -100,23 +181,57 @@ export const COST_TABLE: readonly CostRow[] = [
  * pending ("reads commit the write cache": googleappsscript.blogspot.com/2010/06/optimizing-spreadsheet-operations.html).
  * 150 + 0.1 ms a cell gives ~550 ms after a 4,000-cell write, the ~560 ms measured by SO_FLUSH.
  */
-export const COMMIT: CostRow = { call: 'commit', ms: 150, perCell: 0.1, basis: 'D', range: [100, 600], source: SO_FLUSH, note: '~560 ms flush after a 4,000-cell setValues' };
+export const COMMIT: CostRow = {
+  call: 'commit',
+  ms: 150,
+  perCell: 0.1,
+  basis: 'D',
+  range: [100, 600],
+  source: SO_FLUSH,
+  note: '~560 ms flush after a 4,000-cell setValues',
+};
 
 /** Calls that read from the spreadsheet, so they commit pending writes first. */
 export const READS = new Set([
-  'Range.getValues', 'Range.getValue', 'Range.getDisplayValues', 'Range.getDisplayValue', 'Range.getFormulas', 'Range.getFormula',
-  'Sheet.getLastRow', 'Sheet.getLastColumn', 'Sheet.getMaxRows', 'Sheet.getMaxColumns', 'TextFinder.findAll', 'TextFinder.findNext',
+  'Range.getValues',
+  'Range.getValue',
+  'Range.getDisplayValues',
+  'Range.getDisplayValue',
+  'Range.getFormulas',
+  'Range.getFormula',
+  'Sheet.getLastRow',
+  'Sheet.getLastColumn',
+  'Sheet.getMaxRows',
+  'Sheet.getMaxColumns',
+  'TextFinder.findAll',
+  'TextFinder.findNext',
 ]);
 
 /** Calls priced at 0: handles and builders made in the script, and in-process utilities (A: they move no data). */
-export const FREE_CLASSES = ['Utilities.', 'ContentService.', 'TextOutput.', 'Logger.', 'console.', 'Blob.', 'HtmlService.', 'HtmlOutput.', 'HtmlTemplate.'];
+export const FREE_CLASSES = [
+  'Utilities.',
+  'ContentService.',
+  'TextOutput.',
+  'Logger.',
+  'console.',
+  'Blob.',
+  'HtmlService.',
+  'HtmlOutput.',
+  'HtmlTemplate.',
+];
 
 /** Calls of a spreadsheet class not in the table: priced as a single read (A). */
 const SPREADSHEET_DEFAULT: CostRow = { call: 'default', ms: 50, basis: 'A', range: [5, 150], source: NONE };
 const SPREADSHEET_CLASSES = ['SpreadsheetApp.', 'Spreadsheet.', 'Sheet.'];
 const HANDLES = new Set([
-  'Sheet.getRange', 'Sheet.getName', 'Sheet.getSheetId', 'Spreadsheet.getId', 'Spreadsheet.getName', 'Spreadsheet.getUrl',
-  'SpreadsheetApp.getUi', 'Sheet.getParent',
+  'Sheet.getRange',
+  'Sheet.getName',
+  'Sheet.getSheetId',
+  'Spreadsheet.getId',
+  'Spreadsheet.getName',
+  'Spreadsheet.getUrl',
+  'SpreadsheetApp.getUi',
+  'Sheet.getParent',
 ]);
 
 /** The table as a lookup. */

@@ -18,7 +18,9 @@ export class LockTable {
   constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4 * 3)) {
     this.cells = new Int32Array(buffer);
   }
-  owner(slot: LockSlot): number { return Atomics.load(this.cells, slot); }
+  owner(slot: LockSlot): number {
+    return Atomics.load(this.cells, slot);
+  }
   tryTake(slot: LockSlot, owner: number): boolean {
     const prev = Atomics.compareExchange(this.cells, slot, 0, owner);
     return prev === 0 || prev === owner;
@@ -39,8 +41,12 @@ export interface LockHost extends SharedState {
 
 /** The LockService global (https://developers.google.com/apps-script/reference/lock/lock-service). */
 export class LockServiceImpl extends Service<LockHost> {
-  getScriptLock(): GoogleAppsScript.Lock.Lock { return new LockImpl(this.__rt, 0) as unknown as GoogleAppsScript.Lock.Lock; }
-  getUserLock(): GoogleAppsScript.Lock.Lock { return new LockImpl(this.__rt, 1) as unknown as GoogleAppsScript.Lock.Lock; }
+  getScriptLock(): GoogleAppsScript.Lock.Lock {
+    return new LockImpl(this.__rt, 0) as unknown as GoogleAppsScript.Lock.Lock;
+  }
+  getUserLock(): GoogleAppsScript.Lock.Lock {
+    return new LockImpl(this.__rt, 1) as unknown as GoogleAppsScript.Lock.Lock;
+  }
   /** null in a web app or a script not bound to a document (https://developers.google.com/apps-script/reference/lock/lock-service#getdocumentlock). */
   getDocumentLock(): GoogleAppsScript.Lock.Lock | null {
     if (this.__rt.kind() === 'webapp' || !this.__rt.boundId) return null;
@@ -50,7 +56,10 @@ export class LockServiceImpl extends Service<LockHost> {
 
 /** One lock handle. Handles of the same kind in the same execution share ownership. [UNCONFIRMED] */
 export class LockImpl extends Service<LockHost> {
-  constructor(rt: LockHost, private readonly _slot: LockSlot) {
+  constructor(
+    rt: LockHost,
+    private readonly _slot: LockSlot,
+  ) {
     super(rt);
     Object.defineProperty(this, '_slot', { enumerable: false });
   }

@@ -22,7 +22,10 @@ export class LoggerImpl extends Service<SharedState> {
     return this;
   }
   getLog(): string {
-    return this.__rt.logs.filter((l) => l.source === 'Logger').map((l) => l.message).join('\n');
+    return this.__rt.logs
+      .filter((l) => l.source === 'Logger')
+      .map((l) => l.message)
+      .join('\n');
   }
   clear(): void {
     const keep = this.__rt.logs.filter((l) => l.source !== 'Logger');
@@ -38,6 +41,9 @@ instrument(LoggerImpl, 'Logger');
  * (https://developers.google.com/apps-script/guides/logging). Not a service call, so not counted.
  */
 export function makeConsole(rt: SharedState): Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'> {
-  const at = (level: LogEntry['level']) => (...args: unknown[]): void => record(rt, { source: 'console', level, message: args.map(text).join(' ') });
+  const at =
+    (level: LogEntry['level']) =>
+    (...args: unknown[]): void =>
+      record(rt, { source: 'console', level, message: args.map(text).join(' ') });
   return { log: at('log'), info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
 }

@@ -29,7 +29,12 @@ export interface ChartModel {
 }
 
 /** A deep copy of a chart (builders and returned charts never share the sheet's model). */
-export const copyChart = (m: ChartModel): ChartModel => ({ ...m, ranges: m.ranges.map((r) => ({ ...r })), options: { ...m.options }, position: { ...m.position } });
+export const copyChart = (m: ChartModel): ChartModel => ({
+  ...m,
+  ranges: m.ranges.map((r) => ({ ...r })),
+  options: { ...m.options },
+  position: { ...m.position },
+});
 
 let nextChartId = 1;
 /** The id of a newly inserted chart: unique in this process, also past every id restored from saved state. */
@@ -48,7 +53,10 @@ function changeStamp(): number {
 }
 
 /** Cosmetic styles, recorded only so tests can see them. */
-export interface CellStyle { fontWeight?: string; background?: string }
+export interface CellStyle {
+  fontWeight?: string;
+  background?: string;
+}
 
 /** What an execution's buffered writes change in a sheet: everything but its name and id (see write-buffer.ts). */
 export interface SheetContent {
@@ -64,7 +72,18 @@ export interface SheetContent {
   maxCols: number;
 }
 
-const CONTENT_KEYS = ['rows', 'formulas', 'formats', 'styles', 'frozenRows', 'hiddenColumns', 'columnWidths', 'charts', 'maxRows', 'maxCols'] as const;
+const CONTENT_KEYS = [
+  'rows',
+  'formulas',
+  'formats',
+  'styles',
+  'frozenRows',
+  'hiddenColumns',
+  'columnWidths',
+  'charts',
+  'maxRows',
+  'maxCols',
+] as const;
 
 /** One sheet's grid. Rows/columns here are 0-based. */
 export class SheetModel {
@@ -81,7 +100,12 @@ export class SheetModel {
   changedAt = 0;
   private lastRowCache = -1;
   private lastColCache = -1;
-  constructor(public name: string, public sheetId: number, public maxRows: number, public maxCols: number) {}
+  constructor(
+    public name: string,
+    public sheetId: number,
+    public maxRows: number,
+    public maxCols: number,
+  ) {}
 
   /** Forget cached extents after a change. */
   touch(): void {
@@ -107,7 +131,10 @@ export class SheetModel {
     for (const row of this.rows) {
       if (!row || row.length <= max) continue;
       for (let c = row.length - 1; c >= max; c--) {
-        if (row[c] !== null && row[c] !== undefined) { max = c + 1; break; }
+        if (row[c] !== null && row[c] !== undefined) {
+          max = c + 1;
+          break;
+        }
       }
     }
     this.lastColCache = max;
@@ -122,7 +149,10 @@ export class SheetModel {
   put(r: number, c: number, p: Parsed): void {
     let row = this.rows[r];
     if (!row) {
-      if (p.value === null && p.formula === null) { this.formulas.delete(cellKey(r, c)); return; }
+      if (p.value === null && p.formula === null) {
+        this.formulas.delete(cellKey(r, c));
+        return;
+      }
       while (this.rows.length < r) this.rows.push(undefined);
       row = this.rows[r] = [];
     }
@@ -138,7 +168,10 @@ export class SheetModel {
   putRow(r: number, c0: number, vals: CellValue[]): void {
     let row = this.rows[r];
     if (!row) {
-      if (vals.every((v) => v === null)) { if (this.formulas.size) for (let j = 0; j < vals.length; j++) this.formulas.delete(cellKey(r, c0 + j)); return; }
+      if (vals.every((v) => v === null)) {
+        if (this.formulas.size) for (let j = 0; j < vals.length; j++) this.formulas.delete(cellKey(r, c0 + j));
+        return;
+      }
       while (this.rows.length < r) this.rows.push(undefined);
       row = this.rows[r] = [];
     }
@@ -152,7 +185,7 @@ export class SheetModel {
     return displayOf(v, this.formats.size ? this.formats.get(cellKey(r, c)) : undefined, tz);
   }
   formula(r: number, c: number): string {
-    return this.formulas.size ? this.formulas.get(cellKey(r, c)) ?? '' : '';
+    return this.formulas.size ? (this.formulas.get(cellKey(r, c)) ?? '') : '';
   }
   format(r: number, c: number): string | undefined {
     return this.formats.size ? this.formats.get(cellKey(r, c)) : undefined;
@@ -172,10 +205,15 @@ export class SheetModel {
   copyContent(): SheetContent {
     return {
       rows: this.rows.map((row) => (row ? row.slice() : undefined)),
-      formulas: new Map(this.formulas), formats: new Map(this.formats),
+      formulas: new Map(this.formulas),
+      formats: new Map(this.formats),
       styles: new Map([...this.styles].map(([k, v]) => [k, { ...v }])),
-      frozenRows: this.frozenRows, hiddenColumns: new Set(this.hiddenColumns), columnWidths: new Map(this.columnWidths),
-      charts: this.charts.map(copyChart), maxRows: this.maxRows, maxCols: this.maxCols,
+      frozenRows: this.frozenRows,
+      hiddenColumns: new Set(this.hiddenColumns),
+      columnWidths: new Map(this.columnWidths),
+      charts: this.charts.map(copyChart),
+      maxRows: this.maxRows,
+      maxCols: this.maxCols,
     };
   }
   /** Re-key the sparse maps: `f` maps (r, c) to a new place or null to drop it. */
@@ -197,7 +235,11 @@ export class SheetModel {
 export class Workbook {
   sheets: SheetModel[] = [];
   active = 0;
-  constructor(public id: string, public name: string, public timeZone: string) {}
+  constructor(
+    public id: string,
+    public name: string,
+    public timeZone: string,
+  ) {}
   /** Cells counted toward the 10M limit: the sum of every sheet's maxRows x maxColumns. */
   cellCount(): number {
     return this.sheets.reduce((n, s) => n + s.maxRows * s.maxCols, 0);
@@ -212,7 +254,6 @@ export class Workbook {
 export function newSpreadsheetId(): string {
   return '1' + randomBytes(33).toString('base64url').slice(0, 43);
 }
-
 
 // ---- Saved state ------------------------------------------------------------------------------
 
@@ -262,10 +303,17 @@ function sheetState(sh: SheetModel): SheetState {
   while (end > 0 && !sh.rows[end - 1]) end--;
   const split = <V>(m: Map<number, V>): Array<[number, number, V]> => [...m].map(([k, v]) => [Math.floor(k / KEY), k % KEY, v]);
   return {
-    name: sh.name, sheetId: sh.sheetId, maxRows: sh.maxRows, maxColumns: sh.maxCols, frozenRows: sh.frozenRows,
+    name: sh.name,
+    sheetId: sh.sheetId,
+    maxRows: sh.maxRows,
+    maxColumns: sh.maxCols,
+    frozenRows: sh.frozenRows,
     rows: sh.rows.slice(0, end).map((row) => (row ? Array.from(row, encodeCell) : null)),
-    formulas: split(sh.formulas), formats: split(sh.formats), styles: split(sh.styles),
-    hiddenColumns: [...sh.hiddenColumns], columnWidths: [...sh.columnWidths],
+    formulas: split(sh.formulas),
+    formats: split(sh.formats),
+    styles: split(sh.styles),
+    hiddenColumns: [...sh.hiddenColumns],
+    columnWidths: [...sh.columnWidths],
     charts: sh.charts.map(copyChart),
     changedAt: sh.changedAt,
   };

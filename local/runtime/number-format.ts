@@ -26,10 +26,22 @@ function tokenizeDate(fmt: string): Tok[] {
       i = end < 0 ? fmt.length : end + 1;
       continue;
     }
-    if (ch === '\\') { out.push({ kind: 'lit', text: fmt[i + 1] ?? '' }); i += 2; continue; }
+    if (ch === '\\') {
+      out.push({ kind: 'lit', text: fmt[i + 1] ?? '' });
+      i += 2;
+      continue;
+    }
     const rest = fmt.slice(i).toLowerCase();
-    if (rest.startsWith('am/pm')) { out.push({ kind: 'tok', text: 'am/pm' }); i += 5; continue; }
-    if (rest.startsWith('a/p')) { out.push({ kind: 'tok', text: 'a/p' }); i += 3; continue; }
+    if (rest.startsWith('am/pm')) {
+      out.push({ kind: 'tok', text: 'am/pm' });
+      i += 5;
+      continue;
+    }
+    if (rest.startsWith('a/p')) {
+      out.push({ kind: 'tok', text: 'a/p' });
+      i += 3;
+      continue;
+    }
     const lc = ch.toLowerCase();
     if ('ymdhs'.includes(lc)) {
       let n = 1;
@@ -69,11 +81,17 @@ export function formatSheetsDate(ms: number, tz: string, fmt: string): string {
   let out = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
-    if (t.kind === 'lit') { out += t.text; continue; }
+    if (t.kind === 'lit') {
+      out += t.text;
+      continue;
+    }
     const x = t.text;
     if (x[0] === 'm') {
       // "m"/"mm" mean minutes right after an hour token or right before a seconds token.
-      const prev = toks.slice(0, k).reverse().find((q) => q.kind === 'tok');
+      const prev = toks
+        .slice(0, k)
+        .reverse()
+        .find((q) => q.kind === 'tok');
       const next = toks.slice(k + 1).find((q) => q.kind === 'tok');
       const minutes = x.length <= 2 && ((prev && prev.text[0] === 'h') || (next && next.text[0] === 's'));
       if (minutes) out += x.length === 2 ? two(w.minute) : String(w.minute);
@@ -95,7 +113,12 @@ export function formatSheetsDate(ms: number, tz: string, fmt: string): string {
     } else if (x[0] === 's') out += x.length >= 2 ? two(w.second) : String(w.second);
     else if (x === 'am/pm') out += w.hour < 12 ? 'AM' : 'PM';
     else if (x === 'a/p') out += w.hour < 12 ? 'A' : 'P';
-    else if (x[0] === '.') out += '.' + String(w.millisecond).padStart(3, '0').slice(0, x.length - 1);
+    else if (x[0] === '.')
+      out +=
+        '.' +
+        String(w.millisecond)
+          .padStart(3, '0')
+          .slice(0, x.length - 1);
   }
   return out;
 }
@@ -116,7 +139,10 @@ export function formatSheetsNumber(n: number, fmt: string): string {
   const sections = fmt.split(';');
   let section = sections[0];
   let value = n;
-  if (n < 0 && sections.length > 1) { section = sections[1]; value = -n; }
+  if (n < 0 && sections.length > 1) {
+    section = sections[1];
+    value = -n;
+  }
   let prefix = '';
   let suffix = '';
   let core = '';
@@ -126,17 +152,20 @@ export function formatSheetsNumber(n: number, fmt: string): string {
     if (ch === '"') {
       const end = section.indexOf('"', i + 1);
       const lit = section.slice(i + 1, end < 0 ? section.length : end);
-      if (seenCore) suffix += lit; else prefix += lit;
+      if (seenCore) suffix += lit;
+      else prefix += lit;
       i = end < 0 ? section.length : end;
     } else if (ch === '\\') {
-      if (seenCore) suffix += section[i + 1] ?? ''; else prefix += section[i + 1] ?? '';
+      if (seenCore) suffix += section[i + 1] ?? '';
+      else prefix += section[i + 1] ?? '';
       i++;
     } else if ('0#?,.'.includes(ch) && !(seenCore && suffix)) {
       core += ch;
       seenCore = true;
     } else if (ch === '%') {
       value *= 100;
-      if (seenCore) suffix += '%'; else prefix += '%';
+      if (seenCore) suffix += '%';
+      else prefix += '%';
     } else if (ch === '_' || ch === '*') {
       i++;
     } else if (seenCore) suffix += ch;

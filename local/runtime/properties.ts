@@ -29,7 +29,10 @@ export class PropertiesServiceImpl extends Service<PropertiesHost> {
     return new PropertiesImpl(this.__rt, this.__rt.stores.script) as unknown as GoogleAppsScript.Properties.Properties;
   }
   getUserProperties(): GoogleAppsScript.Properties.Properties {
-    return new PropertiesImpl(this.__rt, scopedStore(this.__rt, this.__rt.stores.user, 'user')!) as unknown as GoogleAppsScript.Properties.Properties;
+    return new PropertiesImpl(
+      this.__rt,
+      scopedStore(this.__rt, this.__rt.stores.user, 'user')!,
+    ) as unknown as GoogleAppsScript.Properties.Properties;
   }
   /** null unless the script is bound to a document (docs: "returns null" when unavailable), and in a web app (see scopedStore). */
   getDocumentProperties(): GoogleAppsScript.Properties.Properties | null {
@@ -40,7 +43,10 @@ export class PropertiesServiceImpl extends Service<PropertiesHost> {
 
 /** One property store; every value is kept as a string (https://developers.google.com/apps-script/guides/properties "Data format"). */
 export class PropertiesImpl extends Service<PropertiesHost> {
-  constructor(rt: PropertiesHost, private readonly _store: Store) {
+  constructor(
+    rt: PropertiesHost,
+    private readonly _store: Store,
+  ) {
     super(rt);
     Object.defineProperty(this, '_store', { enumerable: false });
   }
@@ -66,7 +72,9 @@ export class PropertiesImpl extends Service<PropertiesHost> {
   getProperties(): Record<string, string> {
     return this.__rt.object(Object.fromEntries(this._store));
   }
-  getKeys(): string[] { return this.__rt.array([...this._store.keys()]); }
+  getKeys(): string[] {
+    return this.__rt.array([...this._store.keys()]);
+  }
   setProperty(key: string, value: unknown): this {
     const next = new Map(this._store);
     next.set(String(key), String(value));
@@ -80,8 +88,14 @@ export class PropertiesImpl extends Service<PropertiesHost> {
     this._commit(next);
     return this;
   }
-  deleteProperty(key: string): this { this._store.delete(String(key)); return this; }
-  deleteAllProperties(): this { this._store.clear(); return this; }
+  deleteProperty(key: string): this {
+    this._store.delete(String(key));
+    return this;
+  }
+  deleteAllProperties(): this {
+    this._store.clear();
+    return this;
+  }
 }
 
 instrument(PropertiesServiceImpl, 'PropertiesService');

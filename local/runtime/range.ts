@@ -46,9 +46,9 @@ export function parseA1(sheet: SheetHandle, sh: SheetModel, a1: string): GoogleA
     return makeRange(sheet, sh, Number(r1), columnNumber(c1), 1, 1);
   }
   const colStart = c1 ? columnNumber(c1) : 1;
-  const colEnd = c2 ? columnNumber(c2) : (c1 ? colStart : sh.maxCols);
+  const colEnd = c2 ? columnNumber(c2) : c1 ? colStart : sh.maxCols;
   const rowStart = r1 ? Number(r1) : 1;
-  const rowEnd = r2 ? Number(r2) : (r1 && !c1 ? rowStart : sh.maxRows);
+  const rowEnd = r2 ? Number(r2) : r1 && !c1 ? rowStart : sh.maxRows;
   if ((c1 && !c2 && !r1) || (!c1 && c2)) fail('Range not found');
   if (!r1 && !r2 && !(c1 && c2)) fail('Range not found');
   const shape = !r1 && !r2 ? 'columns' : !c1 && !c2 ? 'rows' : 'cells';
@@ -58,7 +58,15 @@ export function parseA1(sheet: SheetHandle, sh: SheetModel, a1: string): GoogleA
 }
 
 /** Validate and build a range; messages are the platform's (seen in execution logs and fakes). */
-export function makeRange(sheet: SheetHandle, sh: SheetModel, row: number, col: number, nr: number, nc: number, shape: RangeShape = 'cells'): GoogleAppsScript.Spreadsheet.Range {
+export function makeRange(
+  sheet: SheetHandle,
+  sh: SheetModel,
+  row: number,
+  col: number,
+  nr: number,
+  nc: number,
+  shape: RangeShape = 'cells',
+): GoogleAppsScript.Spreadsheet.Range {
   if (!(row >= 1)) fail('The starting row of the range is too small.');
   if (!(col >= 1)) fail('The starting column of the range is too small.');
   if (!(nr >= 1)) fail('The number of rows in the range must be at least 1.');
@@ -76,21 +84,37 @@ function expectGrid(values: unknown, nr: number, nc: number): unknown[][] {
   }
   const rows = values as unknown[][];
   // Shape mismatch messages as Apps Script words them (seen in execution logs and gas-fakes).
-  if (rows.length !== nr) fail(`The number of rows in the data does not match the number of rows in the range. The data has ${rows.length} but the range has ${nr}.`);
+  if (rows.length !== nr)
+    fail(
+      `The number of rows in the data does not match the number of rows in the range. The data has ${rows.length} but the range has ${nr}.`,
+    );
   for (const r of rows) {
-    if (r.length !== nc) fail(`The number of columns in the data does not match the number of columns in the range. The data has ${r.length} but the range has ${nc}.`);
+    if (r.length !== nc)
+      fail(
+        `The number of columns in the data does not match the number of columns in the range. The data has ${r.length} but the range has ${nc}.`,
+      );
   }
   return rows;
 }
 
 /** A block of cells. */
 export class RangeImpl extends Service<SharedState> {
-  constructor(rt: SharedState, readonly __sheet: SheetHandle, readonly __sh: SheetModel, readonly __r: number, readonly __c: number,
-    readonly __nr: number, readonly __nc: number, readonly __shape: RangeShape) {
+  constructor(
+    rt: SharedState,
+    readonly __sheet: SheetHandle,
+    readonly __sh: SheetModel,
+    readonly __r: number,
+    readonly __c: number,
+    readonly __nr: number,
+    readonly __nc: number,
+    readonly __shape: RangeShape,
+  ) {
     super(rt);
     for (const k of ['__sheet', '__sh', '__r', '__c', '__nr', '__nc', '__shape']) Object.defineProperty(this, k, { enumerable: false });
   }
-  private _tz(): string { return this.__sheet.__wb.timeZone; }
+  private _tz(): string {
+    return this.__sheet.__wb.timeZone;
+  }
   private _grid<T>(cell: (r: number, c: number) => T): T[][] {
     const out: T[][] = new Array(this.__nr);
     const R = this.__rt.realm();
@@ -109,17 +133,34 @@ export class RangeImpl extends Service<SharedState> {
     return v;
   }
   /** Number, Boolean, Date or String with "" for empty cells, rectangular (https://developers.google.com/apps-script/reference/spreadsheet/range#getvalues). */
-  getValues(): any[][] { return this._grid((r, c) => this._value(r, c)); }
-  getValue(): any { return this._value(this.__r - 1, this.__c - 1); }
+  getValues(): any[][] {
+    return this._grid((r, c) => this._value(r, c));
+  }
+  getValue(): any {
+    return this._value(this.__r - 1, this.__c - 1);
+  }
   /** Displayed text of each cell (https://developers.google.com/apps-script/reference/spreadsheet/range#getdisplayvalues). */
-  getDisplayValues(): string[][] { const tz = this._tz(); return this._grid((r, c) => this.__sh.display(r, c, tz)); }
-  getDisplayValue(): string { return this.__sh.display(this.__r - 1, this.__c - 1, this._tz()); }
+  getDisplayValues(): string[][] {
+    const tz = this._tz();
+    return this._grid((r, c) => this.__sh.display(r, c, tz));
+  }
+  getDisplayValue(): string {
+    return this.__sh.display(this.__r - 1, this.__c - 1, this._tz());
+  }
   /** Formula text or "" (https://developers.google.com/apps-script/reference/spreadsheet/range#getformulas). */
-  getFormulas(): string[][] { return this._grid((r, c) => this.__sh.formula(r, c)); }
-  getFormula(): string { return this.__sh.formula(this.__r - 1, this.__c - 1); }
+  getFormulas(): string[][] {
+    return this._grid((r, c) => this.__sh.formula(r, c));
+  }
+  getFormula(): string {
+    return this.__sh.formula(this.__r - 1, this.__c - 1);
+  }
   /** Number formats; unformatted cells report "0.###############". [UNCONFIRMED default text] */
-  getNumberFormats(): string[][] { return this._grid((r, c) => this.__sh.format(r, c) ?? DEFAULT_NUMBER_FORMAT); }
-  getNumberFormat(): string { return this.__sh.format(this.__r - 1, this.__c - 1) ?? DEFAULT_NUMBER_FORMAT; }
+  getNumberFormats(): string[][] {
+    return this._grid((r, c) => this.__sh.format(r, c) ?? DEFAULT_NUMBER_FORMAT);
+  }
+  getNumberFormat(): string {
+    return this.__sh.format(this.__r - 1, this.__c - 1) ?? DEFAULT_NUMBER_FORMAT;
+  }
   /**
    * Write a grid; it must match the range's shape and every value is parsed as typed input
    * (https://developers.google.com/apps-script/reference/spreadsheet/range#setvaluesvalues). All-or-nothing.
@@ -168,18 +209,23 @@ export class RangeImpl extends Service<SharedState> {
     sh.touch();
     return this as unknown as GoogleAppsScript.Spreadsheet.Range;
   }
-  setFormula(formula: string): GoogleAppsScript.Spreadsheet.Range { return this.setValue(String(formula)); }
+  setFormula(formula: string): GoogleAppsScript.Spreadsheet.Range {
+    return this.setValue(String(formula));
+  }
   setFormulas(formulas: string[][]): GoogleAppsScript.Spreadsheet.Range {
     return this.setValues(expectGrid(formulas, this.__nr, this.__nc).map((r) => r.map((f) => String(f))));
   }
   /** Set one number format on every cell ("@" = plain text; https://developers.google.com/apps-script/reference/spreadsheet/range#setnumberformatnumberformat). */
   setNumberFormat(numberFormat: string): GoogleAppsScript.Spreadsheet.Range {
     const f = String(numberFormat);
-    for (let i = 0; i < this.__nr; i++) for (let j = 0; j < this.__nc; j++) this.__sh.formats.set(cellKey(this.__r - 1 + i, this.__c - 1 + j), f);
+    for (let i = 0; i < this.__nr; i++)
+      for (let j = 0; j < this.__nc; j++) this.__sh.formats.set(cellKey(this.__r - 1 + i, this.__c - 1 + j), f);
     return this as unknown as GoogleAppsScript.Spreadsheet.Range;
   }
   setNumberFormats(numberFormats: string[][]): GoogleAppsScript.Spreadsheet.Range {
-    expectGrid(numberFormats, this.__nr, this.__nc).forEach((line, i) => line.forEach((f, j) => this.__sh.formats.set(cellKey(this.__r - 1 + i, this.__c - 1 + j), String(f))));
+    expectGrid(numberFormats, this.__nr, this.__nc).forEach((line, i) =>
+      line.forEach((f, j) => this.__sh.formats.set(cellKey(this.__r - 1 + i, this.__c - 1 + j), String(f))),
+    );
     return this as unknown as GoogleAppsScript.Spreadsheet.Range;
   }
   private _style(apply: (s: CellStyle, i: number, j: number) => void): GoogleAppsScript.Spreadsheet.Range {
@@ -194,16 +240,34 @@ export class RangeImpl extends Service<SharedState> {
     return this as unknown as GoogleAppsScript.Spreadsheet.Range;
   }
   /** Cosmetic, recorded. */
-  setFontWeight(fontWeight: string | null): GoogleAppsScript.Spreadsheet.Range { return this._style((s) => { s.fontWeight = fontWeight ?? 'normal'; }); }
+  setFontWeight(fontWeight: string | null): GoogleAppsScript.Spreadsheet.Range {
+    return this._style((s) => {
+      s.fontWeight = fontWeight ?? 'normal';
+    });
+  }
   setFontWeights(fontWeights: Array<Array<string | null>>): GoogleAppsScript.Spreadsheet.Range {
     const g = expectGrid(fontWeights, this.__nr, this.__nc);
-    return this._style((s, i, j) => { s.fontWeight = (g[i][j] as string | null) ?? 'normal'; });
+    return this._style((s, i, j) => {
+      s.fontWeight = (g[i][j] as string | null) ?? 'normal';
+    });
   }
-  getFontWeight(): string { return this.__sh.styles.get(cellKey(this.__r - 1, this.__c - 1))?.fontWeight ?? 'normal'; }
-  getFontWeights(): string[][] { return this._grid((r, c) => this.__sh.styles.get(cellKey(r, c))?.fontWeight ?? 'normal'); }
-  setBackground(color: string | null): GoogleAppsScript.Spreadsheet.Range { return this._style((s) => { s.background = color ?? '#ffffff'; }); }
-  getBackground(): string { return this.__sh.styles.get(cellKey(this.__r - 1, this.__c - 1))?.background ?? '#ffffff'; }
-  getBackgrounds(): string[][] { return this._grid((r, c) => this.__sh.styles.get(cellKey(r, c))?.background ?? '#ffffff'); }
+  getFontWeight(): string {
+    return this.__sh.styles.get(cellKey(this.__r - 1, this.__c - 1))?.fontWeight ?? 'normal';
+  }
+  getFontWeights(): string[][] {
+    return this._grid((r, c) => this.__sh.styles.get(cellKey(r, c))?.fontWeight ?? 'normal');
+  }
+  setBackground(color: string | null): GoogleAppsScript.Spreadsheet.Range {
+    return this._style((s) => {
+      s.background = color ?? '#ffffff';
+    });
+  }
+  getBackground(): string {
+    return this.__sh.styles.get(cellKey(this.__r - 1, this.__c - 1))?.background ?? '#ffffff';
+  }
+  getBackgrounds(): string[][] {
+    return this._grid((r, c) => this.__sh.styles.get(cellKey(r, c))?.background ?? '#ffffff');
+  }
   /** Clear values and formulas, keep formats (https://developers.google.com/apps-script/reference/spreadsheet/range#clearcontent). */
   clearContent(): GoogleAppsScript.Spreadsheet.Range {
     const empty: Parsed = { value: null, formula: null, format: null };
@@ -211,13 +275,25 @@ export class RangeImpl extends Service<SharedState> {
     this.__sh.touch();
     return this as unknown as GoogleAppsScript.Spreadsheet.Range;
   }
-  getRow(): number { return this.__r; }
-  getColumn(): number { return this.__c; }
-  getNumRows(): number { return this.__nr; }
-  getNumColumns(): number { return this.__nc; }
+  getRow(): number {
+    return this.__r;
+  }
+  getColumn(): number {
+    return this.__c;
+  }
+  getNumRows(): number {
+    return this.__nr;
+  }
+  getNumColumns(): number {
+    return this.__nc;
+  }
   /** End row of the range (https://developers.google.com/apps-script/reference/spreadsheet/range#getlastrow). */
-  getLastRow(): number { return this.__r + this.__nr - 1; }
-  getLastColumn(): number { return this.__c + this.__nc - 1; }
+  getLastRow(): number {
+    return this.__r + this.__nr - 1;
+  }
+  getLastColumn(): number {
+    return this.__c + this.__nc - 1;
+  }
   getA1Notation(): string {
     const c1 = columnLetters(this.__c);
     const c2 = columnLetters(this.__c + this.__nc - 1);
@@ -226,14 +302,25 @@ export class RangeImpl extends Service<SharedState> {
     if (this.__nr === 1 && this.__nc === 1) return `${c1}${this.__r}`;
     return `${c1}${this.__r}:${c2}${this.__r + this.__nr - 1}`;
   }
-  getSheet(): GoogleAppsScript.Spreadsheet.Sheet { return this.__sheet as unknown as GoogleAppsScript.Spreadsheet.Sheet; }
+  getSheet(): GoogleAppsScript.Spreadsheet.Sheet {
+    return this.__sheet as unknown as GoogleAppsScript.Spreadsheet.Sheet;
+  }
   /** Sub-range relative to this one (https://developers.google.com/apps-script/reference/spreadsheet/range#offsetrowoffset,-columnoffset,-numrows,-numcolumns). */
   offset(rowOffset: number, columnOffset: number, numRows?: number, numColumns?: number): GoogleAppsScript.Spreadsheet.Range {
     return makeRange(this.__sheet, this.__sh, this.__r + rowOffset, this.__c + columnOffset, numRows ?? this.__nr, numColumns ?? this.__nc);
   }
   /** A TextFinder over this range (https://developers.google.com/apps-script/reference/spreadsheet/range#createtextfinderfindtext). */
   createTextFinder(findText: string): GoogleAppsScript.Spreadsheet.TextFinder {
-    return new TextFinderImpl(this.__rt, this.__sheet, this.__sh, this.__r, this.__c, this.__nr, this.__nc, String(findText)) as unknown as GoogleAppsScript.Spreadsheet.TextFinder;
+    return new TextFinderImpl(
+      this.__rt,
+      this.__sheet,
+      this.__sh,
+      this.__r,
+      this.__c,
+      this.__nr,
+      this.__nc,
+      String(findText),
+    ) as unknown as GoogleAppsScript.Spreadsheet.TextFinder;
   }
   /**
    * sort(column | {column, ascending} | array of those): absolute column numbers, rows of this range
@@ -253,10 +340,52 @@ export class RangeImpl extends Service<SharedState> {
 
 const size = (self: RangeImpl): number => self.__nr * self.__nc;
 const one = (): number => 1;
-instrument(RangeImpl, 'Range',
-  { getValues: size, getDisplayValues: size, getFormulas: size, getNumberFormats: size, getFontWeights: size, getBackgrounds: size,
-    getValue: one, getDisplayValue: one, getFormula: one, getNumberFormat: one, getFontWeight: one, getBackground: one },
-  { setValues: size, setValue: size, setFormula: size, setFormulas: size, setNumberFormat: size, setNumberFormats: size,
-    clearContent: size, setFontWeight: size, setFontWeights: size, setBackground: size, sort: size });
+instrument(
+  RangeImpl,
+  'Range',
+  {
+    getValues: size,
+    getDisplayValues: size,
+    getFormulas: size,
+    getNumberFormats: size,
+    getFontWeights: size,
+    getBackgrounds: size,
+    getValue: one,
+    getDisplayValue: one,
+    getFormula: one,
+    getNumberFormat: one,
+    getFontWeight: one,
+    getBackground: one,
+  },
+  {
+    setValues: size,
+    setValue: size,
+    setFormula: size,
+    setFormulas: size,
+    setNumberFormat: size,
+    setNumberFormats: size,
+    clearContent: size,
+    setFontWeight: size,
+    setFontWeights: size,
+    setBackground: size,
+    sort: size,
+  },
+);
 // Writes are buffered per execution (write-buffer.ts).
-bufferWrites<RangeImpl>(RangeImpl, ['setValues', 'setValue', 'setFormula', 'setFormulas', 'setNumberFormat', 'setNumberFormats', 'setFontWeight', 'setFontWeights', 'setBackground', 'clearContent', 'sort'], (self) => self.__sh);
+bufferWrites<RangeImpl>(
+  RangeImpl,
+  [
+    'setValues',
+    'setValue',
+    'setFormula',
+    'setFormulas',
+    'setNumberFormat',
+    'setNumberFormats',
+    'setFontWeight',
+    'setFontWeights',
+    'setBackground',
+    'clearContent',
+    'sort',
+  ],
+  (self) => self.__sh,
+);

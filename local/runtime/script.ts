@@ -7,9 +7,22 @@ import { fail } from './errors';
 /** ScriptApp.AuthMode (https://developers.google.com/apps-script/reference/script/auth-mode). */
 export const AuthMode = { NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' } as const;
 /** ScriptApp.EventType (https://developers.google.com/apps-script/reference/script/event-type). */
-export const EventType = { CLOCK: 'CLOCK', ON_OPEN: 'ON_OPEN', ON_EDIT: 'ON_EDIT', ON_FORM_SUBMIT: 'ON_FORM_SUBMIT', ON_CHANGE: 'ON_CHANGE', ON_EVENT_UPDATED: 'ON_EVENT_UPDATED' } as const;
+export const EventType = {
+  CLOCK: 'CLOCK',
+  ON_OPEN: 'ON_OPEN',
+  ON_EDIT: 'ON_EDIT',
+  ON_FORM_SUBMIT: 'ON_FORM_SUBMIT',
+  ON_CHANGE: 'ON_CHANGE',
+  ON_EVENT_UPDATED: 'ON_EVENT_UPDATED',
+} as const;
 /** ScriptApp.TriggerSource. */
-export const TriggerSource = { SPREADSHEETS: 'SPREADSHEETS', CLOCK: 'CLOCK', FORMS: 'FORMS', DOCUMENTS: 'DOCUMENTS', CALENDAR: 'CALENDAR' } as const;
+export const TriggerSource = {
+  SPREADSHEETS: 'SPREADSHEETS',
+  CLOCK: 'CLOCK',
+  FORMS: 'FORMS',
+  DOCUMENTS: 'DOCUMENTS',
+  CALENDAR: 'CALENDAR',
+} as const;
 
 /** everyMinutes accepts 1, 5, 10, 15 or 30 (https://developers.google.com/apps-script/reference/script/clock-trigger-builder#everyminutesn). */
 export const ALLOWED_MINUTES = [1, 5, 10, 15, 30];
@@ -21,17 +34,29 @@ export class ScriptAppImpl extends Service<SharedState> {
   readonly AuthMode = AuthMode;
   readonly EventType = EventType;
   readonly TriggerSource = TriggerSource;
-  getService(): ServiceImpl { return new ServiceImpl(this.__rt); }
-  getScriptId(): string { return this.__rt.scriptId; }
+  getService(): ServiceImpl {
+    return new ServiceImpl(this.__rt);
+  }
+  getScriptId(): string {
+    return this.__rt.scriptId;
+  }
   /** A fake OAuth token. */
-  getOAuthToken(): string { return 'local-oauth-token'; }
-  newTrigger(functionName: string): TriggerBuilderImpl { return new TriggerBuilderImpl(this.__rt, String(functionName)); }
+  getOAuthToken(): string {
+    return 'local-oauth-token';
+  }
+  newTrigger(functionName: string): TriggerBuilderImpl {
+    return new TriggerBuilderImpl(this.__rt, String(functionName));
+  }
   /**
    * The current user's triggers in this project only: "Gets all installable triggers associated with the
    * current project and current user" (https://developers.google.com/apps-script/reference/script/script-app#getprojecttriggers).
    */
-  getProjectTriggers(): TriggerImpl[] { return this.__rt.array(ownTriggers(this.__rt).map((t) => new TriggerImpl(this.__rt, t))); }
-  getUserTriggers(_doc?: unknown): TriggerImpl[] { return this.getProjectTriggers(); }
+  getProjectTriggers(): TriggerImpl[] {
+    return this.__rt.array(ownTriggers(this.__rt).map((t) => new TriggerImpl(this.__rt, t)));
+  }
+  getUserTriggers(_doc?: unknown): TriggerImpl[] {
+    return this.getProjectTriggers();
+  }
   /** Removes one of the current user's triggers (another user's cannot be listed, so cannot be passed). */
   deleteTrigger(trigger: TriggerImpl): void {
     const id = trigger.getUniqueId();
@@ -63,19 +88,33 @@ export class ServiceImpl extends Service<SharedState> {
     }
     return rt.scriptUrl;
   }
-  isEnabled(): boolean { return this.__rt.scriptUrl !== null; }
+  isEnabled(): boolean {
+    return this.__rt.scriptUrl !== null;
+  }
 }
 
 /** newTrigger(name). */
 export class TriggerBuilderImpl extends Service<SharedState> {
-  constructor(rt: SharedState, private readonly _handler: string) { super(rt); }
-  timeBased(): ClockTriggerBuilderImpl { return new ClockTriggerBuilderImpl(this.__rt, this._handler); }
+  constructor(
+    rt: SharedState,
+    private readonly _handler: string,
+  ) {
+    super(rt);
+  }
+  timeBased(): ClockTriggerBuilderImpl {
+    return new ClockTriggerBuilderImpl(this.__rt, this._handler);
+  }
 }
 
 /** timeBased() builder: only everyMinutes/everyHours are modelled. */
 export class ClockTriggerBuilderImpl extends Service<SharedState> {
   private _minutes = 0;
-  constructor(rt: SharedState, private readonly _handler: string) { super(rt); }
+  constructor(
+    rt: SharedState,
+    private readonly _handler: string,
+  ) {
+    super(rt);
+  }
   everyMinutes(n: number): this {
     if (!ALLOWED_MINUTES.includes(n)) fail('The value passed to everyMinutes() must be one of 1, 5, 10, 15 or 30.');
     this._minutes = n;
@@ -88,9 +127,14 @@ export class ClockTriggerBuilderImpl extends Service<SharedState> {
   }
   create(): TriggerImpl {
     if (!this._minutes) fail('A time-based trigger needs a recurrence (everyMinutes or everyHours).');
-    if (ownTriggers(this.__rt).length >= MAX_TRIGGERS) fail('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+    if (ownTriggers(this.__rt).length >= MAX_TRIGGERS)
+      fail('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
     const owner = this.__rt.currentUser();
-    const rec: TriggerRecord = { id: String(BigInt('0x' + randomBytes(7).toString('hex'))), handler: this._handler, everyMinutes: this._minutes };
+    const rec: TriggerRecord = {
+      id: String(BigInt('0x' + randomBytes(7).toString('hex'))),
+      handler: this._handler,
+      everyMinutes: this._minutes,
+    };
     if (owner !== this.__rt.effectiveUser) rec.owner = owner;
     this.__rt.triggers = [...this.__rt.triggers, rec];
     return new TriggerImpl(this.__rt, rec);
@@ -99,12 +143,27 @@ export class ClockTriggerBuilderImpl extends Service<SharedState> {
 
 /** An installed trigger (https://developers.google.com/apps-script/reference/script/trigger). */
 export class TriggerImpl extends Service<SharedState> {
-  constructor(rt: SharedState, private readonly _rec: TriggerRecord) { super(rt); }
-  getHandlerFunction(): string { return this._rec.handler; }
-  getUniqueId(): string { return this._rec.id; }
-  getEventType(): string { return EventType.CLOCK; }
-  getTriggerSource(): string { return TriggerSource.CLOCK; }
-  getTriggerSourceId(): string | null { return null; }
+  constructor(
+    rt: SharedState,
+    private readonly _rec: TriggerRecord,
+  ) {
+    super(rt);
+  }
+  getHandlerFunction(): string {
+    return this._rec.handler;
+  }
+  getUniqueId(): string {
+    return this._rec.id;
+  }
+  getEventType(): string {
+    return EventType.CLOCK;
+  }
+  getTriggerSource(): string {
+    return TriggerSource.CLOCK;
+  }
+  getTriggerSourceId(): string | null {
+    return null;
+  }
 }
 
 instrument(ScriptAppImpl, 'ScriptApp');

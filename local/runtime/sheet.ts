@@ -16,25 +16,37 @@ const wrappers = new WeakMap<SheetModel, SheetImpl>();
 /** The Sheet object of a sheet (one per sheet, so === holds); `parent` is its spreadsheet's one Spreadsheet object. */
 export function wrapSheet(rt: SharedState, parent: GoogleAppsScript.Spreadsheet.Spreadsheet, wb: Workbook, sh: SheetModel): SheetImpl {
   let w = wrappers.get(sh);
-  if (!w) { w = new SheetImpl(rt, parent, wb, sh); wrappers.set(sh, w); }
+  if (!w) {
+    w = new SheetImpl(rt, parent, wb, sh);
+    wrappers.set(sh, w);
+  }
   return w;
 }
 
 /** One sheet (tab). */
 export class SheetImpl extends Service<SharedState> {
-  constructor(rt: SharedState, readonly __parent: GoogleAppsScript.Spreadsheet.Spreadsheet, readonly __wb: Workbook, readonly __sh: SheetModel) {
+  constructor(
+    rt: SharedState,
+    readonly __parent: GoogleAppsScript.Spreadsheet.Spreadsheet,
+    readonly __wb: Workbook,
+    readonly __sh: SheetModel,
+  ) {
     super(rt);
     Object.defineProperty(this, '__parent', { enumerable: false });
     Object.defineProperty(this, '__wb', { enumerable: false });
     Object.defineProperty(this, '__sh', { enumerable: false });
   }
   /** This object as the Sheet type the chained methods return. */
-  private _self(): GoogleAppsScript.Spreadsheet.Sheet { return this as unknown as GoogleAppsScript.Spreadsheet.Sheet; }
+  private _self(): GoogleAppsScript.Spreadsheet.Sheet {
+    return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
+  }
   private _live(): SheetModel {
     if (!this.__wb.sheets.includes(this.__sh)) fail('The sheet has been deleted.');
     return this.__sh;
   }
-  getName(): string { return this.__sh.name; }
+  getName(): string {
+    return this.__sh.name;
+  }
   /** Rename; a taken name fails. [UNCONFIRMED wording] */
   setName(name: string): GoogleAppsScript.Spreadsheet.Sheet {
     const n = String(name);
@@ -44,16 +56,30 @@ export class SheetImpl extends Service<SharedState> {
     this.__sh.name = n;
     return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
   }
-  getSheetId(): number { return this.__sh.sheetId; }
+  getSheetId(): number {
+    return this.__sh.sheetId;
+  }
   /** 1-based position (https://developers.google.com/apps-script/reference/spreadsheet/sheet#getindex). */
-  getIndex(): number { return this.__wb.sheets.indexOf(this.__sh) + 1; }
-  getParent(): GoogleAppsScript.Spreadsheet.Spreadsheet { return this.__parent; }
-  getMaxRows(): number { return this._live().maxRows; }
-  getMaxColumns(): number { return this._live().maxCols; }
+  getIndex(): number {
+    return this.__wb.sheets.indexOf(this.__sh) + 1;
+  }
+  getParent(): GoogleAppsScript.Spreadsheet.Spreadsheet {
+    return this.__parent;
+  }
+  getMaxRows(): number {
+    return this._live().maxRows;
+  }
+  getMaxColumns(): number {
+    return this._live().maxCols;
+  }
   /** Last row with content, 0 on an empty sheet (https://developers.google.com/apps-script/reference/spreadsheet/sheet#getlastrow). */
-  getLastRow(): number { return this._live().lastRow(); }
+  getLastRow(): number {
+    return this._live().lastRow();
+  }
   /** Last column with content, 0 on an empty sheet. */
-  getLastColumn(): number { return this._live().lastColumn(); }
+  getLastColumn(): number {
+    return this._live().lastColumn();
+  }
   /**
    * getRange(row, column[, numRows[, numColumns]]) or getRange(a1Notation): "A1", "A1:C3", "B:B", "2:2", "A2:C"
    * (https://developers.google.com/apps-script/reference/spreadsheet/sheet#getrangerow,-column,-numrows,-numcolumns).
@@ -63,8 +89,16 @@ export class SheetImpl extends Service<SharedState> {
     if (typeof a === 'string') return parseA1(this, sh, a);
     const row = Math.trunc(Number(a));
     const col = Math.trunc(Number(column));
-    if (column === undefined || Number.isNaN(col)) fail('The parameters (number) don\'t match the method signature for SpreadsheetApp.Sheet.getRange.');
-    return makeRange(this, sh, row, col, numRows === undefined ? 1 : Math.trunc(numRows), numColumns === undefined ? 1 : Math.trunc(numColumns));
+    if (column === undefined || Number.isNaN(col))
+      fail("The parameters (number) don't match the method signature for SpreadsheetApp.Sheet.getRange.");
+    return makeRange(
+      this,
+      sh,
+      row,
+      col,
+      numRows === undefined ? 1 : Math.trunc(numRows),
+      numColumns === undefined ? 1 : Math.trunc(numColumns),
+    );
   }
   /** A1 to the last row/column with content; A1 on an empty sheet. */
   getDataRange(): GoogleAppsScript.Spreadsheet.Range {
@@ -79,7 +113,9 @@ export class SheetImpl extends Service<SharedState> {
     const sh = this._live();
     if (!Array.isArray(rowContents)) fail("The parameters don't match the method signature for SpreadsheetApp.Sheet.appendRow.");
     const tz = this.__wb.timeZone;
-    const parsed = rowContents.map((v, c) => parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText));
+    const parsed = rowContents.map((v, c) =>
+      parseInput(v, tz, sh.format(sh.lastRow(), c) === TEXT_FORMAT, this.__rt.keepApostropheInPlainText),
+    );
     const r = sh.lastRow();
     const growRows = r + 1 > sh.maxRows ? 1 : 0;
     // [UNCONFIRMED] a row longer than the grid widens it.
@@ -92,29 +128,61 @@ export class SheetImpl extends Service<SharedState> {
     return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
   }
   /** Insert rows after a position (https://developers.google.com/apps-script/reference/spreadsheet/sheet#insertrowsafterafterposition,-howmany). */
-  insertRowsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(afterPosition, howMany); return this._self(); }
-  insertRowAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(afterPosition, 1); return this._self(); }
-  insertRowBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(beforePosition - 1, 1); return this._self(); }
-  insertRowsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertRows(beforePosition - 1, howMany); return this._self(); }
-  insertColumnsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(afterPosition, howMany); return this._self(); }
-  insertColumnAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(afterPosition, 1); return this._self(); }
-  insertColumnsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(beforePosition - 1, howMany); return this._self(); }
-  insertColumnBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._insertColumns(beforePosition - 1, 1); return this._self(); }
-  deleteRow(rowPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._deleteRows(rowPosition, 1); return this._self(); }
+  insertRowsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertRows(afterPosition, howMany);
+    return this._self();
+  }
+  insertRowAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertRows(afterPosition, 1);
+    return this._self();
+  }
+  insertRowBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertRows(beforePosition - 1, 1);
+    return this._self();
+  }
+  insertRowsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertRows(beforePosition - 1, howMany);
+    return this._self();
+  }
+  insertColumnsAfter(afterPosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertColumns(afterPosition, howMany);
+    return this._self();
+  }
+  insertColumnAfter(afterPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertColumns(afterPosition, 1);
+    return this._self();
+  }
+  insertColumnsBefore(beforePosition: number, howMany: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertColumns(beforePosition - 1, howMany);
+    return this._self();
+  }
+  insertColumnBefore(beforePosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._insertColumns(beforePosition - 1, 1);
+    return this._self();
+  }
+  deleteRow(rowPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._deleteRows(rowPosition, 1);
+    return this._self();
+  }
   /** Delete rows; out-of-range positions fail ("Those rows are out of bounds."). */
   deleteRows(rowPosition: number, howMany: number): void {
     this._deleteRows(rowPosition, howMany);
   }
-  deleteColumn(columnPosition: number): GoogleAppsScript.Spreadsheet.Sheet { this._deleteColumns(columnPosition, 1); return this._self(); }
+  deleteColumn(columnPosition: number): GoogleAppsScript.Spreadsheet.Sheet {
+    this._deleteColumns(columnPosition, 1);
+    return this._self();
+  }
   deleteColumns(columnPosition: number, howMany: number): void {
     this._deleteColumns(columnPosition, howMany);
   }
   setFrozenRows(rows: number): void {
     const sh = this._live();
-    if (rows < 0 || rows >= sh.maxRows) fail('You can\'t freeze all visible rows on the sheet.');
+    if (rows < 0 || rows >= sh.maxRows) fail("You can't freeze all visible rows on the sheet.");
     sh.frozenRows = Math.trunc(rows);
   }
-  getFrozenRows(): number { return this._live().frozenRows; }
+  getFrozenRows(): number {
+    return this._live().frozenRows;
+  }
   /** hideColumns(columnIndex[, numColumns]) (cosmetic, recorded). */
   hideColumns(columnIndex: number, numColumns = 1): void {
     const sh = this._live();
@@ -124,7 +192,9 @@ export class SheetImpl extends Service<SharedState> {
     const sh = this._live();
     for (let c = columnIndex; c < columnIndex + numColumns; c++) sh.hiddenColumns.delete(c);
   }
-  isColumnHiddenByUser(columnPosition: number): boolean { return this._live().hiddenColumns.has(columnPosition); }
+  isColumnHiddenByUser(columnPosition: number): boolean {
+    return this._live().hiddenColumns.has(columnPosition);
+  }
   /**
    * Moves the columns the range spans, with their values, formulas, formats and hidden state, to before
    * `destinationIndex` counted before the move ("moves columns A-B to destination index 5 … those
@@ -160,11 +230,22 @@ export class SheetImpl extends Service<SharedState> {
     return this as unknown as GoogleAppsScript.Spreadsheet.Sheet;
   }
   /** Default width 100 px. */
-  getColumnWidth(columnPosition: number): number { return this._live().columnWidths.get(columnPosition) ?? 100; }
+  getColumnWidth(columnPosition: number): number {
+    return this._live().columnWidths.get(columnPosition) ?? 100;
+  }
   /** A TextFinder over the whole sheet (https://developers.google.com/apps-script/reference/spreadsheet/sheet#createtextfinderfindtext). */
   createTextFinder(findText: string): GoogleAppsScript.Spreadsheet.TextFinder {
     const sh = this._live();
-    return new TextFinderImpl(this.__rt, this, sh, 1, 1, sh.maxRows, sh.maxCols, String(findText)) as unknown as GoogleAppsScript.Spreadsheet.TextFinder;
+    return new TextFinderImpl(
+      this.__rt,
+      this,
+      sh,
+      1,
+      1,
+      sh.maxRows,
+      sh.maxCols,
+      String(findText),
+    ) as unknown as GoogleAppsScript.Spreadsheet.TextFinder;
   }
   /** Sort the rows below the frozen rows by a column (https://developers.google.com/apps-script/reference/spreadsheet/sheet#sortcolumnposition,-ascending). */
   sort(columnPosition: number, ascending = true): GoogleAppsScript.Spreadsheet.Sheet {
@@ -207,7 +288,11 @@ export class SheetImpl extends Service<SharedState> {
     this.__sh.charts.push(m);
   }
   getCharts(): GoogleAppsScript.Spreadsheet.EmbeddedChart[] {
-    return this.__rt.array(this.__sh.charts.map((m) => new EmbeddedChartImpl(this.__rt, this, copyChart(m)) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChart));
+    return this.__rt.array(
+      this.__sh.charts.map(
+        (m) => new EmbeddedChartImpl(this.__rt, this, copyChart(m)) as unknown as GoogleAppsScript.Spreadsheet.EmbeddedChart,
+      ),
+    );
   }
   /** Replaces the chart with the same id (a chart from modify().build() keeps its id). */
   updateChart(chart: GoogleAppsScript.Spreadsheet.EmbeddedChart): void {
@@ -275,6 +360,32 @@ export class SheetImpl extends Service<SharedState> {
 
 instrument(SheetImpl, 'Sheet', {}, { appendRow: (_s, args) => (Array.isArray(args[0]) ? args[0].length : 0) });
 // Writes are buffered per execution (write-buffer.ts); renaming and activating are not (structure).
-bufferWrites<SheetImpl>(SheetImpl, ['appendRow', 'insertRowsAfter', 'insertRowAfter', 'insertRowBefore', 'insertRowsBefore', 'insertColumnsAfter',
-  'insertColumnAfter', 'insertColumnsBefore', 'insertColumnBefore', 'deleteRow', 'deleteRows', 'deleteColumn', 'deleteColumns', 'setFrozenRows',
-  'hideColumns', 'showColumns', 'setColumnWidth', 'sort', 'clear', 'clearContents', 'insertChart', 'updateChart', 'removeChart'], (self) => self.__sh);
+bufferWrites<SheetImpl>(
+  SheetImpl,
+  [
+    'appendRow',
+    'insertRowsAfter',
+    'insertRowAfter',
+    'insertRowBefore',
+    'insertRowsBefore',
+    'insertColumnsAfter',
+    'insertColumnAfter',
+    'insertColumnsBefore',
+    'insertColumnBefore',
+    'deleteRow',
+    'deleteRows',
+    'deleteColumn',
+    'deleteColumns',
+    'setFrozenRows',
+    'hideColumns',
+    'showColumns',
+    'setColumnWidth',
+    'sort',
+    'clear',
+    'clearContents',
+    'insertChart',
+    'updateChart',
+    'removeChart',
+  ],
+  (self) => self.__sh,
+);

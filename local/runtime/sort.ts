@@ -25,9 +25,15 @@ function compareCells(a: CellValue, b: CellValue): number {
   return 0;
 }
 
-
 /** Sort rows [r0, r0+nr) by `specs`, moving columns [c0, c0+nc) (values, formulas, formats, styles). */
-export function sortBlock(sh: SheetModel, r0: number, nr: number, c0: number, nc: number, specs: Array<{ column: number; ascending: boolean }>): void {
+export function sortBlock(
+  sh: SheetModel,
+  r0: number,
+  nr: number,
+  c0: number,
+  nc: number,
+  specs: Array<{ column: number; ascending: boolean }>,
+): void {
   const order = Array.from({ length: nr }, (_, i) => r0 + i);
   order.sort((ra, rb) => {
     for (const s of specs) {
@@ -50,10 +56,15 @@ export function sortBlock(sh: SheetModel, r0: number, nr: number, c0: number, nc
   });
   snapshot.forEach((vals, i) => {
     const r = r0 + i;
-    if (!sh.rows[r]) { while (sh.rows.length <= r) sh.rows.push(undefined); sh.rows[r] = []; }
+    if (!sh.rows[r]) {
+      while (sh.rows.length <= r) sh.rows.push(undefined);
+      sh.rows[r] = [];
+    }
     const row = sh.rows[r]!;
     while (row.length < c0 + nc && vals.some((v) => v !== null)) row.push(null);
-    vals.forEach((v, j) => { if (c0 + j < row.length) row[c0 + j] = v; });
+    vals.forEach((v, j) => {
+      if (c0 + j < row.length) row[c0 + j] = v;
+    });
   });
   sh.remap((r, c) => (r >= r0 && r < r0 + nr && c >= c0 && c < c0 + nc ? [dest.get(r)!, c] : [r, c]));
   sh.touch();

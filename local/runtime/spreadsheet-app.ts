@@ -56,7 +56,9 @@ export class SpreadsheetAppImpl extends Service<SharedState> {
 function activeSpreadsheet(rt: SharedState, method: string): GoogleAppsScript.Spreadsheet.Spreadsheet | null {
   // getActiveSpreadsheet()/getUi() are not available to a bound script running as a web app (https://developers.google.com/apps-script/guides/bound).
   if (rt.kind() === 'webapp') {
-    fail(`SpreadsheetApp.${method}() is not available in a web app execution: use SpreadsheetApp.openById(id) (https://developers.google.com/apps-script/guides/bound).`);
+    fail(
+      `SpreadsheetApp.${method}() is not available in a web app execution: use SpreadsheetApp.openById(id) (https://developers.google.com/apps-script/guides/bound).`,
+    );
   }
   const wb = rt.boundId ? rt.workbooks.get(rt.boundId) : undefined;
   return wb ? wrapWorkbook(rt, wb) : null;

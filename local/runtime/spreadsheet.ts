@@ -10,38 +10,63 @@ const wrappers = new WeakMap<Workbook, SpreadsheetImpl>();
 /** The Spreadsheet object of a workbook (one per workbook, so === holds). */
 export function wrapWorkbook(rt: SharedState, wb: Workbook): GoogleAppsScript.Spreadsheet.Spreadsheet {
   let w = wrappers.get(wb);
-  if (!w) { w = new SpreadsheetImpl(rt, wb); wrappers.set(wb, w); }
+  if (!w) {
+    w = new SpreadsheetImpl(rt, wb);
+    wrappers.set(wb, w);
+  }
   return w as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet;
 }
 
 /** A spreadsheet file. */
 export class SpreadsheetImpl extends Service<SharedState> {
-  constructor(rt: SharedState, readonly __wb: Workbook) {
+  constructor(
+    rt: SharedState,
+    readonly __wb: Workbook,
+  ) {
     super(rt);
     Object.defineProperty(this, '__wb', { enumerable: false });
   }
   /** The Sheet object of one of this workbook's sheets, with this object as its parent. */
   private _sheet(sh: SheetModel): GoogleAppsScript.Spreadsheet.Sheet {
-    return wrapSheet(this.__rt, this as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet, this.__wb, sh) as unknown as GoogleAppsScript.Spreadsheet.Sheet;
+    return wrapSheet(
+      this.__rt,
+      this as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet,
+      this.__wb,
+      sh,
+    ) as unknown as GoogleAppsScript.Spreadsheet.Sheet;
   }
-  getId(): string { return this.__wb.id; }
-  getName(): string { return this.__wb.name; }
-  rename(name: string): void { this.__wb.name = String(name); }
-  getUrl(): string { return `https://docs.google.com/spreadsheets/d/${this.__wb.id}/edit`; }
-  getSpreadsheetTimeZone(): string { return this.__wb.timeZone; }
-  setSpreadsheetTimeZone(tz: string): void { this.__wb.timeZone = String(tz); }
+  getId(): string {
+    return this.__wb.id;
+  }
+  getName(): string {
+    return this.__wb.name;
+  }
+  rename(name: string): void {
+    this.__wb.name = String(name);
+  }
+  getUrl(): string {
+    return `https://docs.google.com/spreadsheets/d/${this.__wb.id}/edit`;
+  }
+  getSpreadsheetTimeZone(): string {
+    return this.__wb.timeZone;
+  }
+  setSpreadsheetTimeZone(tz: string): void {
+    this.__wb.timeZone = String(tz);
+  }
   getSheets(): GoogleAppsScript.Spreadsheet.Sheet[] {
     return this.__rt.array(this.__wb.sheets.map((s) => this._sheet(s)));
   }
-  getNumSheets(): number { return this.__wb.sheets.length; }
+  getNumSheets(): number {
+    return this.__wb.sheets.length;
+  }
   /** null when no sheet has the name (https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#getsheetbynamename). */
   getSheetByName(name: string): GoogleAppsScript.Spreadsheet.Sheet | null {
     const s = this.__wb.sheets.find((x) => x.name === String(name));
-    return s ? (this._sheet(s)) : null;
+    return s ? this._sheet(s) : null;
   }
   getSheetById(id: number): GoogleAppsScript.Spreadsheet.Sheet | null {
     const s = this.__wb.sheets.find((x) => x.sheetId === id);
-    return s ? (this._sheet(s)) : null;
+    return s ? this._sheet(s) : null;
   }
   getActiveSheet(): GoogleAppsScript.Spreadsheet.Sheet {
     const s = this.__wb.sheets[Math.min(this.__wb.active, this.__wb.sheets.length - 1)];
@@ -71,7 +96,9 @@ export class SpreadsheetImpl extends Service<SharedState> {
     }
     wb.ensureRoom(DEFAULT_ROWS * DEFAULT_COLUMNS);
     let id: number;
-    do { id = Math.floor(Math.random() * 2_000_000_000) + 1; } while (wb.sheets.some((s) => s.sheetId === id));
+    do {
+      id = Math.floor(Math.random() * 2_000_000_000) + 1;
+    } while (wb.sheets.some((s) => s.sheetId === id));
     const sh = new SheetModel(name, id, DEFAULT_ROWS, DEFAULT_COLUMNS);
     if (index === undefined || index > wb.sheets.length) index = wb.sheets.length;
     wb.sheets.splice(Math.max(0, index), 0, sh);

@@ -27,16 +27,39 @@ export class TextFinderImpl extends Service<SharedState> {
   private _ignoreDiacritics = false;
   /** Linear index (row-major within the range) of the current match; -1 = before the first cell. */
   private _pos = -1;
-  constructor(rt: SharedState, private readonly _sheet: SheetHandle, private readonly _sh: SheetModel, private readonly _r: number,
-    private readonly _c: number, private readonly _nr: number, private readonly _nc: number, private readonly _text: string) {
+  constructor(
+    rt: SharedState,
+    private readonly _sheet: SheetHandle,
+    private readonly _sh: SheetModel,
+    private readonly _r: number,
+    private readonly _c: number,
+    private readonly _nr: number,
+    private readonly _nc: number,
+    private readonly _text: string,
+  ) {
     super(rt);
     for (const k of ['_sheet', '_sh', '_r', '_c', '_nr', '_nc', '_text']) Object.defineProperty(this, k, { enumerable: false });
   }
-  matchCase(matchCase: boolean): this { this._matchCase = !!matchCase; return this; }
-  matchEntireCell(matchEntireCell: boolean): this { this._entire = !!matchEntireCell; return this; }
-  useRegularExpression(useRegEx: boolean): this { this._regex = !!useRegEx; return this; }
-  matchFormulaText(matchFormulaText: boolean): this { this._formulaText = !!matchFormulaText; return this; }
-  ignoreDiacritics(ignoreDiacritics: boolean): this { this._ignoreDiacritics = !!ignoreDiacritics; return this; }
+  matchCase(matchCase: boolean): this {
+    this._matchCase = !!matchCase;
+    return this;
+  }
+  matchEntireCell(matchEntireCell: boolean): this {
+    this._entire = !!matchEntireCell;
+    return this;
+  }
+  useRegularExpression(useRegEx: boolean): this {
+    this._regex = !!useRegEx;
+    return this;
+  }
+  matchFormulaText(matchFormulaText: boolean): this {
+    this._formulaText = !!matchFormulaText;
+    return this;
+  }
+  ignoreDiacritics(ignoreDiacritics: boolean): this {
+    this._ignoreDiacritics = !!ignoreDiacritics;
+    return this;
+  }
   /** Start after this cell (https://developers.google.com/apps-script/reference/spreadsheet/text-finder#startfromstartrange). */
   startFrom(startRange: GoogleAppsScript.Spreadsheet.Range): this {
     const r = startRange.getRow() - this._r;
@@ -72,7 +95,10 @@ export class TextFinderImpl extends Service<SharedState> {
     const test = this._matcher();
     const end = this._limit();
     for (let i = this._pos + 1; i < end; i++) {
-      if (test(this._cellText(i))) { this._pos = i; return this._rangeAt(i); }
+      if (test(this._cellText(i))) {
+        this._pos = i;
+        return this._rangeAt(i);
+      }
     }
     this._pos = this._nr * this._nc;
     return null;
@@ -82,7 +108,10 @@ export class TextFinderImpl extends Service<SharedState> {
     const test = this._matcher();
     const start = this._pos < 0 ? this._limit() : Math.min(this._pos, this._limit());
     for (let i = start - 1; i >= 0; i--) {
-      if (test(this._cellText(i))) { this._pos = i; return this._rangeAt(i); }
+      if (test(this._cellText(i))) {
+        this._pos = i;
+        return this._rangeAt(i);
+      }
     }
     this._pos = -1;
     return null;

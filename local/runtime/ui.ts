@@ -7,15 +7,22 @@ export const Button = { CLOSE: 'CLOSE', OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', 
 /** Ui.ButtonSet (https://developers.google.com/apps-script/reference/base/button-set). */
 export const ButtonSet = { OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', YES_NO_CANCEL: 'YES_NO_CANCEL' } as const;
 
-interface HtmlLike { getContent(): string; getTitle?(): string }
+interface HtmlLike {
+  getContent(): string;
+  getTitle?(): string;
+}
 
 /** SpreadsheetApp.getUi() (editor executions only). */
 export class UiImpl extends Service<SharedState> {
   readonly Button = Button;
   readonly ButtonSet = ButtonSet;
-  createMenu(caption: string): MenuImpl { return new MenuImpl(this.__rt, String(caption)); }
+  createMenu(caption: string): MenuImpl {
+    return new MenuImpl(this.__rt, String(caption));
+  }
   /** Add-on menu under Extensions, named after the script for a bound script (apps-script-facts.md §10). */
-  createAddonMenu(): MenuImpl { return new MenuImpl(this.__rt, 'Add-on'); }
+  createAddonMenu(): MenuImpl {
+    return new MenuImpl(this.__rt, 'Add-on');
+  }
   /** Shows the sidebar; the script goes on running (https://developers.google.com/apps-script/reference/base/ui#showsidebaruserinterface). */
   showSidebar(userInterface: HtmlLike): void {
     this.__rt.ui.sidebars.push({ title: userInterface.getTitle?.() ?? '', html: userInterface.getContent() });
@@ -32,7 +39,7 @@ export class UiImpl extends Service<SharedState> {
     const title = titled ? String(a) : '';
     const prompt = titled ? String(b) : String(a);
     this.__rt.ui.alerts.push({ title, prompt });
-    const set = String(titled ? c ?? 'OK' : b ?? 'OK');
+    const set = String(titled ? (c ?? 'OK') : (b ?? 'OK'));
     return set.startsWith('YES') ? Button.YES : Button.OK;
   }
 }
@@ -48,13 +55,20 @@ export class MenuImpl extends Service<SharedState> {
     this._rec.items.push({ caption: String(caption), functionName: String(functionName) });
     return this;
   }
-  addSeparator(): this { this._rec.items.push({ separator: true }); return this; }
-  addSubMenu(menu: MenuImpl): this { this._rec.items.push({ subMenu: menu._rec }); return this; }
+  addSeparator(): this {
+    this._rec.items.push({ separator: true });
+    return this;
+  }
+  addSubMenu(menu: MenuImpl): this {
+    this._rec.items.push({ subMenu: menu._rec });
+    return this;
+  }
   /** Adds (or replaces, by name) the menu in the editor. */
   addToUi(): void {
     const menus = this.__rt.ui.menus;
     const i = menus.findIndex((m) => m.name === this._rec.name);
-    if (i >= 0) menus[i] = this._rec; else menus.push(this._rec);
+    if (i >= 0) menus[i] = this._rec;
+    else menus.push(this._rec);
   }
 }
 

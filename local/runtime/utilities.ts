@@ -8,14 +8,33 @@ import { fail } from './errors';
 import { isDate } from './value-parsing';
 
 /** Utilities.DigestAlgorithm (https://developers.google.com/apps-script/reference/utilities/digest-algorithm). */
-export const DigestAlgorithm = { MD2: 'MD2', MD5: 'MD5', SHA_1: 'SHA_1', SHA_256: 'SHA_256', SHA_384: 'SHA_384', SHA_512: 'SHA_512' } as const;
+export const DigestAlgorithm = {
+  MD2: 'MD2',
+  MD5: 'MD5',
+  SHA_1: 'SHA_1',
+  SHA_256: 'SHA_256',
+  SHA_384: 'SHA_384',
+  SHA_512: 'SHA_512',
+} as const;
 /** Utilities.MacAlgorithm (https://developers.google.com/apps-script/reference/utilities/mac-algorithm). */
-export const MacAlgorithm = { HMAC_MD5: 'HMAC_MD5', HMAC_SHA_1: 'HMAC_SHA_1', HMAC_SHA_256: 'HMAC_SHA_256', HMAC_SHA_384: 'HMAC_SHA_384', HMAC_SHA_512: 'HMAC_SHA_512' } as const;
+export const MacAlgorithm = {
+  HMAC_MD5: 'HMAC_MD5',
+  HMAC_SHA_1: 'HMAC_SHA_1',
+  HMAC_SHA_256: 'HMAC_SHA_256',
+  HMAC_SHA_384: 'HMAC_SHA_384',
+  HMAC_SHA_512: 'HMAC_SHA_512',
+} as const;
 /** Utilities.Charset (https://developers.google.com/apps-script/reference/utilities/charset). */
 export const Charset = { US_ASCII: 'US_ASCII', UTF_8: 'UTF_8' } as const;
 
 const NODE_DIGEST: Record<string, string> = { MD5: 'md5', SHA_1: 'sha1', SHA_256: 'sha256', SHA_384: 'sha384', SHA_512: 'sha512' };
-const NODE_HMAC: Record<string, string> = { HMAC_MD5: 'md5', HMAC_SHA_1: 'sha1', HMAC_SHA_256: 'sha256', HMAC_SHA_384: 'sha384', HMAC_SHA_512: 'sha512' };
+const NODE_HMAC: Record<string, string> = {
+  HMAC_MD5: 'md5',
+  HMAC_SHA_1: 'sha1',
+  HMAC_SHA_256: 'sha256',
+  HMAC_SHA_384: 'sha384',
+  HMAC_SHA_512: 'sha512',
+};
 
 /** Apps Script byte arrays are Java bytes: signed, -128..127 (https://developers.google.com/apps-script/reference/utilities/utilities#computedigestalgorithm,-value). */
 export function toSigned(buf: Uint8Array): number[] {
@@ -33,7 +52,8 @@ export function toBuffer(value: unknown, charset?: unknown): Buffer {
   if (typeof value === 'string') return Buffer.from(value, encoding(charset));
   if (Array.isArray(value)) return Buffer.from(value.map((b) => Number(b) & 0xff));
   if (value instanceof Uint8Array) return Buffer.from(value);
-  if (value && typeof (value as { getBytes?: unknown }).getBytes === 'function') return toBuffer((value as { getBytes(): number[] }).getBytes());
+  if (value && typeof (value as { getBytes?: unknown }).getBytes === 'function')
+    return toBuffer((value as { getBytes(): number[] }).getBytes());
   return Buffer.from(String(value), encoding(charset));
 }
 
@@ -42,7 +62,9 @@ export class UtilitiesImpl extends Service<SharedState> {
   readonly DigestAlgorithm = DigestAlgorithm;
   readonly MacAlgorithm = MacAlgorithm;
   readonly Charset = Charset;
-  getUuid(): string { return crypto.randomUUID(); }
+  getUuid(): string {
+    return crypto.randomUUID();
+  }
   /** Digest as signed bytes. */
   computeDigest(algorithm: string, value: unknown, charset?: string): number[] {
     const alg = NODE_DIGEST[String(algorithm)];
@@ -59,7 +81,9 @@ export class UtilitiesImpl extends Service<SharedState> {
     return this.__rt.array(toSigned(crypto.createHmac('sha256', toBuffer(key, charset)).update(toBuffer(value, charset)).digest()));
   }
   /** Standard base64 with padding; accepts a string or a byte array. */
-  base64Encode(data: unknown, charset?: string): string { return toBuffer(data, charset).toString('base64'); }
+  base64Encode(data: unknown, charset?: string): string {
+    return toBuffer(data, charset).toString('base64');
+  }
   /** URL-safe alphabet ("-", "_"), padding kept as in Apps Script. [UNCONFIRMED padding] */
   base64EncodeWebSafe(data: unknown, charset?: string): string {
     return toBuffer(data, charset).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
@@ -82,7 +106,12 @@ export class UtilitiesImpl extends Service<SharedState> {
   gzip(blob: unknown, name?: string): BlobImpl {
     const source = blobOf(blob, 'gzip');
     const base = source.getName();
-    return new BlobImpl(this.__rt, zlib.gzipSync(toBuffer(source.getBytes())), 'application/x-gzip', name ?? (base === null ? null : `${base}.gz`));
+    return new BlobImpl(
+      this.__rt,
+      zlib.gzipSync(toBuffer(source.getBytes())),
+      'application/x-gzip',
+      name ?? (base === null ? null : `${base}.gz`),
+    );
   }
   /** The bytes of a gzip Blob, uncompressed (https://developers.google.com/apps-script/reference/utilities/utilities#ungzipblob). */
   ungzip(blob: unknown): BlobImpl {
@@ -123,39 +152,81 @@ function blobOf(value: unknown, method: string): BlobImpl {
 /** printf subset: %s %d %i %f %.Nf %x %o %e %%, with width and "-"/"0" flags. */
 export function formatPrintf(template: string, args: unknown[]): string {
   let i = 0;
-  return template.replace(/%([-0]*)(\d+)?(?:\.(\d+))?([sdifxoe%])/g, (_m, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    const a = args[i++];
-    let s: string;
-    switch (conv) {
-      case 'd': case 'i': s = String(Math.trunc(Number(a))); break;
-      case 'f': s = Number(a).toFixed(prec === undefined ? 6 : Number(prec)); break;
-      case 'e': s = Number(a).toExponential(prec === undefined ? 6 : Number(prec)); break;
-      case 'x': s = Math.trunc(Number(a)).toString(16); break;
-      case 'o': s = Math.trunc(Number(a)).toString(8); break;
-      default: s = prec === undefined ? String(a) : String(a).slice(0, Number(prec));
-    }
-    const w = width ? Number(width) : 0;
-    if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : flags.includes('0') && conv !== 's' ? s.padStart(w, '0') : s.padStart(w);
-    return s;
-  });
+  return template.replace(
+    /%([-0]*)(\d+)?(?:\.(\d+))?([sdifxoe%])/g,
+    (_m, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const a = args[i++];
+      let s: string;
+      switch (conv) {
+        case 'd':
+        case 'i':
+          s = String(Math.trunc(Number(a)));
+          break;
+        case 'f':
+          s = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
+          break;
+        case 'e':
+          s = Number(a).toExponential(prec === undefined ? 6 : Number(prec));
+          break;
+        case 'x':
+          s = Math.trunc(Number(a)).toString(16);
+          break;
+        case 'o':
+          s = Math.trunc(Number(a)).toString(8);
+          break;
+        default:
+          s = prec === undefined ? String(a) : String(a).slice(0, Number(prec));
+      }
+      const w = width ? Number(width) : 0;
+      if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : flags.includes('0') && conv !== 's' ? s.padStart(w, '0') : s.padStart(w);
+      return s;
+    },
+  );
 }
 
 /** Minimal Blob (https://developers.google.com/apps-script/reference/base/blob). */
 export class BlobImpl extends Service<SharedState> {
-  constructor(rt: SharedState, private _bytes: Buffer, private _type: string | null, private _name: string | null) {
+  constructor(
+    rt: SharedState,
+    private _bytes: Buffer,
+    private _type: string | null,
+    private _name: string | null,
+  ) {
     super(rt);
     Object.defineProperty(this, '_bytes', { enumerable: false, writable: true });
   }
-  getBytes(): number[] { return this.__rt.array(toSigned(this._bytes)); }
-  getDataAsString(charset?: string): string { return this._bytes.toString(encoding(charset)); }
-  setDataFromString(string: string, charset?: string): this { this._bytes = Buffer.from(String(string), encoding(charset)); return this; }
-  setBytes(data: number[]): this { this._bytes = toBuffer(data); return this; }
-  getContentType(): string | null { return this._type; }
-  setContentType(contentType: string): this { this._type = String(contentType); return this; }
-  getName(): string | null { return this._name; }
-  setName(name: string): this { this._name = String(name); return this; }
-  copyBlob(): BlobImpl { return new BlobImpl(this.__rt, Buffer.from(this._bytes), this._type, this._name); }
+  getBytes(): number[] {
+    return this.__rt.array(toSigned(this._bytes));
+  }
+  getDataAsString(charset?: string): string {
+    return this._bytes.toString(encoding(charset));
+  }
+  setDataFromString(string: string, charset?: string): this {
+    this._bytes = Buffer.from(String(string), encoding(charset));
+    return this;
+  }
+  setBytes(data: number[]): this {
+    this._bytes = toBuffer(data);
+    return this;
+  }
+  getContentType(): string | null {
+    return this._type;
+  }
+  setContentType(contentType: string): this {
+    this._type = String(contentType);
+    return this;
+  }
+  getName(): string | null {
+    return this._name;
+  }
+  setName(name: string): this {
+    this._name = String(name);
+    return this;
+  }
+  copyBlob(): BlobImpl {
+    return new BlobImpl(this.__rt, Buffer.from(this._bytes), this._type, this._name);
+  }
 }
 
 instrument(UtilitiesImpl, 'Utilities');

@@ -135,7 +135,10 @@ function lexFormula(src: string): FTok[] | null {
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
-    if (ch === ' ') { i++; continue; }
+    if (ch === ' ') {
+      i++;
+      continue;
+    }
     const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?/.exec(src.slice(i));
     if (num) {
       let v = Number(num[0].replace('%', ''));
@@ -152,9 +155,17 @@ function lexFormula(src: string): FTok[] | null {
       continue;
     }
     const name = /^[A-Za-z_$][A-Za-z0-9_.$!:]*/.exec(src.slice(i));
-    if (name) { out.push({ t: 'name', v: name[0] }); i += name[0].length; continue; }
+    if (name) {
+      out.push({ t: 'name', v: name[0] });
+      i += name[0].length;
+      continue;
+    }
     const op = /^(<=|>=|<>|[-+*/^&(),=<>;])/.exec(src.slice(i));
-    if (op) { out.push({ t: 'op', v: op[0] }); i += op[0].length; continue; }
+    if (op) {
+      out.push({ t: 'op', v: op[0] });
+      i += op[0].length;
+      continue;
+    }
     return null;
   }
   return out;
@@ -164,18 +175,31 @@ class FormulaParser {
   i = 0;
   pure = true;
   constructor(private readonly toks: FTok[]) {}
-  peek(): FTok | undefined { return this.toks[this.i]; }
-  isOp(v: string): boolean { const t = this.peek(); return !!t && t.t === 'op' && t.v === v; }
+  peek(): FTok | undefined {
+    return this.toks[this.i];
+  }
+  isOp(v: string): boolean {
+    const t = this.peek();
+    return !!t && t.t === 'op' && t.v === v;
+  }
   expr(): number {
     let v = this.concat();
     while (this.peek()?.t === 'op' && ['=', '<', '>', '<=', '>=', '<>'].includes(String(this.peek()!.v))) {
-      this.i++; this.concat(); this.pure = false; v = NaN;
+      this.i++;
+      this.concat();
+      this.pure = false;
+      v = NaN;
     }
     return v;
   }
   concat(): number {
     let v = this.sum();
-    while (this.isOp('&')) { this.i++; this.sum(); this.pure = false; v = NaN; }
+    while (this.isOp('&')) {
+      this.i++;
+      this.sum();
+      this.pure = false;
+      v = NaN;
+    }
     return v;
   }
   sum(): number {
@@ -198,12 +222,21 @@ class FormulaParser {
   }
   power(): number {
     let v = this.unary();
-    while (this.isOp('^')) { this.i++; v = Math.pow(v, this.unary()); }
+    while (this.isOp('^')) {
+      this.i++;
+      v = Math.pow(v, this.unary());
+    }
     return v;
   }
   unary(): number {
-    if (this.isOp('-')) { this.i++; return -this.unary(); }
-    if (this.isOp('+')) { this.i++; return this.unary(); }
+    if (this.isOp('-')) {
+      this.i++;
+      return -this.unary();
+    }
+    if (this.isOp('+')) {
+      this.i++;
+      return this.unary();
+    }
     return this.atom();
   }
   atom(): number {
@@ -211,14 +244,20 @@ class FormulaParser {
     if (!t) throw new Error('parse');
     this.i++;
     if (t.t === 'num') return t.v;
-    if (t.t === 'str') { this.pure = false; return NaN; }
+    if (t.t === 'str') {
+      this.pure = false;
+      return NaN;
+    }
     if (t.t === 'name') {
       this.pure = false;
       if (this.isOp('(')) {
         this.i++;
         if (!this.isOp(')')) {
           this.expr();
-          while (this.isOp(',') || this.isOp(';')) { this.i++; this.expr(); }
+          while (this.isOp(',') || this.isOp(';')) {
+            this.i++;
+            this.expr();
+          }
         }
         if (!this.isOp(')')) throw new Error('parse');
         this.i++;

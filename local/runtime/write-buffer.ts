@@ -165,7 +165,11 @@ interface OnSheet {
  * Wrap the script-facing methods of `ctor` (after instrument(), so outside the counting) so each call
  * sees the calling execution's view, and the methods named in `writes` are buffered on `sheetOf(self)`.
  */
-export function bufferWrites<T extends OnSheet>(ctor: { prototype: object }, writes: string[] = [], sheetOf?: (self: T) => SheetModel): void {
+export function bufferWrites<T extends OnSheet>(
+  ctor: { prototype: object },
+  writes: string[] = [],
+  sheetOf?: (self: T) => SheetModel,
+): void {
   const proto = ctor.prototype as Record<string, unknown>;
   const writing = new Set(writes);
   for (const w of writes) if (typeof proto[w] !== 'function') throw new Error(`bufferWrites: ${w} is not a method`);

@@ -46,7 +46,9 @@ const total = (s: CapacitySample): number => Object.values(s.sheets).reduce((a, 
 
 /** The history with `sample` recorded: one sample per day (the latest of a day wins), oldest first, the last KEEP_DAYS+1 days. */
 export function recordSample(history: readonly CapacitySample[], sample: CapacitySample): CapacitySample[] {
-  const kept = history.filter((s) => s.day !== sample.day && dayMs(s.day) > dayMs(sample.day) - (KEEP_DAYS + 1) * DAY_MS && s.day < sample.day);
+  const kept = history.filter(
+    (s) => s.day !== sample.day && dayMs(s.day) > dayMs(sample.day) - (KEEP_DAYS + 1) * DAY_MS && s.day < sample.day,
+  );
   return [...kept, sample].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
@@ -74,7 +76,8 @@ const round1 = (n: number | null): number | null => (n === null ? null : Math.ro
  * catches up, and a quiet week should not hide a month of growth.
  */
 export function capacityForecast(history: readonly CapacitySample[], limit = CELL_LIMIT): CapacityForecast {
-  if (history.length === 0) return { used: 0, limit, perDay7: null, perDay30: null, historyDays: 0, daysLeft: null, limitDay: null, fastest: [], warning: null };
+  if (history.length === 0)
+    return { used: 0, limit, perDay7: null, perDay30: null, historyDays: 0, daysLeft: null, limitDay: null, fastest: [], warning: null };
   const latest = history[history.length - 1];
   const used = total(latest);
   const perDay7 = rate(history, 7, total);
@@ -97,7 +100,7 @@ export function capacityForecast(history: readonly CapacitySample[], limit = CEL
     warning =
       `At this rate the spreadsheet reaches Google's ${limit.toLocaleString('en-US')}-cell limit in ${daysLeft} days (${limitDay}).` +
       (names ? ` Fastest-growing sheets: ${names}.` : '') +
-      ' To make room: hide columns you do not need (untick them under Sheets and columns) and drop them from the sheet, since hidden columns still count; trim the Webhook log\'s retention; or start a new spreadsheet for new deliveries and keep this one as an archive.';
+      " To make room: hide columns you do not need (untick them under Sheets and columns) and drop them from the sheet, since hidden columns still count; trim the Webhook log's retention; or start a new spreadsheet for new deliveries and keep this one as an archive.";
   }
   return { used, limit, perDay7: round1(perDay7), perDay30: round1(perDay30), historyDays, daysLeft, limitDay, fastest, warning };
 }
@@ -118,5 +121,8 @@ export function decodeHistory(stored: unknown): CapacitySample[] {
   if (!s || !Array.isArray(s.names) || !Array.isArray(s.days)) return [];
   return s.days
     .filter((row) => Array.isArray(row) && typeof row[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(row[0]))
-    .map(([day, ...cells]) => ({ day, sheets: Object.fromEntries(s.names.map((n, i) => [n, Number(cells[i]) || 0]).filter(([, c]) => (c as number) > 0)) }));
+    .map(([day, ...cells]) => ({
+      day,
+      sheets: Object.fromEntries(s.names.map((n, i) => [n, Number(cells[i]) || 0]).filter(([, c]) => (c as number) > 0)),
+    }));
 }

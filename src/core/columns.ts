@@ -90,7 +90,10 @@ export function planColumns(
   if (isNewSheet) ensure(META.receivedAt);
 
   const labelOf = new Map<string, string>();
-  const wanted = [...(isNewSheet ? options.spec.filter((c) => c.include && !c.inOtherFields).map((c) => c.field) : []), ...eventsFields.flatMap((fs) => fs.map((f) => f.path))];
+  const wanted = [
+    ...(isNewSheet ? options.spec.filter((c) => c.include && !c.inOtherFields).map((c) => c.field) : []),
+    ...eventsFields.flatMap((fs) => fs.map((f) => f.path)),
+  ];
   for (const path of wanted) {
     if (labelOf.has(path)) continue;
     const spec = specByField.get(path);
@@ -126,10 +129,14 @@ export function planColumns(
  * The default columns of a hook: its essentials first, under plain labels, then every other known field
  * (labelled by its dot path) kept in "Other fields", so a row costs a dozen cells instead of eighty.
  */
-export function defaultColumns(essentials: ReadonlyArray<{ field: string; label: string }>, knownFields: readonly string[]): ColumnSetting[] {
+export function defaultColumns(
+  essentials: ReadonlyArray<{ field: string; label: string }>,
+  knownFields: readonly string[],
+): ColumnSetting[] {
   const columns: ColumnSetting[] = essentials.map((e) => ({ field: e.field, include: true, label: e.label, typing: 'auto' }));
   const listed = new Set(essentials.map((e) => e.field));
-  for (const field of knownFields) if (!listed.has(field)) columns.push({ field, include: true, label: field, typing: 'auto', inOtherFields: true });
+  for (const field of knownFields)
+    if (!listed.has(field)) columns.push({ field, include: true, label: field, typing: 'auto', inOtherFields: true });
   return columns;
 }
 

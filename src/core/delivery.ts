@@ -25,8 +25,7 @@ export interface RawDelivery {
 }
 
 export type ParseResult =
-  | { ok: true; events: unknown[] }
-  | { ok: false; code: 'empty_body' | 'invalid_json' | 'body_too_large' | 'no_events'; message: string };
+  { ok: true; events: unknown[] } | { ok: false; code: 'empty_body' | 'invalid_json' | 'body_too_large' | 'no_events'; message: string };
 
 /** URL parameters that are ours, never a form field holding the payload. */
 const OWN_PARAMETERS = new Set(['token', 'hook']);
@@ -38,7 +37,11 @@ const OWN_PARAMETERS = new Set(['token', 'hook']);
 export function parseDelivery(raw: RawDelivery): ParseResult {
   const contents = raw.contents ?? '';
   if (contents.length > MAX_BODY_CHARS) {
-    return { ok: false, code: 'body_too_large', message: `The body has ${contents.length} characters; at most ${MAX_BODY_CHARS} are accepted.` };
+    return {
+      ok: false,
+      code: 'body_too_large',
+      message: `The body has ${contents.length} characters; at most ${MAX_BODY_CHARS} are accepted.`,
+    };
   }
   const json = jsonText(contents, raw.contentType, raw.parameter);
   if (json.trim() === '') {

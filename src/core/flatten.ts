@@ -66,7 +66,9 @@ function settleCollisions(fields: Field[], keysOf: readonly string[][]): Field[]
   fields.forEach((f, i) => byPath.set(f.path, [...(byPath.get(f.path) ?? []), i]));
   for (const [path, indexes] of byPath) {
     if (indexes.length < 2) continue;
-    const ranked = [...indexes].sort((a, b) => keysOf[b].length - keysOf[a].length || compareText(JSON.stringify(keysOf[a]), JSON.stringify(keysOf[b])));
+    const ranked = [...indexes].sort(
+      (a, b) => keysOf[b].length - keysOf[a].length || compareText(JSON.stringify(keysOf[a]), JSON.stringify(keysOf[b])),
+    );
     ranked.forEach((index, rank) => {
       fields[index] = { path: rank === 0 ? path : `${path} #${rank + 1}`, value: fields[index].value };
     });

@@ -126,7 +126,9 @@ function addEntry(list: Array<[string, Counts]>, value: string, counts: Counts, 
 /** Adds (sign 1) or removes (sign -1) one lead's contribution. */
 export function addLead(counters: FunnelCounters, m: LeadMetrics, sign: 1 | -1, zone: Zone): void {
   for (const key of bucketsOf(m.created, zone)) {
-    const b = Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : { total: [...ZERO], source: [], campaign: [], closer: [] };
+    const b = Object.prototype.hasOwnProperty.call(counters.buckets, key)
+      ? counters.buckets[key]
+      : { total: [...ZERO], source: [], campaign: [], closer: [] };
     b.total = addCounts(b.total, m.counts, sign);
     for (const dim of DIMENSIONS) addEntry(b[dim], m[dim], m.counts, sign);
     counters.buckets[key] = b;
@@ -171,12 +173,17 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, zone: Zone
     rows[r - 1][c - 1] = v;
   };
   const empty = (): BucketCounts => ({ total: [...ZERO], source: [], campaign: [], closer: [] });
-  const bucket = (key: string): BucketCounts => (Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : empty());
+  const bucket = (key: string): BucketCounts =>
+    Object.prototype.hasOwnProperty.call(counters.buckets, key) ? counters.buckets[key] : empty();
   const all = bucket('all');
   put(1, 1, 'Funnel');
   put(1, 2, 'Updated');
   put(1, 3, new Date(nowMs).toISOString());
-  put(2, 1, `Leads count in the week (from Monday) and month they were created, in the ${zone.id} time zone. Close rate = sales / calls held; show rate = calls held / calls booked.`);
+  put(
+    2,
+    1,
+    `Leads count in the week (from Monday) and month they were created, in the ${zone.id} time zone. Close rate = sales / calls held; show rate = calls held / calls booked.`,
+  );
   put(3, 1, 'Stage');
   put(3, 2, 'All time');
   STAGES.forEach((stage, i) => {
@@ -191,7 +198,9 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, zone: Zone
     put(4 + i, 13, source);
     put(4 + i, 14, counts[5]);
   });
-  ['Period', 'Breakdown', 'Value', ...STAGES, 'Close rate', 'Show rate', 'Revenue'].forEach((label, i) => put(TABLE_HEADER_ROW, 1 + i, label));
+  ['Period', 'Breakdown', 'Value', ...STAGES, 'Close rate', 'Show rate', 'Revenue'].forEach((label, i) =>
+    put(TABLE_HEADER_ROW, 1 + i, label),
+  );
   const weekStart = weekKey(nowMs, zone);
   const month = monthKey(nowMs, zone);
   const periods: Array<[string, BucketCounts]> = [
@@ -201,9 +210,19 @@ export function funnelReport(counters: FunnelCounters, nowMs: number, zone: Zone
   ];
   let r = TABLE_HEADER_ROW + 1;
   const line = (period: string, breakdown: string, value: string, c: Counts): void => {
-    [period, breakdown, value, c[0], c[1], c[2], c[3], c[4], c[3] ? round((c[4] / c[3]) * 10000) / 10000 : '', c[2] ? round((c[3] / c[2]) * 10000) / 10000 : '', c[5]].forEach((v, i) =>
-      put(r, 1 + i, v),
-    );
+    [
+      period,
+      breakdown,
+      value,
+      c[0],
+      c[1],
+      c[2],
+      c[3],
+      c[4],
+      c[3] ? round((c[4] / c[3]) * 10000) / 10000 : '',
+      c[2] ? round((c[3] / c[2]) * 10000) / 10000 : '',
+      c[5],
+    ].forEach((v, i) => put(r, 1 + i, v));
     r += 1;
   };
   for (const [period, b] of periods) {

@@ -21,7 +21,12 @@ export interface HeaderChanges {
  * user's column, and never writes into a sheet with content the app did not create (no layout fields).
  * `header` is row 1 as read; `layoutFields` maps the app's labels to fields.
  */
-export function planHeaderChanges(sheetName: string, header: readonly unknown[], layoutFields: Readonly<Record<string, string>>, hooks: readonly SheetHook[]): HeaderChanges | string {
+export function planHeaderChanges(
+  sheetName: string,
+  header: readonly unknown[],
+  layoutFields: Readonly<Record<string, string>>,
+  hooks: readonly SheetHook[],
+): HeaderChanges | string {
   const index = headerIndex(header);
   if (Object.keys(layoutFields).length === 0) {
     // A sheet with content the app did not create is the user's: never write into it.

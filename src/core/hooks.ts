@@ -10,13 +10,7 @@ import { flattenEvent } from './flatten';
 
 /** Identifier of a known hook type, or `other` for deliveries no hook type matches. */
 export type HookId =
-  | 'contactCreated'
-  | 'contactByStatus'
-  | 'contactUpdated'
-  | 'callBooked'
-  | 'callCancelled'
-  | 'callRescheduled'
-  | 'callOutcome';
+  'contactCreated' | 'contactByStatus' | 'contactUpdated' | 'callBooked' | 'callCancelled' | 'callRescheduled' | 'callOutcome';
 
 export const OTHER_HOOK = 'other' as const;
 export type RouteId = HookId | typeof OTHER_HOOK;
@@ -130,7 +124,12 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CALL_KEY,
     richTextFields: [],
     example: callCancelled,
-    essentials: [...CALL_ESSENTIALS, col('event.cancel_reason', 'Cancel reason'), col('event.canceled_at', 'Cancelled at'), col('event.uuid', 'Call id')],
+    essentials: [
+      ...CALL_ESSENTIALS,
+      col('event.cancel_reason', 'Cancel reason'),
+      col('event.canceled_at', 'Cancelled at'),
+      col('event.uuid', 'Call id'),
+    ],
   },
   {
     id: 'callRescheduled',
@@ -140,7 +139,12 @@ export const HOOKS: readonly HookDefinition[] = [
     defaultKey: CALL_KEY,
     richTextFields: [],
     example: callRescheduled,
-    essentials: [...CALL_ESSENTIALS, col('event.old_start_time', 'Previous start'), col('invitee.reschedule_reason', 'Reschedule reason'), col('event.uuid', 'Call id')],
+    essentials: [
+      ...CALL_ESSENTIALS,
+      col('event.old_start_time', 'Previous start'),
+      col('invitee.reschedule_reason', 'Reschedule reason'),
+      col('event.uuid', 'Call id'),
+    ],
   },
   {
     id: 'callOutcome',

@@ -20,7 +20,11 @@ export interface HookDeliveryStats {
  * ("A, B") counts for each; rows without a date are skipped. `dayOf` gives a date's day in the
  * spreadsheet's time zone, in the same format as `today`.
  */
-export function hookDeliveryStats(rows: readonly (readonly unknown[])[], dayOf: (at: Date) => string, today: string): Map<string, HookDeliveryStats> {
+export function hookDeliveryStats(
+  rows: readonly (readonly unknown[])[],
+  dayOf: (at: Date) => string,
+  today: string,
+): Map<string, HookDeliveryStats> {
   const stats = new Map<string, HookDeliveryStats>();
   for (const row of rows) {
     const at = row[CELL.receivedAt];

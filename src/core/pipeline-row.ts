@@ -18,7 +18,8 @@ export function codeLabel(code: string): string {
  * between outcome and call, the newer wins (a call booked after a no-sale follow-up shows again).
  */
 export function statusOf(s: LeadState): string {
-  if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? ''))) return OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome);
+  if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? '')))
+    return OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome);
   const call = currentCall(s);
   if (call) return CALL_LABELS[call.state];
   if (s.status) return /CALL_BOOKED$/.test(s.status) ? 'Call booked' : codeLabel(s.status);
@@ -69,7 +70,7 @@ export const PIPELINE_COLUMNS: readonly PipelineColumn[] = [
   col('Times cancelled', 'auto', (s) => count(s, 'c:')),
   col('Rescheduled', 'auto', (s) => count(s, 'r:') > 0),
   col('Times rescheduled', 'auto', (s) => count(s, 'r:')),
-  col('Outcome', 'text', (s) => (s.outcome ? OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome) : null)),
+  col('Outcome', 'text', (s) => (s.outcome ? (OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome)) : null)),
   col('Outcome reason', 'text', (s) => s.outcome?.reason),
   col('Objection', 'text', (s) => s.outcome?.objection),
   col('Product', 'text', (s) => s.outcome?.product),
@@ -89,7 +90,13 @@ export function parseState(text: unknown): LeadState | null {
   try {
     const raw = JSON.parse(text) as Partial<LeadState>;
     if (!raw || !Array.isArray(raw.keys)) return null;
-    return { ...emptyState(), ...raw, v: { ...(raw.v ?? {}) }, t: { ...(raw.t ?? {}) }, counted: Array.isArray(raw.counted) ? raw.counted : [] };
+    return {
+      ...emptyState(),
+      ...raw,
+      v: { ...(raw.v ?? {}) },
+      t: { ...(raw.t ?? {}) },
+      counted: Array.isArray(raw.counted) ? raw.counted : [],
+    };
   } catch {
     return null;
   }

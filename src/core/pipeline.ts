@@ -113,7 +113,19 @@ export interface OutcomeInfo {
 }
 
 /** Plain values: each is set by the newest event that has it (an empty value never erases one). */
-export const VALUE_FIELDS = ['contactId', 'previewUrl', 'name', 'email', 'phone', 'firstSource', 'firstMedium', 'firstCampaign', 'source', 'medium', 'campaign'] as const;
+export const VALUE_FIELDS = [
+  'contactId',
+  'previewUrl',
+  'name',
+  'email',
+  'phone',
+  'firstSource',
+  'firstMedium',
+  'firstCampaign',
+  'source',
+  'medium',
+  'campaign',
+] as const;
 export type ValueField = (typeof VALUE_FIELDS)[number];
 
 /**
@@ -360,7 +372,13 @@ export function eventState(hook: HookId, fields: readonly Field[], fingerprint: 
     values.phone = str('phoneNumber');
     const outcome = str('callOutcome');
     if (outcome) {
-      s.outcome = { outcome: outcome.toUpperCase(), reason: str('noSaleReason'), objection: str('objection'), product: str('productName'), value: num('dealValue', 'deal.value') };
+      s.outcome = {
+        outcome: outcome.toUpperCase(),
+        reason: str('noSaleReason'),
+        objection: str('objection'),
+        product: str('productName'),
+        value: num('dealValue', 'deal.value'),
+      };
       s.t.outcome = stamp;
     }
     s.qualified = true;
@@ -406,7 +424,11 @@ export interface Candidate<T> {
  * The rows an event joins, by the join rule (see LeadKeys), in the order given (the caller keeps the
  * first and merges the others into it). Empty when the event starts a new lead.
  */
-export function joinTargets<T>(eventKeys: readonly string[], candidates: ReadonlyArray<Candidate<T>>, eventCalls: readonly string[] = []): T[] {
+export function joinTargets<T>(
+  eventKeys: readonly string[],
+  candidates: ReadonlyArray<Candidate<T>>,
+  eventCalls: readonly string[] = [],
+): T[] {
   const mine = new Set(eventKeys);
   const found = candidates.filter((c) => c.keys.some((k) => mine.has(k)));
   const idOf = (keys: readonly string[]): string | null => keys.find((k) => k.startsWith('id:')) ?? null;
@@ -419,7 +441,9 @@ export function joinTargets<T>(eventKeys: readonly string[], candidates: Readonl
   } else if (id === null) {
     // No id on the event: the id of the best match (by email, then phone; then the smallest id) decides.
     const level = (c: Candidate<T>): number => (c.keys.some((k) => k.startsWith('email:') && mine.has(k)) ? 0 : 1);
-    const withId = found.filter((c) => idOf(c.keys) !== null).sort((a, b) => level(a) - level(b) || (idOf(a.keys)! < idOf(b.keys)! ? -1 : 1));
+    const withId = found
+      .filter((c) => idOf(c.keys) !== null)
+      .sort((a, b) => level(a) - level(b) || (idOf(a.keys)! < idOf(b.keys)! ? -1 : 1));
     id = withId.length ? idOf(withId[0].keys) : null;
   }
   return found.filter((c) => idOf(c.keys) === null || idOf(c.keys) === id).map((c) => c.ref);

@@ -41,7 +41,13 @@ export function redactDelivery(delivery: Delivery, secrets: readonly string[]): 
   const contents = redactText(isFormType(delivery.contentType) ? withoutTokenField(delivery.contents) : delivery.contents, secrets);
   const parameter: Record<string, string> = {};
   for (const key of Object.keys(delivery.parameter)) {
-    if (key !== 'token') Object.defineProperty(parameter, key, { value: redactText(delivery.parameter[key], secrets), enumerable: true, writable: true, configurable: true });
+    if (key !== 'token')
+      Object.defineProperty(parameter, key, {
+        value: redactText(delivery.parameter[key], secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   const redacted: Delivery = { ...delivery, contents, parameter };
   if (delivery.query !== undefined) redacted.query = redactText(withoutTokenField(delivery.query), secrets);

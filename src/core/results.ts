@@ -28,7 +28,8 @@ export type LogKeeping = { where: 'log'; reason?: string } | { where: 'propertie
  */
 export function answerAsKept(response: PostResponse, kept: LogKeeping): PostResponse {
   if (kept.where === 'log') return response;
-  const elsewhere = (text: string) => text.replace(/kept in the Webhook log and can be replayed/g, "kept in the script's properties and can be replayed");
+  const elsewhere = (text: string) =>
+    text.replace(/kept in the Webhook log and can be replayed/g, "kept in the script's properties and can be replayed");
   const answer: PostResponse = { ...response };
   if (response.error) answer.error = { ...response.error, message: elsewhere(response.error.message) };
   if (kept.where === 'properties') {
@@ -36,7 +37,10 @@ export function answerAsKept(response: PostResponse, kept: LogKeeping): PostResp
     return answer;
   }
   answer.ok = false;
-  answer.error = { code: 'not_kept', message: `The delivery could not be kept for replay: neither the Webhook log nor the script's properties could take it (${kept.reason}). Send it again.` };
+  answer.error = {
+    code: 'not_kept',
+    message: `The delivery could not be kept for replay: neither the Webhook log nor the script's properties could take it (${kept.reason}). Send it again.`,
+  };
   return answer;
 }
 
@@ -47,5 +51,7 @@ export function failure(code: string, message: string): PostResponse {
 
 /** An event's result as the sender sees it: the message only when there is one. */
 export function publicResult(r: EventResult): NonNullable<PostResponse['results']>[number] {
-  return r.message ? { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row, message: r.message } : { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row };
+  return r.message
+    ? { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row, message: r.message }
+    : { hook: r.hook, sheet: r.sheet, action: r.action, row: r.row };
 }

@@ -25,7 +25,8 @@ export interface ColumnMove {
  * https://developers.google.com/apps-script/reference/spreadsheet/sheet#movecolumnscolumnspec,-destinationindex).
  */
 export function planColumnMoves(slots: readonly number[], current: readonly string[], desired: readonly string[]): ColumnMove[] {
-  if (slots.length !== current.length || current.length !== desired.length) throw new Error('slots, current and desired must have one entry per column');
+  if (slots.length !== current.length || current.length !== desired.length)
+    throw new Error('slots, current and desired must have one entry per column');
   const isSlot = new Set(slots);
   const at = new Map<number, string>(); // position → label, slots only
   slots.forEach((p, i) => at.set(p, current[i]));
@@ -176,6 +177,9 @@ export function rekeySentence(sheet: string, rows: number, keyLabels: readonly s
   const parts = [`"${sheet}": ${count(rows)} ${rows === 1 ? 'row' : 'rows'} re-keyed by ${keyLabels.join(' + ')}`];
   for (const group of result.shared.slice(0, 5)) parts.push(`${rowList(group)} now share a key (later deliveries update row ${group[0]})`);
   if (result.shared.length > 5) parts.push(`${count(result.shared.length - 5)} more groups of rows share a key`);
-  if (result.blank) parts.push(`${count(result.blank)} ${result.blank === 1 ? 'row has' : 'rows have'} no value for the key and will be matched by content only`);
+  if (result.blank)
+    parts.push(
+      `${count(result.blank)} ${result.blank === 1 ? 'row has' : 'rows have'} no value for the key and will be matched by content only`,
+    );
   return parts.join('; ');
 }

@@ -126,7 +126,8 @@ function normalizeHook(id: HookId, input: unknown, fallback: HookSettings, known
   if (known) {
     const knownSet = new Set(known);
     for (const field of out.key) {
-      if (!knownSet.has(field)) throw new SettingsError(`${name}: the key field "${field}" is not a field of this hook. Choose one of its fields.`);
+      if (!knownSet.has(field))
+        throw new SettingsError(`${name}: the key field "${field}" is not a field of this hook. Choose one of its fields.`);
     }
     for (const c of out.columns ?? []) {
       if (!knownSet.has(c.field)) throw new SettingsError(`${name}: "${c.field}" is not a field of this hook; remove it from the columns.`);
@@ -144,21 +145,34 @@ function normalizeColumns(name: string, input: unknown): ColumnSetting[] {
   const fields = new Set<string>();
   const labels = new Map<string, string>();
   return input.map((c): ColumnSetting => {
-    if (!isRecord(c) || typeof c.field !== 'string' || c.field.trim() === '') throw new SettingsError(`${name}: every column needs a field.`);
+    if (!isRecord(c) || typeof c.field !== 'string' || c.field.trim() === '')
+      throw new SettingsError(`${name}: every column needs a field.`);
     const field = c.field;
     if (fields.has(field)) throw new SettingsError(`${name}: the field "${field}" is listed twice in the columns.`);
     fields.add(field);
     const label = c.label === undefined ? field : typeof c.label === 'string' ? c.label.trim() : '';
     if (label === '') throw new SettingsError(`${name}: the column for "${field}" needs a header label.`);
     if (label.length > 200) throw new SettingsError(`${name}: the header label for "${field}" is longer than 200 characters.`);
-    if (RESERVED_LABELS.has(label.toLowerCase())) throw new SettingsError(`${name}: "${label}" is the label of one of the app's own columns; choose another label for "${field}".`);
+    if (RESERVED_LABELS.has(label.toLowerCase()))
+      throw new SettingsError(`${name}: "${label}" is the label of one of the app's own columns; choose another label for "${field}".`);
     const other = labels.get(label.toLowerCase());
-    if (other !== undefined) throw new SettingsError(`${name}: the header label "${label}" is used for both "${other}" and "${field}"; give each column its own label.`);
+    if (other !== undefined)
+      throw new SettingsError(
+        `${name}: the header label "${label}" is used for both "${other}" and "${field}"; give each column its own label.`,
+      );
     labels.set(label.toLowerCase(), field);
     const typing = c.typing === undefined ? 'auto' : c.typing;
-    if (!TYPINGS.includes(typing as Typing)) throw new SettingsError(`${name}: typing for "${field}" must be one of ${TYPINGS.join(', ')}.`);
-    if (c.inOtherFields !== undefined && typeof c.inOtherFields !== 'boolean') throw new SettingsError(`${name}: "inOtherFields" for "${field}" must be true or false.`);
-    return { field, include: c.include !== false, label, typing: typing as Typing, ...(c.inOtherFields === true ? { inOtherFields: true } : {}) };
+    if (!TYPINGS.includes(typing as Typing))
+      throw new SettingsError(`${name}: typing for "${field}" must be one of ${TYPINGS.join(', ')}.`);
+    if (c.inOtherFields !== undefined && typeof c.inOtherFields !== 'boolean')
+      throw new SettingsError(`${name}: "inOtherFields" for "${field}" must be true or false.`);
+    return {
+      field,
+      include: c.include !== false,
+      label,
+      typing: typing as Typing,
+      ...(c.inOtherFields === true ? { inOtherFields: true } : {}),
+    };
   });
 }
 
@@ -168,7 +182,8 @@ function sheetName(value: unknown, hook: string): string {
   const name = value.trim();
   if (name.length > 100) throw new SettingsError(`The sheet name for ${hook} is longer than 100 characters.`);
   if (/[[\]*?:/\\]/.test(name)) throw new SettingsError(`The sheet name for ${hook} must not contain [ ] * ? : / \\.`);
-  if (RESERVED_SHEETS.has(name.toLowerCase())) throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${hook}.`);
+  if (RESERVED_SHEETS.has(name.toLowerCase()))
+    throw new SettingsError(`"${name}" is the app's own sheet; choose another name for ${hook}.`);
   return name;
 }
 
@@ -199,11 +214,15 @@ function checkPair(other: { id: HookId; hook: HookSettings }, mine: { id: HookId
   for (const c of own(hook.columns)) {
     const label = labelOf.get(c.field);
     if (label !== undefined && label !== c.label) {
-      throw new SettingsError(`${a} and ${b} share "${hook.sheet}" but label "${c.field}" differently ("${label}" and "${c.label}"); use one label.`);
+      throw new SettingsError(
+        `${a} and ${b} share "${hook.sheet}" but label "${c.field}" differently ("${label}" and "${c.label}"); use one label.`,
+      );
     }
     const field = fieldOf.get(c.label.toLowerCase());
     if (field !== undefined && field !== c.field) {
-      throw new SettingsError(`${a} and ${b} share "${hook.sheet}" and both use the header label "${c.label}", for "${field}" and "${c.field}"; give each column its own label.`);
+      throw new SettingsError(
+        `${a} and ${b} share "${hook.sheet}" and both use the header label "${c.label}", for "${field}" and "${c.field}"; give each column its own label.`,
+      );
     }
   }
 }

@@ -23,7 +23,8 @@ export interface ParsedWebAppUrl {
 
 // https://script.google.com/macros/s/<id>/exec, plus the Workspace forms /a/macros/<domain>/s/<id>/… and
 // /a/<domain>/macros/s/<id>/… that getUrl() is reported to return on Workspace accounts.
-const WEB_APP_URL = /^https:\/\/script\.google\.com\/(?:macros\/|a\/macros\/([^/?#]+)\/|a\/([^/?#]+)\/macros\/)s\/([A-Za-z0-9_-]+)\/(exec|dev)\/?$/;
+const WEB_APP_URL =
+  /^https:\/\/script\.google\.com\/(?:macros\/|a\/macros\/([^/?#]+)\/|a\/([^/?#]+)\/macros\/)s\/([A-Za-z0-9_-]+)\/(exec|dev)\/?$/;
 
 export function parseWebAppUrl(url: string): ParsedWebAppUrl | null {
   const m = WEB_APP_URL.exec(url.trim());
@@ -85,7 +86,7 @@ export function resolveWebAppUrl(recorded: string | null, reported: string | nul
       source: null,
       warning:
         `Apps Script reports only the test URL (${reported}). A …/dev URL answers iClosed with a Google sign-in page, ` +
-        'so nothing would be written. Fix: run npm run deploy, which records the web app\'s …/exec URL and shows it here; ' +
+        "so nothing would be written. Fix: run npm run deploy, which records the web app's …/exec URL and shows it here; " +
         `or copy the …/exec URL from ${MANAGE} and add ?token= with the token below.`,
     };
   }
@@ -96,7 +97,7 @@ export function resolveWebAppUrl(recorded: string | null, reported: string | nul
       warning:
         `Apps Script reports the web app URL in its Workspace form (${reported}), which may ask senders outside ` +
         `${report.domain} to sign in; the URL shown here is the same deployment in its plain form. ` +
-        'Fix: give iClosed the URL shown here, and run npm run deploy so the deployment\'s own URL is recorded.',
+        "Fix: give iClosed the URL shown here, and run npm run deploy so the deployment's own URL is recorded.",
     };
   }
   return { url: execUrl(report.id), source: 'apps-script', warning: null };

@@ -1,5 +1,13 @@
 /** The capacity forecast's daily sample: each sheet's grid size, taken at most once a day from sheet dimensions (never by reading cells) and kept in a script property. */
-import { capacityForecast, dayOf, decodeHistory, encodeHistory, recordSample, type CapacityForecast, type CapacitySample } from '../core/capacity';
+import {
+  capacityForecast,
+  dayOf,
+  decodeHistory,
+  encodeHistory,
+  recordSample,
+  type CapacityForecast,
+  type CapacitySample,
+} from '../core/capacity';
 import type { ScriptStore } from './store';
 
 const HISTORY_KEY = 'capacity/history';

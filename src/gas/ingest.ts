@@ -37,7 +37,7 @@ interface RoutedEvent {
   receivedAt: Date;
 }
 
-const STALE_MESSAGE = 'The row holds a newer version of this record (by the event\'s own time): not overwritten.';
+const STALE_MESSAGE = "The row holds a newer version of this record (by the event's own time): not overwritten.";
 
 /** A short, stable fingerprint of an event's content: SHA-256 of its canonical JSON, 128 bits, base64url. */
 export function fingerprintOf(event: unknown): string {
@@ -51,7 +51,12 @@ function sha256Text(text: string, bytes: number): string {
 }
 
 /** Decides where each event goes: the hook its `hookType` (or the `?hook=` parameter) names, else "Other hooks". */
-export function routeEvents(events: readonly unknown[], hookParameter: string | null, settings: Settings, receivedMs: number): RoutedEvent[] {
+export function routeEvents(
+  events: readonly unknown[],
+  hookParameter: string | null,
+  settings: Settings,
+  receivedMs: number,
+): RoutedEvent[] {
   const paramHook = findHook(hookParameter);
   return events.map((event, index) => {
     const named = eventHookType(event);
@@ -62,8 +67,19 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
     const refusal = tooDeep ? `The event nests deeper than ${MAX_NESTING} levels; it is kept in the Webhook log only.` : null;
     if (!hook) {
       return {
-        index, hook: null, hookName: named ?? hookParameter ?? '(none)', sheet: OTHER_HOOKS_SHEET,
-        mode: 'append' as WriteMode, key: [], addNewFields: true, columns: [], fields, fingerprint, refusal, version: null, skipStale: false,
+        index,
+        hook: null,
+        hookName: named ?? hookParameter ?? '(none)',
+        sheet: OTHER_HOOKS_SHEET,
+        mode: 'append' as WriteMode,
+        key: [],
+        addNewFields: true,
+        columns: [],
+        fields,
+        fingerprint,
+        refusal,
+        version: null,
+        skipStale: false,
         receivedAt: new Date(receivedMs),
       };
     }
@@ -71,8 +87,20 @@ export function routeEvents(events: readonly unknown[], hookParameter: string | 
     const columns = s.columns ?? hookDefaultColumns(hook);
     const version = tooDeep ? null : eventVersion(hook.id, fields, receivedMs);
     return {
-      index, hook, hookName: hook.name, sheet: s.sheet, mode: s.mode, key: s.key, addNewFields: s.addNewFields, columns, fields, fingerprint, refusal, version,
-      skipStale: s.skipStale, receivedAt: new Date(receivedMs),
+      index,
+      hook,
+      hookName: hook.name,
+      sheet: s.sheet,
+      mode: s.mode,
+      key: s.key,
+      addNewFields: s.addNewFields,
+      columns,
+      fields,
+      fingerprint,
+      refusal,
+      version,
+      skipStale: s.skipStale,
+      receivedAt: new Date(receivedMs),
     };
   });
 }
@@ -103,7 +131,8 @@ export function writeEvents(
       writeSheet(spreadsheet, store, sheetName, events, receivedAt, results);
     } catch (err) {
       for (const e of events) {
-        if (!results[e.index]) results[e.index] = { hook: e.hookName, sheet: sheetName, action: 'failed', row: null, message: errorText(err) };
+        if (!results[e.index])
+          results[e.index] = { hook: e.hookName, sheet: sheetName, action: 'failed', row: null, message: errorText(err) };
       }
     }
   }
@@ -125,21 +154,43 @@ function writeSheet(
   if (open.headerChanged && (cached || open.header.length > 0)) store.refresh();
   const layout = store.layout(sheetName);
   const spec = mergeColumns(events.map((e) => e.columns));
-  const plan = planColumns(open.header, layout, events.map((e) => e.fields), { addNewFields: events.some((e) => e.addNewFields), spec });
+  const plan = planColumns(
+    open.header,
+    layout,
+    events.map((e) => e.fields),
+    { addNewFields: events.some((e) => e.addNewFields), spec },
+  );
   const typingOf = new Map(spec.map((c) => [c.field, c.typing]));
-  for (const e of events) if (e.hook) rememberSeenFields(store, e.hook, e.fields.map((f) => f.path));
+  for (const e of events)
+    if (e.hook)
+      rememberSeenFields(
+        store,
+        e.hook,
+        e.fields.map((f) => f.path),
+      );
   // The layout is saved before the header cells are written: if the execution dies in between, the next
   // one finds columns it owns missing from the header and adds them, instead of mistaking its own
   // columns for a user's.
-  if (open.headerChanged || plan.newLabels.length) store.setLayout(sheetName, { fields: plan.layout.fields, header: [...open.header, ...plan.newLabels] });
+  if (open.headerChanged || plan.newLabels.length)
+    store.setLayout(sheetName, { fields: plan.layout.fields, header: [...open.header, ...plan.newLabels] });
   appendHeaderLabels(open, plan.newLabels);
   const columns = headerIndex(open.header);
   const col = (label: string): number => columns.get(label)!;
   // Several events: one search tells whether any of them is on the sheet already; if none is, skip the per-event searches.
   const searchEach = events.length === 1 || anyOnSheet(open, col, events);
   const batch: SheetBatch = {
-    open, sheetName, col, labelOf: plan.labelOf, typingOf, receivedAt, searchEach, results,
-    newRows: [], newRowEvents: [], pendingByKey: new Map(), seenFingerprints: new Set(),
+    open,
+    sheetName,
+    col,
+    labelOf: plan.labelOf,
+    typingOf,
+    receivedAt,
+    searchEach,
+    results,
+    newRows: [],
+    newRowEvents: [],
+    pendingByKey: new Map(),
+    seenFingerprints: new Set(),
   };
   for (const e of events) {
     try {
@@ -173,7 +224,13 @@ interface SheetBatch {
 /** True when any of the events may stand on the sheet already; when the one batch search cannot be built or run, each event searches alone. */
 function anyOnSheet(open: OpenSheet, col: (label: string) => number, events: readonly RoutedEvent[]): boolean {
   try {
-    return anyFound(open, col(META.rowKey), col(META.fingerprint), events.map(keyOf).filter((k): k is string => k !== null), events.map((e) => e.fingerprint));
+    return anyFound(
+      open,
+      col(META.rowKey),
+      col(META.fingerprint),
+      events.map(keyOf).filter((k): k is string => k !== null),
+      events.map((e) => e.fingerprint),
+    );
   } catch {
     return true;
   }
@@ -192,7 +249,10 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
   const key = keyOf(e);
   const pendingIndex = key !== null ? b.pendingByKey.get(key) : undefined;
   const inBatch = b.seenFingerprints.has(e.fingerprint);
-  const found = inBatch || !b.searchEach ? { keyRow: null, fingerprintRow: null } : lookup(open, col(META.rowKey), col(META.fingerprint), pendingIndex === undefined ? key : null, e.fingerprint);
+  const found =
+    inBatch || !b.searchEach
+      ? { keyRow: null, fingerprintRow: null }
+      : lookup(open, col(META.rowKey), col(META.fingerprint), pendingIndex === undefined ? key : null, e.fingerprint);
   const fingerprintRow = found.fingerprintRow;
   const seen = inBatch || fingerprintRow !== null;
   const keyRow = seen ? null : found.keyRow;
@@ -259,7 +319,8 @@ function writeNewRows(b: SheetBatch): void {
     writeCells(open, first, newRows, col(META.fingerprint));
   } catch (err) {
     // The new rows were not written: every event that was to add or merge into one of them failed.
-    for (const indexes of newRowEvents) for (const index of indexes) results[index] = { ...results[index], action: 'failed', row: null, message: errorText(err) };
+    for (const indexes of newRowEvents)
+      for (const index of indexes) results[index] = { ...results[index], action: 'failed', row: null, message: errorText(err) };
     return;
   }
   newRowEvents.forEach((indexes, i) => {

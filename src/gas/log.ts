@@ -71,7 +71,7 @@ const BODY_SLACK = 4000;
  */
 export function bodyCells(body: string): string[] {
   const cells: string[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     let end = Math.min(i + BODY_CHUNK, body.length);
     while (end < body.length && body.charAt(end) === "'" && end - i < BODY_CHUNK + BODY_SLACK) end += 1;
     cells.push(textCell(body.slice(i, end)));
@@ -190,7 +190,11 @@ export function keepDelivery(
  * keepDelivery for a batch (group commit): the new rows go in with one write. When that write fails, each
  * delivery is kept on its own, so one that the log cannot take never costs the others their row.
  */
-export function keepDeliveries(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store: ScriptStore, items: readonly ToKeep[]): LogKeeping[] {
+export function keepDeliveries(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  items: readonly ToKeep[],
+): LogKeeping[] {
   const kept: LogKeeping[] = new Array(items.length);
   let log: GoogleAppsScript.Spreadsheet.Sheet;
   let warning: string | null = null;
@@ -228,7 +232,10 @@ export function keepDeliveries(spreadsheet: GoogleAppsScript.Spreadsheet.Spreads
     }
   });
   try {
-    appendLogs(log, fresh.map((i) => entries[i]));
+    appendLogs(
+      log,
+      fresh.map((i) => entries[i]),
+    );
     for (const i of fresh) kept[i] = { where: 'log' };
   } catch {
     for (const i of fresh) {
@@ -287,7 +294,10 @@ function bodyIndex(header: readonly unknown[]): number {
 }
 
 /** A log row's request as the web app received it (token excepted): body, content type, parameters and query. */
-export function logRowRequest(values: readonly unknown[], header: readonly unknown[]): Pick<Delivery, 'contents' | 'contentType' | 'parameter' | 'query'> {
+export function logRowRequest(
+  values: readonly unknown[],
+  header: readonly unknown[],
+): Pick<Delivery, 'contents' | 'contentType' | 'parameter' | 'query'> {
   const bodyAt = bodyIndex(header);
   const contents = logBody(values.slice(bodyAt));
   const hasRequest = String(header[COL.request - 1]) === 'Request';
@@ -306,13 +316,24 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
     const outcome = String(v[COL.outcome - 1]) as Outcome;
     if (!REPLAYABLE.includes(outcome)) return;
     const request = logRowRequest(v, header);
-    rows.push({ row: i + 2, hook: writtenText(String(v[COL.hook - 1])), outcome, body: request.contents, contentType: request.contentType, query: request.query ?? '' });
+    rows.push({
+      row: i + 2,
+      hook: writtenText(String(v[COL.hook - 1])),
+      outcome,
+      body: request.contents,
+      contentType: request.contentType,
+      query: request.query ?? '',
+    });
   });
   return rows;
 }
 
 /** Records the result of a replay on its log row: outcome, sheet, row and message. */
-export function markReplayed(sheet: GoogleAppsScript.Spreadsheet.Sheet, row: number, entry: Pick<LogEntry, 'outcome' | 'sheet' | 'row' | 'message'>): void {
+export function markReplayed(
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  row: number,
+  entry: Pick<LogEntry, 'outcome' | 'sheet' | 'row' | 'message'>,
+): void {
   sheet
     .getRange(row, COL.outcome, 1, COL.message - COL.outcome + 1)
     .setValues([[entry.outcome, summaryCell(entry.sheet), summaryCell(entry.row), summaryCell(entry.message, MESSAGE_MAX)]]);
@@ -322,7 +343,10 @@ export function markReplayed(sheet: GoogleAppsScript.Spreadsheet.Sheet, row: num
 export function trimLog(sheet: GoogleAppsScript.Spreadsheet.Sheet, keep: number): number {
   const lastRow = sheet.getLastRow();
   if (lastRow < 2) return 0;
-  const outcomes = sheet.getRange(2, COL.outcome, lastRow - 1, 1).getValues().map((r) => String(r[0]) as Outcome);
+  const outcomes = sheet
+    .getRange(2, COL.outcome, lastRow - 1, 1)
+    .getValues()
+    .map((r) => String(r[0]) as Outcome);
   const successful = outcomes.map((o, i) => (REPLAYABLE.includes(o) ? -1 : i + 2)).filter((r) => r > 0);
   const excess = successful.length - keep;
   if (excess <= 0) return 0;

@@ -49,7 +49,10 @@ export function selfTestHtml(report: SelfTestReport): string {
   const rows = (required: boolean) =>
     report.cases
       .filter((c) => c.required === required)
-      .map((c) => `<tr><td>${c.ok ? '✅' : required ? '❌' : 'ℹ️'}</td><td>${escapeHtml(c.name)}${c.ok ? '' : `<br><small>${escapeHtml(c.message)}</small>`}</td></tr>`)
+      .map(
+        (c) =>
+          `<tr><td>${c.ok ? '✅' : required ? '❌' : 'ℹ️'}</td><td>${escapeHtml(c.name)}${c.ok ? '' : `<br><small>${escapeHtml(c.message)}</small>`}</td></tr>`,
+      )
       .join('');
   const tally = (t: { passed: number; failed: number }) => `${t.passed} passed, ${t.failed} differ`;
   return (

@@ -55,7 +55,12 @@ interface FoundEvent {
  * last batch recomputes the funnel from every lead. `restart` (or no stored cursor) starts over from
  * an empty Pipeline. Runs under the script lock.
  */
-function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Settings, options: { restart: boolean; limit: number; budgetMs: number }): RebuildResult {
+function rebuildBatch(
+  spreadsheet: Spreadsheet,
+  store: ScriptStore,
+  settings: Settings,
+  options: { restart: boolean; limit: number; budgetMs: number },
+): RebuildResult {
   const started = Date.now();
   const sources = rebuildSources(settings);
   const p = openPipeline(spreadsheet, store);
@@ -78,7 +83,10 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     const width = sheet.getLastColumn();
     const values = sheet.getRange(cursor.row, 1, n, width).getValues();
     const header = sheet.getRange(1, 1, 1, width).getValues()[0];
-    const events = sources[cursor.source] === LOG_SHEET ? logEvents(values, header) : sheetEvents(store, settings, sources[cursor.source], header.map(headerLabel), values, cursor.logFrom ?? null);
+    const events =
+      sources[cursor.source] === LOG_SHEET
+        ? logEvents(values, header)
+        : sheetEvents(store, settings, sources[cursor.source], header.map(headerLabel), values, cursor.logFrom ?? null);
     for (const e of events) {
       const s = eventState(e.hook.id, e.fields, e.fingerprint, e.receivedMs);
       if (s) leads.apply(s);
@@ -103,7 +111,9 @@ function rebuildBatch(spreadsheet: Spreadsheet, store: ScriptStore, settings: Se
     processed: cursor.processed,
     remaining,
     leads: count,
-    message: done ? `Rebuilt: ${count} leads from ${cursor.processed} rows.` : `Rebuilding: ${cursor.processed} rows read, about ${remaining} to go; run again to continue.`,
+    message: done
+      ? `Rebuilt: ${count} leads from ${cursor.processed} rows.`
+      : `Rebuilding: ${cursor.processed} rows read, about ${remaining} to go; run again to continue.`,
   };
 }
 
@@ -148,13 +158,16 @@ function loadLeads(p: PipelineSheet) {
     }
   };
   if (lastRow > 1) {
-    sheet.getRange(2, stateCol, lastRow - 1, 1).getValues().forEach((cell) => {
-      const state = parseState(writtenValue(cell[0]));
-      if (!state) return;
-      const lead = { pos: list.length, state, dead: false };
-      list.push(lead);
-      addKeys(lead);
-    });
+    sheet
+      .getRange(2, stateCol, lastRow - 1, 1)
+      .getValues()
+      .forEach((cell) => {
+        const state = parseState(writtenValue(cell[0]));
+        if (!state) return;
+        const lead = { pos: list.length, state, dead: false };
+        list.push(lead);
+        addKeys(lead);
+      });
   }
   const previousRows = Math.max(0, lastRow - 1);
   return {
@@ -162,9 +175,14 @@ function loadLeads(p: PipelineSheet) {
     apply(ev: LeadState): void {
       const found = new Set<Lead>();
       for (const k of ev.keys) for (const lead of index.get(k) ?? []) found.add(lead);
-      const candidates = [...found].sort((a, b) => a.pos - b.pos).map((lead) => ({ ref: lead, keys: lead.state.keys, calls: callTokens(lead.state) }));
+      const candidates = [...found]
+        .sort((a, b) => a.pos - b.pos)
+        .map((lead) => ({ ref: lead, keys: lead.state.keys, calls: callTokens(lead.state) }));
       const targets = joinTargets(ev.keys, candidates, callTokens(ev));
-      const merged = mergeEvent(targets.map((t) => t.state), ev);
+      const merged = mergeEvent(
+        targets.map((t) => t.state),
+        ev,
+      );
       for (const t of targets) for (const k of t.state.keys) index.get(k)?.delete(t);
       for (const t of targets.slice(1)) t.dead = true;
       const lead = targets[0] ?? { pos: list.length, state: merged, dead: false };
@@ -219,7 +237,11 @@ function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
   for (const v of values) {
     if (!WRITTEN_OUTCOMES.includes(String(v[3]))) continue;
     const request = logRowRequest(v, header);
-    const parsed = parseDelivery({ contents: request.contents, contentType: request.contentType || 'application/json', parameter: request.parameter });
+    const parsed = parseDelivery({
+      contents: request.contents,
+      contentType: request.contentType || 'application/json',
+      parameter: request.parameter,
+    });
     if (!parsed.ok) continue;
     const hookColumn = writtenText(String(v[2]));
     const hint = hookColumn.includes(',') ? null : findHook(hookColumn);
@@ -234,7 +256,14 @@ function logEvents(values: unknown[][], header: unknown[]): FoundEvent[] {
 }
 
 /** Events of a hook sheet's rows: each row is the latest version of its key, read back by the sheet's layout. */
-function sheetEvents(store: ScriptStore, settings: Settings, sheetName: string, header: unknown[], values: unknown[][], logFrom: number | null): FoundEvent[] {
+function sheetEvents(
+  store: ScriptStore,
+  settings: Settings,
+  sheetName: string,
+  header: unknown[],
+  values: unknown[][],
+  logFrom: number | null,
+): FoundEvent[] {
   const layout = store.layout(sheetName);
   const hooks = HOOKS.filter((h) => settings.hooks[h.id].sheet === sheetName);
   const index = headerIndex(header);

@@ -2,9 +2,28 @@
 import { headerIndex } from '../core/columns';
 import { errorText } from '../core/errors';
 import type { Field } from '../core/flatten';
-import { applyLeadDelta, emptyFunnel, FUNNEL_SHEET, funnelReport, pruneFunnel, REPORT_WIDTH, type FunnelCounters, type Zone } from '../core/funnel';
+import {
+  applyLeadDelta,
+  emptyFunnel,
+  FUNNEL_SHEET,
+  funnelReport,
+  pruneFunnel,
+  REPORT_WIDTH,
+  type FunnelCounters,
+  type Zone,
+} from '../core/funnel';
 import type { HookDefinition } from '../core/hooks';
-import { callTokens, emptyState, eventState, joinTargets, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, mergeEvent, PIPELINE_SHEET, type LeadState } from '../core/pipeline';
+import {
+  callTokens,
+  emptyState,
+  eventState,
+  joinTargets,
+  LEAD_KEYS_LABEL,
+  LEAD_STATE_LABEL,
+  mergeEvent,
+  PIPELINE_SHEET,
+  type LeadState,
+} from '../core/pipeline';
 import { parseState, PIPELINE_COLUMNS, PIPELINE_LABELS } from '../core/pipeline-row';
 import type { EventResult } from '../core/results';
 import { toCellValue, writtenText, writtenValue, type CellValue } from '../core/values';
@@ -43,7 +62,10 @@ export interface PipelineSheet {
 export function openPipeline(spreadsheet: Spreadsheet, store: ScriptStore): PipelineSheet {
   const open = openSheet(spreadsheet, PIPELINE_SHEET, store.layout(PIPELINE_SHEET).header ?? null);
   const before = headerIndex(open.header);
-  appendHeaderLabels(open, PIPELINE_LABELS.filter((l) => !before.has(l)));
+  appendHeaderLabels(
+    open,
+    PIPELINE_LABELS.filter((l) => !before.has(l)),
+  );
   const col = headerIndex(open.header);
   // The state column is bookkeeping: hidden when the app adds it, like a formula's helper column.
   if (!before.has(LEAD_STATE_LABEL)) open.sheet.hideColumns(col.get(LEAD_STATE_LABEL)!);
@@ -64,7 +86,13 @@ export function rowCells(p: PipelineSheet, state: LeadState | null): Map<number,
  * search of the "Lead keys" column and reads only the rows found; the funnel changes by the difference
  * between the lead's old and new row. Runs under the script lock. Returns the number of events applied.
  */
-function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): number {
+function updatePipeline(
+  spreadsheet: Spreadsheet,
+  store: ScriptStore,
+  routed: readonly PipelineInput[],
+  results: readonly EventResult[],
+  receivedAt: Date,
+): number {
   const events: LeadState[] = [];
   routed.forEach((r, i) => {
     const action = results[i] ? results[i].action : null;
@@ -91,7 +119,13 @@ function updatePipeline(spreadsheet: Spreadsheet, store: ScriptStore, routed: re
 }
 
 /** Safe wrapper for processDelivery: a pipeline failure is logged and reported, never fails the delivery. */
-export function updatePipelineSafely(spreadsheet: Spreadsheet, store: ScriptStore, routed: readonly PipelineInput[], results: readonly EventResult[], receivedAt: Date): string | null {
+export function updatePipelineSafely(
+  spreadsheet: Spreadsheet,
+  store: ScriptStore,
+  routed: readonly PipelineInput[],
+  results: readonly EventResult[],
+  receivedAt: Date,
+): string | null {
   try {
     updatePipeline(spreadsheet, store, routed, results, receivedAt);
     return null;
@@ -108,7 +142,10 @@ function applyLive(p: PipelineSheet, ev: LeadState, counters: FunnelCounters, ti
     return { ref: { row, state: lead.state }, keys: lead.keys, calls: callTokens(lead.state) };
   });
   const targets = joinTargets(ev.keys, candidates, callTokens(ev)).sort((a, b) => a.row - b.row);
-  const merged = mergeEvent(targets.map((t) => t.state), ev);
+  const merged = mergeEvent(
+    targets.map((t) => t.state),
+    ev,
+  );
   if (targets.length === 1 && JSON.stringify(targets[0].state) === JSON.stringify(merged)) return false;
   const row = targets.length ? targets[0].row : nextRow(p.open);
   writeCells(p.open, row, [rowCells(p, merged)]);
@@ -135,7 +172,9 @@ function readLead(p: PipelineSheet, row: number): LeadRow {
   const first = Math.min(keysCol, stateCol);
   const cells = p.open.sheet.getRange(row, first, 1, Math.abs(keysCol - stateCol) + 1).getValues()[0];
   // Both cells are written as guarded text; a Plain-text cell may give the apostrophe back.
-  const keys = writtenText(String(cells[keysCol - first])).split(/\s+/).filter(Boolean);
+  const keys = writtenText(String(cells[keysCol - first]))
+    .split(/\s+/)
+    .filter(Boolean);
   // A state cell someone cleared still has its keys: the lead restarts from them.
   const state = parseState(writtenValue(cells[stateCol - first])) ?? { ...emptyState(), keys: [...keys].sort() };
   return { row, state, keys: state.keys.length ? state.keys : keys, changed: false };
@@ -156,7 +195,10 @@ function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: Fu
     const targets = joinTargets(ev.keys, candidates, callTokens(ev));
     if (targets.length > 1) return null;
     const target = targets[0];
-    const merged = mergeEvent(targets.map((t) => t.state), ev);
+    const merged = mergeEvent(
+      targets.map((t) => t.state),
+      ev,
+    );
     if (target && JSON.stringify(target.state) === JSON.stringify(merged)) continue;
     if (target) deltas.push([target.state, null]);
     deltas.push([null, merged]);
@@ -164,7 +206,12 @@ function applyBatch(p: PipelineSheet, events: readonly LeadState[], counters: Fu
     else added.push({ row: 0, state: merged, keys: merged.keys, changed: true });
   }
   for (const lead of leads) if (lead.changed) writeCells(p.open, lead.row, [rowCells(p, lead.state)]);
-  if (added.length) writeCells(p.open, nextRow(p.open), added.map((lead) => rowCells(p, lead.state)));
+  if (added.length)
+    writeCells(
+      p.open,
+      nextRow(p.open),
+      added.map((lead) => rowCells(p, lead.state)),
+    );
   for (const [before, after] of deltas) applyLeadDelta(counters, before, after, timeZone);
   return deltas.length > 0;
 }
@@ -236,16 +283,36 @@ export function refreshFunnel(spreadsheet: Spreadsheet, store: ScriptStore, coun
     sheet.getRange('A1:A3').setFontWeight('bold');
     sheet.getRange('I:J').setNumberFormat('0.0%');
     sheet.insertChart(
-      sheet.newChart().asBarChart().addRange(sheet.getRange(STAGE_RANGE(report.stageRows.last))).setPosition(3, 16, 0, 0).setOption('title', 'Funnel (all time)').setOption('legend', { position: 'none' }).build(),
+      sheet
+        .newChart()
+        .asBarChart()
+        .addRange(sheet.getRange(STAGE_RANGE(report.stageRows.last)))
+        .setPosition(3, 16, 0, 0)
+        .setOption('title', 'Funnel (all time)')
+        .setOption('legend', { position: 'none' })
+        .build(),
     );
     sheet.insertChart(
-      sheet.newChart().asColumnChart().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).setPosition(22, 16, 0, 0).setOption('title', 'Revenue by source (all time)').setOption('legend', { position: 'none' }).build(),
+      sheet
+        .newChart()
+        .asColumnChart()
+        .addRange(sheet.getRange(REVENUE_RANGE(revenueLast)))
+        .setPosition(22, 16, 0, 0)
+        .setOption('title', 'Revenue by source (all time)')
+        .setOption('legend', { position: 'none' })
+        .build(),
     );
   } else if (previous && previous.revenueLast !== revenueLast) {
     for (const chart of sheet.getCharts()) {
       const first = chart.getRanges()[0];
       if (!first || first.getRow() !== 3 || first.getColumn() !== 13) continue;
-      sheet.updateChart(chart.modify().clearRanges().addRange(sheet.getRange(REVENUE_RANGE(revenueLast))).build());
+      sheet.updateChart(
+        chart
+          .modify()
+          .clearRanges()
+          .addRange(sheet.getRange(REVENUE_RANGE(revenueLast)))
+          .build(),
+      );
     }
   }
   if (!previous || previous.height !== report.grid.length || previous.revenueLast !== revenueLast) {

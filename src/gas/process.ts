@@ -61,9 +61,15 @@ interface Settled {
  * a later event with the same key updates (insert-if-new: skips) the row an earlier one adds, and the same
  * event twice is a duplicate. Runs under the script lock.
  */
-export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, store: ScriptStore, items: readonly BatchItem[]): PostResponse[] {
+export function processBatch(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  store: ScriptStore,
+  items: readonly BatchItem[],
+): PostResponse[] {
   const settings: Settings = store.settings();
-  const parsed = items.map(({ delivery }) => parseDelivery({ contents: delivery.contents, contentType: delivery.contentType, parameter: delivery.parameter }));
+  const parsed = items.map(({ delivery }) =>
+    parseDelivery({ contents: delivery.contents, contentType: delivery.contentType, parameter: delivery.parameter }),
+  );
   // Every event of the batch in one list, each knowing its delivery.
   const routed: Array<ReturnType<typeof routeEvents>[number]> = [];
   const owners: number[] = [];
@@ -83,8 +89,19 @@ export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadshe
   const settled: Settled[] = items.map((item, i) => {
     const p = parsed[i];
     if (p.ok) return settle(results.filter((_, e) => owners[e] === i));
-    const failedResult: EventResult = { hook: item.delivery.parameter.hook || '', sheet: '', action: 'failed', row: null, message: p.message };
-    return { results: [failedResult], outcome: 'failed', message: `${p.code}: ${p.message}`, response: failure(p.code, `${p.message} The body is kept in the Webhook log and can be replayed.`) };
+    const failedResult: EventResult = {
+      hook: item.delivery.parameter.hook || '',
+      sheet: '',
+      action: 'failed',
+      row: null,
+      message: p.message,
+    };
+    return {
+      results: [failedResult],
+      outcome: 'failed',
+      message: `${p.code}: ${p.message}`,
+      response: failure(p.code, `${p.message} The body is kept in the Webhook log and can be replayed.`),
+    };
   });
   const kept = keepDeliveries(
     spreadsheet,
@@ -93,7 +110,11 @@ export function processBatch(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadshe
       let message = settled[i].message;
       if (item.note) message = `${item.note} ${message}`;
       if (pipelineError && parsed[i].ok) message = `${message} Pipeline not updated: ${pipelineError}`;
-      return { delivery: item.delivery, processed: { outcome: settled[i].outcome, results: settled[i].results, message }, replayOf: item.replayOf };
+      return {
+        delivery: item.delivery,
+        processed: { outcome: settled[i].outcome, results: settled[i].results, message },
+        replayOf: item.replayOf,
+      };
     }),
   );
   recordCapacitySafely(spreadsheet, store);

@@ -140,7 +140,8 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
       const items: Array<BatchItem & { key: string }> = [];
       for (const key of keys) {
         const delivery = readStashed(store, key);
-        if (delivery) items.push({ key, delivery, replayOf: null, note: `Queued at ${new Date(delivery.receivedAt).toISOString()}, written later.` });
+        if (delivery)
+          items.push({ key, delivery, replayOf: null, note: `Queued at ${new Date(delivery.receivedAt).toISOString()}, written later.` });
       }
       if (own && pending.length > BATCH_MAX) {
         // Older stashes wait beyond this batch: this delivery joins the stash, so it is written after them.

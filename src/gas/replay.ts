@@ -20,7 +20,8 @@ const REPLAY_BUDGET_MS = 4.5 * 60 * 1000;
  * From the menu (no options) it replays all it can and reports in a toast.
  */
 export function replayDeliveries(options?: unknown): ReplayResult {
-  if (options !== undefined && !isPlainObject(options)) throw new Error('replayDeliveries takes nothing (replay all) or { limit, after } with whole numbers.');
+  if (options !== undefined && !isPlainObject(options))
+    throw new Error('replayDeliveries takes nothing (replay all) or { limit, after } with whole numbers.');
   const opts = (options ?? {}) as { limit?: unknown; after?: unknown };
   const limit = boundedNumber(opts.limit, 'limit', 1, 1000, Number.MAX_SAFE_INTEGER);
   const after = boundedNumber(opts.after, 'after', 0, 10_000_000, 0);
@@ -28,7 +29,8 @@ export function replayDeliveries(options?: unknown): ReplayResult {
   const result = withScriptLock((store): ReplayResult => {
     const spreadsheet = openSpreadsheet(store) ?? SpreadsheetApp.getActive();
     const log = logSheet(spreadsheet, store);
-    const outcomeOf = (response: PostResponse): Outcome => (response.results ? deliveryOutcome(response.results.map((r) => r.action)) : 'failed');
+    const outcomeOf = (response: PostResponse): Outcome =>
+      response.results ? deliveryOutcome(response.results.map((r) => r.action)) : 'failed';
     // Read before the unlogged deliveries get their rows, so a pass replays each delivery once.
     const rows = replayableRows(log).filter((r) => r.row > after);
     const outcomes: Outcome[] = [];
@@ -40,7 +42,18 @@ export function replayDeliveries(options?: unknown): ReplayResult {
       const delivery = store.getJson<Delivery>(key);
       store.deleteJson(key);
       unloggedLeft -= 1;
-      if (delivery) outcomes.push(outcomeOf(processDelivery(spreadsheet, store, delivery, null, `Replayed at ${new Date().toISOString()}; kept in the script's properties until the Webhook log could take it.`)));
+      if (delivery)
+        outcomes.push(
+          outcomeOf(
+            processDelivery(
+              spreadsheet,
+              store,
+              delivery,
+              null,
+              `Replayed at ${new Date().toISOString()}; kept in the script's properties until the Webhook log could take it.`,
+            ),
+          ),
+        );
     }
     let lastRow = after;
     let replayedRows = 0;
@@ -51,7 +64,14 @@ export function replayDeliveries(options?: unknown): ReplayResult {
       const parameter = requestParameters(row.query, row.body, contentType);
       // The log row's Hook cell, which a user may edit to route a dead letter, wins over the URL's ?hook= once it names a hook.
       if (findHook(row.hook)) parameter.hook = row.hook;
-      const delivery: Delivery = { id: Utilities.getUuid(), receivedAt: Date.now(), contents: row.body, contentType, parameter, query: row.query };
+      const delivery: Delivery = {
+        id: Utilities.getUuid(),
+        receivedAt: Date.now(),
+        contents: row.body,
+        contentType,
+        parameter,
+        query: row.query,
+      };
       outcomes.push(outcomeOf(processDelivery(spreadsheet, store, delivery, row, `Replayed at ${new Date().toISOString()}.`)));
       lastRow = row.row;
       replayedRows += 1;
@@ -67,6 +87,7 @@ export function replayDeliveries(options?: unknown): ReplayResult {
 
 function boundedNumber(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
   return value;
 }

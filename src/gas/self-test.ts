@@ -8,7 +8,7 @@ export function selfTest(): SelfTestReport {
   const spreadsheet = SpreadsheetApp.getActive();
   const cases = FIDELITY_CASES.map((c) => {
     const sheet = spreadsheet.insertSheet(`iclosed-selftest-${Utilities.getUuid().slice(0, 8)}`);
-    const base = { name: c.name, source: c.source, required: c.required, risk: c.required ? c.risk ?? '' : '' };
+    const base = { name: c.name, source: c.source, required: c.required, risk: c.required ? (c.risk ?? '') : '' };
     try {
       c.run(sheet);
       return { ...base, ok: true, message: '' };

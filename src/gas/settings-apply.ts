@@ -62,7 +62,13 @@ function sheetsOf(settings: Settings): Map<string, HookId[]> {
  * same new name and that name is free. Otherwise its rows stay where they are, and the change says so.
  * Returns the renamed sheets by their new (lower-case) name.
  */
-function planRenames(store: ScriptStore, spreadsheet: Spreadsheet, previous: Settings, next: Settings, plan: SettingsPlan): Map<string, Renamed> | string {
+function planRenames(
+  store: ScriptStore,
+  spreadsheet: Spreadsheet,
+  previous: Settings,
+  next: Settings,
+  plan: SettingsPlan,
+): Map<string, Renamed> | string {
   const renamed = new Map<string, Renamed>();
   for (const [oldName, ids] of sheetsOf(previous)) {
     const moving = ids.filter((id) => next.hooks[id].sheet.toLowerCase() !== oldName.toLowerCase() || next.hooks[id].sheet !== oldName);
@@ -73,7 +79,8 @@ function planRenames(store: ScriptStore, spreadsheet: Spreadsheet, previous: Set
     const targets = new Set(moving.map((id) => next.hooks[id].sheet));
     const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase()).map((h) => h.id);
     if (!sheet || rows === 0) {
-      for (const target of targets) plan.changes.push(`${names(moving.filter((id) => next.hooks[id].sheet === target))} will write to "${target}".`);
+      for (const target of targets)
+        plan.changes.push(`${names(moving.filter((id) => next.hooks[id].sheet === target))} will write to "${target}".`);
       continue;
     }
     const target = [...targets][0];
@@ -96,16 +103,31 @@ function planRenames(store: ScriptStore, spreadsheet: Spreadsheet, previous: Set
         : spreadsheet.getSheetByName(t)
           ? `because "${t}" already exists${store.layout(t).header || Object.keys(store.layout(t).fields).length ? ' (the rows of both now share it from here on)' : ''}`
           : 'because its hooks now write to different sheets';
-      plan.changes.push(`${who} will write to "${t}"; ${rows === 1 ? 'the row written so far stays' : `the ${count(rows)} rows written so far stay`} on "${oldName}", ${why}.`);
+      plan.changes.push(
+        `${who} will write to "${t}"; ${rows === 1 ? 'the row written so far stays' : `the ${count(rows)} rows written so far stay`} on "${oldName}", ${why}.`,
+      );
     }
   }
   return renamed;
 }
 
 /** One existing app sheet: header changes, promoted fields, order, hidden columns and row keys. */
-function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: string, ids: HookId[], previous: Settings, next: Settings, plan: SettingsPlan): string | null {
+function planSheet(
+  store: ScriptStore,
+  sheet: Sheet,
+  name: string,
+  layoutName: string,
+  ids: HookId[],
+  previous: Settings,
+  next: Settings,
+  plan: SettingsPlan,
+): string | null {
   const lastColumn = sheet.getLastColumn();
-  const header = sheet.getRange(1, 1, 1, lastColumn).getValues()[0].map((c) => cellToFieldValue(c as CellValue)).map((v) => (v === null ? '' : String(v)));
+  const header = sheet
+    .getRange(1, 1, 1, lastColumn)
+    .getValues()[0]
+    .map((c) => cellToFieldValue(c as CellValue))
+    .map((v) => (v === null ? '' : String(v)));
   const layoutNow = store.layout(layoutName);
   const hooks = ids.map((id) => ({ name: hookById(id).name, columns: columnsOf(next, id) }));
   const header0 = planHeaderChanges(name, header, layoutNow.fields, hooks);
@@ -125,7 +147,13 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
   for (const { column, label } of header0.relabel) plan.changes.push(`"${name}": column ${column} is now "${label}".`);
   if (header0.add.length) plan.changes.push(`"${name}": adds ${header0.add.map((c) => `"${c.label}"`).join(', ')}.`);
   const otherColumn = index.get(META.otherFields);
-  const promoted = header0.add.length && otherColumn !== undefined && dataRows > 0 ? sheet.getRange(2, otherColumn, dataRows, 1).getValues().map((r) => r[0] as CellValue) : null;
+  const promoted =
+    header0.add.length && otherColumn !== undefined && dataRows > 0
+      ? sheet
+          .getRange(2, otherColumn, dataRows, 1)
+          .getValues()
+          .map((r) => r[0] as CellValue)
+      : null;
   let otherNow = promoted;
   const fills: Array<{ column: number; values: CellValue[] }> = [];
   for (const c of header0.add) {
@@ -139,11 +167,16 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
   }
 
   // The app's columns of this sheet's settings, in the sidebar's order, as they stand after the header step.
-  const ordered = spec.filter((c) => fieldLabel(fields, c.field) !== undefined && index.has(fieldLabel(fields, c.field)!)).map((c) => fieldLabel(fields, c.field)!);
+  const ordered = spec
+    .filter((c) => fieldLabel(fields, c.field) !== undefined && index.has(fieldLabel(fields, c.field)!))
+    .map((c) => fieldLabel(fields, c.field)!);
   const slots = ordered.map((label) => index.get(label)!).sort((a, b) => a - b);
   const current = slots.map((p) => after[p - 1]);
   const moves = current.join('\u0000') === ordered.join('\u0000') ? [] : planColumnMoves(slots, current, ordered);
-  if (moves.length) plan.changes.push(`"${name}": columns move into the sidebar's order (${count(new Set(moves.map((m) => m.from)).size)} moved; your own columns stay where they are).`);
+  if (moves.length)
+    plan.changes.push(
+      `"${name}": columns move into the sidebar's order (${count(new Set(moves.map((m) => m.from)).size)} moved; your own columns stay where they are).`,
+    );
 
   // Unticked columns are hidden with their data; ticked again, shown.
   const visibility: Array<{ label: string; hide: boolean }> = [];
@@ -154,13 +187,16 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
     if (before && before.include === c.include) continue;
     if (!before && c.include) continue;
     visibility.push({ label, hide: !c.include });
-    plan.changes.push(c.include ? `"${name}": "${label}" is shown again.` : `"${name}": "${label}" is hidden; its data stays (tick it to show it again).`);
+    plan.changes.push(
+      c.include ? `"${name}": "${label}" is shown again.` : `"${name}": "${label}" is hidden; its data stays (tick it to show it again).`,
+    );
   }
 
   // A new key: every row's key from its own values.
   const keyed = next.hooks[ids[0]].mode !== 'append';
   const keyFields = next.hooks[ids[0]].key;
-  const keyChanged = keyed && (previous.hooks[ids[0]].mode === 'append' || previous.hooks[ids[0]].key.join('\u0000') !== keyFields.join('\u0000'));
+  const keyChanged =
+    keyed && (previous.hooks[ids[0]].mode === 'append' || previous.hooks[ids[0]].key.join('\u0000') !== keyFields.join('\u0000'));
   let rekeyed: string[] | null = null;
   if (keyChanged && dataRows > 0) {
     const byField: ReturnType<typeof cellToFieldValue>[][] = [];
@@ -169,10 +205,24 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
       if (label !== undefined && index.has(label)) {
         const column = index.get(label)!;
         const fill = fills.find((f) => f.column === column);
-        byField.push(fill ? fill.values.map(cellToFieldValue) : sheet.getRange(2, column, dataRows, 1).getValues().map((r) => cellToFieldValue(r[0] as CellValue)));
+        byField.push(
+          fill
+            ? fill.values.map(cellToFieldValue)
+            : sheet
+                .getRange(2, column, dataRows, 1)
+                .getValues()
+                .map((r) => cellToFieldValue(r[0] as CellValue)),
+        );
         continue;
       }
-      const source = otherNow ?? (otherColumn !== undefined ? sheet.getRange(2, otherColumn, dataRows, 1).getValues().map((r) => r[0] as CellValue) : null);
+      const source =
+        otherNow ??
+        (otherColumn !== undefined
+          ? sheet
+              .getRange(2, otherColumn, dataRows, 1)
+              .getValues()
+              .map((r) => r[0] as CellValue)
+          : null);
       const found = source ? promoteFromOtherFields(source, field) : null;
       if (!found || found.filled === 0) {
         return `"${name}" has no values of "${field}" on its ${count(dataRows)} rows (no column holds it and Other fields does not have it), so the rows cannot be re-keyed by it. Keep the old key, or choose a field the rows have.`;
@@ -197,11 +247,16 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
       range.setFontWeight('bold');
     }
     for (const f of fills) sheet.getRange(2, f.column, dataRows, 1).setValues(f.values.map((v) => [v]));
-    if (fills.length && otherNow && otherColumn !== undefined) sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [v === '' ? '' : textCell(String(v))]));
-    if (rekeyed && rowKeyColumn !== undefined) sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [k === '' ? '' : textCell(k)]));
+    if (fills.length && otherNow && otherColumn !== undefined)
+      sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [v === '' ? '' : textCell(String(v))]));
+    if (rekeyed && rowKeyColumn !== undefined)
+      sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [k === '' ? '' : textCell(k)]));
     for (const m of moves) sheet.moveColumns(sheet.getRange(1, m.from), m.destination);
     if (visibility.length) {
-      const finalHeader = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
+      const finalHeader = sheet
+        .getRange(1, 1, 1, sheet.getLastColumn())
+        .getValues()[0]
+        .map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
       const at = headerIndex(finalHeader);
       for (const v of visibility) {
         const column = at.get(v.label);
@@ -211,7 +266,10 @@ function planSheet(store: ScriptStore, sheet: Sheet, name: string, layoutName: s
       }
     }
     // The layout with the header as it now stands, so the next delivery needs no header read.
-    const finalHeader = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
+    const finalHeader = sheet
+      .getRange(1, 1, 1, sheet.getLastColumn())
+      .getValues()[0]
+      .map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
     store.setLayout(name, { fields, header: finalHeader });
   });
   return null;
@@ -222,4 +280,3 @@ function fieldLabel(fields: Readonly<Record<string, string>>, field: string): st
   for (const label of Object.keys(fields)) if (fields[label] === field) return label;
   return undefined;
 }
-

@@ -27,7 +27,11 @@ export interface OpenSheet {
  * header, one read of the header cells plus the next one confirms nobody moved, renamed or added a
  * column; only when that check fails is the whole header row read.
  */
-export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, name: string, cachedHeader: readonly string[] | null): OpenSheet {
+export function openSheet(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  name: string,
+  cachedHeader: readonly string[] | null,
+): OpenSheet {
   let sheet = spreadsheet.getSheetByName(name);
   if (!sheet) {
     sheet = spreadsheet.insertSheet(name);
@@ -38,7 +42,10 @@ export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   if (cachedHeader && cachedHeader.length > 0) {
     try {
       // The cell after the last known label must be empty: a column added there by someone else shows up.
-      const cells = sheet.getRange(1, 1, 1, cachedHeader.length + 1).getValues()[0].map((v) => String(v));
+      const cells = sheet
+        .getRange(1, 1, 1, cachedHeader.length + 1)
+        .getValues()[0]
+        .map((v) => String(v));
       // A label written with its guard apostrophe matches whether or not the cell gives the apostrophe back.
       if (cachedHeader.every((label, i) => cells[i] === label || writtenText(cells[i]) === label) && cells[cachedHeader.length] === '') {
         return { sheet, header: [...cachedHeader], headerChanged: false, lastRow: null };
@@ -48,7 +55,13 @@ export function openSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
     }
   }
   const lastColumn = sheet.getLastColumn();
-  const header = lastColumn > 0 ? sheet.getRange(1, 1, 1, lastColumn).getValues()[0].map((v) => headerLabel(v)) : [];
+  const header =
+    lastColumn > 0
+      ? sheet
+          .getRange(1, 1, 1, lastColumn)
+          .getValues()[0]
+          .map((v) => headerLabel(v))
+      : [];
   return { sheet, header, headerChanged: true, lastRow: lastColumn > 0 ? null : 1 };
 }
 
@@ -136,7 +149,13 @@ export function lookup(open: OpenSheet, keyColumn: number, fingerprintColumn: nu
  * One search for a whole batch: true when any of the keys or fingerprints stands on the sheet. A batch
  * of new events (the usual case) then needs no search per event.
  */
-export function anyFound(open: OpenSheet, keyColumn: number, fingerprintColumn: number, keys: readonly string[], fingerprints: readonly string[]): boolean {
+export function anyFound(
+  open: OpenSheet,
+  keyColumn: number,
+  fingerprintColumn: number,
+  keys: readonly string[],
+  fingerprints: readonly string[],
+): boolean {
   const first = Math.min(keyColumn, fingerprintColumn);
   const last = Math.max(keyColumn, fingerprintColumn);
   const parts = [...keys.map(keyCellPattern), ...fingerprints.map(escapeRegex)];
@@ -162,7 +181,12 @@ export function nextRow(open: OpenSheet): number {
  * the app's are never touched. Rows past the end of the grid are added first, only when the write needs them.
  * `lastColumn`, when given, is written last.
  */
-export function writeCells(open: OpenSheet, firstRow: number, cells: ReadonlyArray<ReadonlyMap<number, CellValue>>, lastColumn?: number): void {
+export function writeCells(
+  open: OpenSheet,
+  firstRow: number,
+  cells: ReadonlyArray<ReadonlyMap<number, CellValue>>,
+  lastColumn?: number,
+): void {
   if (cells.length === 0) return;
   const columns = new Set<number>();
   for (const row of cells) for (const col of row.keys()) columns.add(col);

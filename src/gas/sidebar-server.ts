@@ -5,7 +5,15 @@ import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type Hoo
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../core/log-stats';
 import type { PostResponse } from '../core/results';
 import { defaultHookSettings, normalizeSettings, SettingsError, type HookSettings, type Settings } from '../core/settings';
-import type { FieldInfo, HookState, PreviewResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult } from '../core/sidebar-api';
+import type {
+  FieldInfo,
+  HookState,
+  PreviewResult,
+  SaveResult,
+  SelfTestReport,
+  SidebarState,
+  TestDeliveryResult,
+} from '../core/sidebar-api';
 import { APP_VERSION } from '../core/version';
 import { capacityNow } from './capacity';
 import { seenFields } from './field-memory';
@@ -61,7 +69,9 @@ function hookFields(store: ScriptStore, hook: HookDefinition): FieldInfo[] {
   const example = new Map(flattenEvent(hook.example[0]).map((f) => [f.path, f.value]));
   const documented: FieldInfo[] = exampleFields(hook).map((path) => ({ path, example: preview(example.get(path)), seen: false }));
   const known = new Set(documented.map((f) => f.path));
-  const seen = seenFields(store, hook.id).filter((p) => !known.has(p)).map((path) => ({ path, example: '', seen: true }));
+  const seen = seenFields(store, hook.id)
+    .filter((p) => !known.has(p))
+    .map((path) => ({ path, example: '', seen: true }));
   return [...documented, ...seen];
 }
 
@@ -109,7 +119,16 @@ function sidebarState(store: ScriptStore, webhook: SidebarState['webhook']): Sid
   const activity = activityEntries(values, ACTIVITY_ROWS);
   const used = cellsUsed(spreadsheet);
   const cells = { used, limit: CELL_LIMIT, warning: cellWarning(used), forecast: capacityNow(spreadsheet, store) };
-  return { version: APP_VERSION, webhook, settings, hooks, activity, queued: queuedKeys(store).length, refusedToday: refusedToday(), cells };
+  return {
+    version: APP_VERSION,
+    webhook,
+    settings,
+    hooks,
+    activity,
+    queued: queuedKeys(store).length,
+    refusedToday: refusedToday(),
+    cells,
+  };
 }
 
 /** Known fields per hook, for validating a save: documented, seen, and those with a column already. */
@@ -130,7 +149,8 @@ function knownFieldsByHook(store: ScriptStore): Record<HookId, string[]> {
  * never sees half a change.
  */
 function saveAndApply(input: unknown, state: () => SidebarState, previewOnly: boolean): SaveResult | PreviewResult {
-  if (input === null || typeof input !== 'object') return { ok: false, error: 'Settings must be an object; nothing was saved. Reload the sidebar and try again.' };
+  if (input === null || typeof input !== 'object')
+    return { ok: false, error: 'Settings must be an object; nothing was saved. Reload the sidebar and try again.' };
   return withScriptLock((store): SaveResult | PreviewResult => {
     let settings: Settings;
     try {
@@ -149,8 +169,15 @@ function saveAndApply(input: unknown, state: () => SidebarState, previewOnly: bo
 }
 
 /** Posts a hook's bundled example through the same path as a real delivery. */
-export function testDelivery(hookId: unknown, token: string, receive: (e: GoogleAppsScript.Events.DoPost) => PostResponse): TestDeliveryResult {
-  if (!isHookId(hookId)) throw new Error(`Unknown hook id: ${typeof hookId === 'string' ? `"${hookId.slice(0, 40)}"` : `a value of type ${hookId === null ? 'null' : typeof hookId}`}. Known: ${HOOKS.map((h) => h.id).join(', ')}.`);
+export function testDelivery(
+  hookId: unknown,
+  token: string,
+  receive: (e: GoogleAppsScript.Events.DoPost) => PostResponse,
+): TestDeliveryResult {
+  if (!isHookId(hookId))
+    throw new Error(
+      `Unknown hook id: ${typeof hookId === 'string' ? `"${hookId.slice(0, 40)}"` : `a value of type ${hookId === null ? 'null' : typeof hookId}`}. Known: ${HOOKS.map((h) => h.id).join(', ')}.`,
+    );
   const hook = hookById(hookId);
   const contents = JSON.stringify(hook.example);
   const event = {

@@ -39,7 +39,12 @@ export function receive(e: GoogleAppsScript.Events.DoPost, asOwner = true): Post
 }
 
 /** The delivery as it is kept: the token removed from the parameters, the query and the body (src/core/redact.ts). */
-function newDelivery(e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number, tokens: TokenState): Delivery {
+function newDelivery(
+  e: GoogleAppsScript.Events.DoPost,
+  parameter: Record<string, string>,
+  receivedAt: number,
+  tokens: TokenState,
+): Delivery {
   return redactDelivery(
     {
       id: Utilities.getUuid(),
@@ -55,14 +60,24 @@ function newDelivery(e: GoogleAppsScript.Events.DoPost, parameter: Record<string
 
 /** The refusal for a token `tokens` do not accept, or null when they accept it. */
 function refusal(tokens: TokenState, given: string | undefined, now: number): PostResponse | null {
-  if (!tokens.current) return failure('not_configured', `The webhook is not set up yet: open the spreadsheet and choose ${OPEN_SIDEBAR_PATH}.`);
+  if (!tokens.current)
+    return failure('not_configured', `The webhook is not set up yet: open the spreadsheet and choose ${OPEN_SIDEBAR_PATH}.`);
   if (tokenAccepted(given, tokens, now)) return null;
   countRefusal();
-  return failure('unauthorized', `Missing or wrong token: use the full web app URL the spreadsheet shows under ${OPEN_SIDEBAR_PATH}, including ?token=….`);
+  return failure(
+    'unauthorized',
+    `Missing or wrong token: use the full web app URL the spreadsheet shows under ${OPEN_SIDEBAR_PATH}, including ?token=….`,
+  );
 }
 
 /** Holding the lock: read the properties (fresh, queue included), authenticate, write this delivery with the stash. */
-function receiveHolding(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number, asOwner: boolean): PostResponse {
+function receiveHolding(
+  lock: Lock,
+  e: GoogleAppsScript.Events.DoPost,
+  parameter: Record<string, string>,
+  receivedAt: number,
+  asOwner: boolean,
+): PostResponse {
   let store: ScriptStore;
   try {
     store = new ScriptStore();
@@ -101,7 +116,13 @@ function writeHolding(lock: Lock, store: ScriptStore, delivery: Delivery, asOwne
  * confirm a refusal), stash the delivery, then try the lock once more, so a stash is never left with
  * nobody to write it (docs/performance.md).
  */
-function receiveWaiting(lock: Lock, e: GoogleAppsScript.Events.DoPost, parameter: Record<string, string>, receivedAt: number, asOwner: boolean): PostResponse {
+function receiveWaiting(
+  lock: Lock,
+  e: GoogleAppsScript.Events.DoPost,
+  parameter: Record<string, string>,
+  receivedAt: number,
+  asOwner: boolean,
+): PostResponse {
   let store: ScriptStore | null = null;
   const fresh = (): ScriptStore => (store ??= new ScriptStore());
   let tokens: TokenState | null;
@@ -164,14 +185,24 @@ function stashDelivery(store: ScriptStore, delivery: Delivery, reason: string): 
 }
 
 function queued(reason: string): PostResponse {
-  return { ok: true, results: [{ hook: '', sheet: '', action: 'queued', row: null, message: `${reason}; the delivery is queued and will be written shortly.` }] };
+  return {
+    ok: true,
+    results: [
+      { hook: '', sheet: '', action: 'queued', row: null, message: `${reason}; the delivery is queued and will be written shortly.` },
+    ],
+  };
 }
 
 /** Health document. Without the token it says only what the app is and whether it is set up. */
 export function handleGet(e: GoogleAppsScript.Events.DoGet): TextOutput {
   const store = new ScriptStore();
   const tokens = store.tokens();
-  const body: Record<string, unknown> = { ok: true, app: APP_NAME, version: APP_VERSION, setUp: Boolean(tokens.current && store.spreadsheetId()) };
+  const body: Record<string, unknown> = {
+    ok: true,
+    app: APP_NAME,
+    version: APP_VERSION,
+    setUp: Boolean(tokens.current && store.spreadsheetId()),
+  };
   if (tokens.current && tokenAccepted(e && e.parameter && e.parameter.token, tokens, Date.now())) {
     body.authorized = true;
     body.queued = queuedKeys(store).length;

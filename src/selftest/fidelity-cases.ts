@@ -68,7 +68,8 @@ function wall(sheet: GoogleAppsScript.Spreadsheet.Sheet, v: unknown): string {
 }
 
 const SETVALUES = 'https://developers.google.com/apps-script/reference/spreadsheet/range#setvaluesvalues';
-const USER_ENTERED = 'https://developers.google.com/sheets/api/reference/rest/v4/ValueInputOption (USER_ENTERED); gas-fakes notes/oddities.md "Values"';
+const USER_ENTERED =
+  'https://developers.google.com/sheets/api/reference/rest/v4/ValueInputOption (USER_ENTERED); gas-fakes notes/oddities.md "Values"';
 const TEXT_FINDER = 'https://developers.google.com/apps-script/reference/spreadsheet/text-finder';
 
 /** Every fidelity case, in a stable order. */
@@ -83,20 +84,28 @@ export const FIDELITY_CASES: FidelityCase[] = [
       sheet.getRange(1, 1, 1, 4).setValues([[42, true, 'text', d]]);
       const v = sheet.getRange(1, 1, 2, 5).getValues();
       same(v.length, 2, 'rows');
-      check(v.every((r) => r.length === 5), 'every row has 5 cells');
+      check(
+        v.every((r) => r.length === 5),
+        'every row has 5 cells',
+      );
       same(v[0][0], 42, 'number');
       same(v[0][1], true, 'boolean');
       same(v[0][2], 'text', 'string');
       same(v[0][3], d, 'date');
       same(v[0][4], '', 'empty cell in row 1');
-      check(v[1].every((x) => x === ''), 'row 2 is all ""');
+      check(
+        v[1].every((x) => x === ''),
+        'row 2 is all ""',
+      );
     },
   },
   {
     name: 'numeric text with leading zeros becomes a number',
     source: 'issue theoephraim/node-google-spreadsheet#696 ("0001" typed → 1); ' + USER_ENTERED,
     required: false,
-    run(sheet) { same(roundTrip(sheet, '00123'), 123, '"00123"'); },
+    run(sheet) {
+      same(roundTrip(sheet, '00123'), 123, '"00123"');
+    },
   },
   {
     name: 'a leading apostrophe keeps text and is not part of the value',
@@ -104,8 +113,8 @@ export const FIDELITY_CASES: FidelityCase[] = [
     required: true,
     risk: 'ids, phone numbers and dates sent as text are changed into numbers, dates or formulas in the sheet.',
     run(sheet) {
-      same(roundTrip(sheet, "'00123"), '00123', "\"'00123\" value");
-      same(sheet.getRange(1, 1).getDisplayValue(), '00123', "\"'00123\" display");
+      same(roundTrip(sheet, "'00123"), '00123', '"\'00123" value');
+      same(sheet.getRange(1, 1).getDisplayValue(), '00123', '"\'00123" display');
     },
   },
   {
@@ -123,7 +132,9 @@ export const FIDELITY_CASES: FidelityCase[] = [
     name: 'a leading + followed by a number is that number',
     source: USER_ENTERED + '; "+1234567890": [UNCONFIRMED]',
     required: false,
-    run(sheet) { same(roundTrip(sheet, '+1234567890'), 1234567890, '"+1234567890"'); },
+    run(sheet) {
+      same(roundTrip(sheet, '+1234567890'), 1234567890, '"+1234567890"');
+    },
   },
   {
     name: 'a leading + or - followed by non-numeric text is a formula (an error value)',
@@ -151,7 +162,14 @@ export const FIDELITY_CASES: FidelityCase[] = [
     source: USER_ENTERED,
     required: false,
     run(sheet) {
-      const cases: Array<[string, number]> = [['1,234', 1234], ['1e3', 1000], ['-5', -5], ['.5', 0.5], ['50%', 0.5], ['$5', 5]];
+      const cases: Array<[string, number]> = [
+        ['1,234', 1234],
+        ['1e3', 1000],
+        ['-5', -5],
+        ['.5', 0.5],
+        ['50%', 0.5],
+        ['$5', 5],
+      ];
       for (const [input, want] of cases) same(roundTrip(sheet, input), want, `"${input}"`);
     },
   },
@@ -180,7 +198,9 @@ export const FIDELITY_CASES: FidelityCase[] = [
     name: 'a typed error literal is that error',
     source: 'https://support.google.com/docs/answer/3093340 (error types); ' + USER_ENTERED,
     required: false,
-    run(sheet) { same(roundTrip(sheet, '#N/A'), '#N/A', '"#N/A"'); },
+    run(sheet) {
+      same(roundTrip(sheet, '#N/A'), '#N/A', '"#N/A"');
+    },
   },
   {
     name: 'null and undefined write empty cells',
@@ -219,16 +239,21 @@ export const FIDELITY_CASES: FidelityCase[] = [
   },
   {
     name: 'a Plain-text (@) cell does not give a leading apostrophe back',
-    source: '[UNCONFIRMED] (Sheets drops it in normal cells: node-google-spreadsheet#696; the local runtime plays both: keepApostropheInPlainText)',
+    source:
+      '[UNCONFIRMED] (Sheets drops it in normal cells: node-google-spreadsheet#696; the local runtime plays both: keepApostropheInPlainText)',
     required: false,
     run(sheet) {
       sheet.getRange(1, 1).setNumberFormat('@');
-      same(roundTrip(sheet, "'00123"), '00123', "\"'00123\" in a text cell");
+      same(roundTrip(sheet, "'00123"), '00123', '"\'00123" in a text cell');
     },
   },
   {
     name: "the app's header check and key lookup work on Plain-text (@) columns",
-    source: TEXT_FINDER + ' with useRegularExpression; ' + SETVALUES + '; whether an "@" cell gives the guard apostrophe back: [UNCONFIRMED], so both are accepted',
+    source:
+      TEXT_FINDER +
+      ' with useRegularExpression; ' +
+      SETVALUES +
+      '; whether an "@" cell gives the guard apostrophe back: [UNCONFIRMED], so both are accepted',
     required: true,
     risk: 'a Row key or Fingerprint column formatted as Plain text is not searched right: upserts add a duplicate row on every delivery.',
     run(sheet) {
@@ -237,7 +262,17 @@ export const FIDELITY_CASES: FidelityCase[] = [
       const open = openSheet(sheet.getParent(), sheet.getName(), null);
       appendHeaderLabels(open, labels);
       const fingerprints = 'v:2025-05-09T15:28:40.000Z Qx7-_b2Fp9';
-      writeCells(open, 2, [new Map([[1, textCell('00123')], [2, textCell(fingerprints)]])], 2);
+      writeCells(
+        open,
+        2,
+        [
+          new Map([
+            [1, textCell('00123')],
+            [2, textCell(fingerprints)],
+          ]),
+        ],
+        2,
+      );
       same(lookup(open, 1, 2, '00123', 'none').keyRow, 2, 'row of key "00123"');
       same(lookup(open, 1, 2, '0012', 'none').keyRow, null, 'a key that is part of another is not found');
       same(lookup(open, 1, 2, null, 'Qx7-_b2Fp9').fingerprintRow, 2, 'row of the fingerprint');
@@ -251,7 +286,11 @@ export const FIDELITY_CASES: FidelityCase[] = [
     source: SETVALUES + ' (message seen in execution logs)',
     required: false,
     run(sheet) {
-      throws(() => sheet.getRange(1, 1, 2, 2).setValues([[1, 2]]), /number of rows in the data does not match the number of rows in the range/, 'rows');
+      throws(
+        () => sheet.getRange(1, 1, 2, 2).setValues([[1, 2]]),
+        /number of rows in the data does not match the number of rows in the range/,
+        'rows',
+      );
       throws(() => sheet.getRange(1, 1, 1, 2).setValues([[1, 2, 3]]), /number of columns in the data does not match/, 'columns');
     },
   },
@@ -270,12 +309,21 @@ export const FIDELITY_CASES: FidelityCase[] = [
   },
   {
     name: 'getRange outside the grid fails',
-    source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#getrangerow,-column,-numrows,-numcolumns (message from execution logs)',
+    source:
+      'https://developers.google.com/apps-script/reference/spreadsheet/sheet#getrangerow,-column,-numrows,-numcolumns (message from execution logs)',
     required: true,
     risk: 'rows past the end of a full sheet are not added, so deliveries to it fail.',
     run(sheet) {
-      throws(() => sheet.getRange(sheet.getMaxRows() + 1, 1), /coordinates of the range are outside the dimensions of the sheet/, 'row past the grid');
-      throws(() => sheet.getRange(1, sheet.getMaxColumns(), 1, 2), /coordinates of the range are outside the dimensions of the sheet/, 'column past the grid');
+      throws(
+        () => sheet.getRange(sheet.getMaxRows() + 1, 1),
+        /coordinates of the range are outside the dimensions of the sheet/,
+        'row past the grid',
+      );
+      throws(
+        () => sheet.getRange(1, sheet.getMaxColumns(), 1, 2),
+        /coordinates of the range are outside the dimensions of the sheet/,
+        'column past the grid',
+      );
     },
   },
   {
@@ -371,13 +419,21 @@ export const FIDELITY_CASES: FidelityCase[] = [
     required: true,
     risk: 'rows are not found by key or fingerprint, so upserts add duplicate rows and redeliveries are written twice.',
     run(sheet) {
-      sheet.getRange(1, 1, 2, 2).setValues([[1234, '=1+1'], ['x', 0.5]]);
+      sheet.getRange(1, 1, 2, 2).setValues([
+        [1234, '=1+1'],
+        ['x', 0.5],
+      ]);
       sheet.getRange(2, 2).setNumberFormat('0%');
       same(sheet.createTextFinder('50%').findNext()?.getA1Notation(), 'B2', 'formatted number');
       same(sheet.createTextFinder('1234').findNext()?.getA1Notation(), 'A1', 'number');
       same(sheet.createTextFinder('=1+1').findNext(), null, 'formula text is not displayed');
       same(sheet.createTextFinder('1+1').matchFormulaText(true).findNext()?.getA1Notation(), 'B1', 'matchFormulaText');
-      const order = sheet.createTextFinder('.').useRegularExpression(true).findAll().map((r) => r.getA1Notation()).join(',');
+      const order = sheet
+        .createTextFinder('.')
+        .useRegularExpression(true)
+        .findAll()
+        .map((r) => r.getA1Notation())
+        .join(',');
       same(order, 'A1,B1,A2,B2', 'row-by-row order');
     },
   },
@@ -386,12 +442,33 @@ export const FIDELITY_CASES: FidelityCase[] = [
     source: 'https://developers.google.com/apps-script/reference/spreadsheet/sheet#sortcolumnposition,-ascending',
     required: false,
     run(sheet) {
-      sheet.getRange(1, 1, 4, 2).setValues([['name', 'n'], ['b', 2], ['c', 3], ['a', 1]]);
+      sheet.getRange(1, 1, 4, 2).setValues([
+        ['name', 'n'],
+        ['b', 2],
+        ['c', 3],
+        ['a', 1],
+      ]);
       sheet.setFrozenRows(1);
       sheet.sort(2);
-      same(sheet.getRange(1, 1, 4, 1).getValues().map((r) => r[0]).join(','), 'name,a,b,c', 'ascending (the text header would sort last)');
+      same(
+        sheet
+          .getRange(1, 1, 4, 1)
+          .getValues()
+          .map((r) => r[0])
+          .join(','),
+        'name,a,b,c',
+        'ascending (the text header would sort last)',
+      );
       sheet.sort(2, false);
-      same(sheet.getRange(1, 1, 4, 1).getValues().map((r) => r[0]).join(','), 'name,c,b,a', 'descending');
+      same(
+        sheet
+          .getRange(1, 1, 4, 1)
+          .getValues()
+          .map((r) => r[0])
+          .join(','),
+        'name,c,b,a',
+        'descending',
+      );
     },
   },
   {
@@ -430,7 +507,15 @@ export const FIDELITY_CASES: FidelityCase[] = [
     required: false,
     run(sheet) {
       sheet.getRange(1, 1, 2, 2).setValue('z');
-      same(sheet.getRange(1, 1, 2, 2).getValues().map((r) => r.join('')).join(''), 'zzzz', 'all four cells');
+      same(
+        sheet
+          .getRange(1, 1, 2, 2)
+          .getValues()
+          .map((r) => r.join(''))
+          .join(''),
+        'zzzz',
+        'all four cells',
+      );
     },
   },
   {

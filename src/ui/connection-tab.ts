@@ -23,9 +23,18 @@ export function renderConnection(): void {
     const input = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: url, 'aria-label': 'Webhook URL' });
     const copy = h('button', { type: 'button', id: 'copy-url' }, 'Copy');
     copy.addEventListener('click', () => copyText(input, 'connection-status'));
-    parts.push(h('label', { for: 'webhook-url' }, 'In iClosed, open Settings → Developer and paste this URL:'), h('div', { className: 'row' }, input, copy));
+    parts.push(
+      h('label', { for: 'webhook-url' }, 'In iClosed, open Settings → Developer and paste this URL:'),
+      h('div', { className: 'row' }, input, copy),
+    );
     if (hook.urlSource === 'apps-script') {
-      parts.push(h('p', { id: 'url-source', className: 'hint' }, 'This URL is the one Apps Script reports; npm run deploy records the deployment\'s own URL and shows that instead.'));
+      parts.push(
+        h(
+          'p',
+          { id: 'url-source', className: 'hint' },
+          "This URL is the one Apps Script reports; npm run deploy records the deployment's own URL and shows that instead.",
+        ),
+      );
     }
   } else {
     const token = h('input', { id: 'webhook-token', type: 'text', readonly: true, value: hook.token, 'aria-label': 'Webhook token' });
@@ -49,15 +58,30 @@ export function renderConnection(): void {
   rotate.addEventListener('click', () => void rotateToken());
   parts.push(
     h('div', { className: 'row' }, rotate),
-    hook.previousTokenExpiresAt ? h('p', { className: 'hint' }, `The previous token keeps working until ${when(hook.previousTokenExpiresAt)}.`) : null,
+    hook.previousTokenExpiresAt
+      ? h('p', { className: 'hint' }, `The previous token keeps working until ${when(hook.previousTokenExpiresAt)}.`)
+      : null,
     h('p', { id: 'connection-status', className: 'status', role: 'status' }),
   );
   fill(panel, ...parts);
 
-  const rows = s.hooks.map((hk) => h('tr', {}, h('td', {}, hk.name), h('td', { className: 'nowrap' }, shortWhen(hk.lastDeliveryAt)), h('td', { className: 'num' }, String(hk.deliveriesToday))));
+  const rows = s.hooks.map((hk) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, hk.name),
+      h('td', { className: 'nowrap' }, shortWhen(hk.lastDeliveryAt)),
+      h('td', { className: 'num' }, String(hk.deliveriesToday)),
+    ),
+  );
   fill(
     byId('hook-stats'),
-    h('table', { id: 'hook-stats-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last'), h('th', { className: 'num' }, 'Today'))), h('tbody', {}, ...rows)),
+    h(
+      'table',
+      { id: 'hook-stats-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Hook'), h('th', {}, 'Last'), h('th', { className: 'num' }, 'Today'))),
+      h('tbody', {}, ...rows),
+    ),
     h('p', { className: 'hint' }, `${s.queued} queued · ${s.refusedToday} refused today (wrong or missing token)`),
     s.cells.warning ? h('p', { id: 'cell-warning', className: 'status error', role: 'alert' }, s.cells.warning) : null,
     capacityView(s.cells.forecast),
@@ -90,4 +114,3 @@ export async function rotateToken(): Promise<void> {
     message('connection-status', errorText(err), 'error');
   }
 }
-

@@ -49,7 +49,11 @@ export function renderHookSettings(): void {
   skipStale.checked = hook.skipStale;
   skipStale.onchange = () => (hook.skipStale = skipStale.checked);
   const keyPicker = byId<HTMLSelectElement>('key-field');
-  fill(keyPicker, h('option', { value: '' }, 'Choose a field…'), ...fields.map((f) => h('option', { value: f.path }, f.example ? `${f.path} (e.g. ${f.example})` : f.path)));
+  fill(
+    keyPicker,
+    h('option', { value: '' }, 'Choose a field…'),
+    ...fields.map((f) => h('option', { value: f.path }, f.example ? `${f.path} (e.g. ${f.example})` : f.path)),
+  );
   renderKey();
   renderColumns();
 }
@@ -66,7 +70,12 @@ export function renderKey(): void {
     const label = (hook.columns ?? []).find((c) => c.field === field)?.label;
     return h('li', {}, label && label !== field ? `${label} ` : '', h('code', {}, field), ' ', remove);
   });
-  fill(list, ...(items.length ? items : [h('li', { className: 'hint' }, hook.mode === 'append' ? 'No key: append needs none.' : 'No key yet: add at least one field.')]));
+  fill(
+    list,
+    ...(items.length
+      ? items
+      : [h('li', { className: 'hint' }, hook.mode === 'append' ? 'No key: append needs none.' : 'No key yet: add at least one field.')]),
+  );
   byId('key-section').hidden = hook.mode === 'append' && hook.key.length === 0;
 }
 
@@ -96,10 +105,20 @@ export function renderColumns(focus?: { field: string; control: string }): void 
   const own = columns.filter((c) => !c.inOtherFields);
   const item = (c: ColumnSetting, i: number): HTMLLIElement => {
     const inList = !c.inOtherFields;
-    const include = h('input', { type: 'checkbox', checked: c.include, 'aria-label': `Write ${c.field}`, title: 'Untick to leave the field out', 'data-control': 'include' });
+    const include = h('input', {
+      type: 'checkbox',
+      checked: c.include,
+      'aria-label': `Write ${c.field}`,
+      title: 'Untick to leave the field out',
+      'data-control': 'include',
+    });
     const label = h('input', { type: 'text', value: c.label, 'aria-label': `Header label for ${c.field}`, 'data-control': 'label' });
     label.addEventListener('input', () => (c.label = label.value));
-    const place = h('select', { 'aria-label': `Where ${c.field} goes`, 'data-control': 'place' }, ...PLACES.map((p) => h('option', { value: p.value, selected: (p.value === 'other') === Boolean(c.inOtherFields) }, p.label)));
+    const place = h(
+      'select',
+      { 'aria-label': `Where ${c.field} goes`, 'data-control': 'place' },
+      ...PLACES.map((p) => h('option', { value: p.value, selected: (p.value === 'other') === Boolean(c.inOtherFields) }, p.label)),
+    );
     place.addEventListener('change', () => {
       // A field made a column joins the end of the columns; one sent to Other fields leaves them.
       columns.splice(columns.indexOf(c), 1);
@@ -107,26 +126,79 @@ export function renderColumns(focus?: { field: string; control: string }): void 
       else delete c.inOtherFields;
       columns.splice(place.value === 'other' ? columns.length : columns.filter((x) => !x.inOtherFields).length, 0, c);
       renderColumns({ field: c.field, control: 'place' });
-      message('save-status', place.value === 'other' ? `${c.label} goes to "Other fields". Save to apply.` : `${c.label} is column ${own.length + 1}. Save to apply.`);
+      message(
+        'save-status',
+        place.value === 'other'
+          ? `${c.label} goes to "Other fields". Save to apply.`
+          : `${c.label} is column ${own.length + 1}. Save to apply.`,
+      );
     });
-    const typing = h('select', { 'aria-label': `Typing for ${c.field}`, 'data-control': 'typing' }, ...TYPINGS.map((t) => h('option', { value: t.value, selected: t.value === c.typing }, t.label)));
+    const typing = h(
+      'select',
+      { 'aria-label': `Typing for ${c.field}`, 'data-control': 'typing' },
+      ...TYPINGS.map((t) => h('option', { value: t.value, selected: t.value === c.typing }, t.label)),
+    );
     typing.addEventListener('change', () => (c.typing = typing.value as ColumnSetting['typing']));
     const example = examples.get(c.field);
-    const meta = h('div', { className: 'meta', title: example ? `${c.field}: ${example}` : c.field }, h('code', { className: 'path' }, c.field), example ? h('span', { className: 'example' }, `e.g. ${example}`) : null);
+    const meta = h(
+      'div',
+      { className: 'meta', title: example ? `${c.field}: ${example}` : c.field },
+      h('code', { className: 'path' }, c.field),
+      example ? h('span', { className: 'example' }, `e.g. ${example}`) : null,
+    );
     const li = h('li', { 'data-field': c.field, className: c.include ? '' : 'excluded' });
     include.addEventListener('change', () => {
       c.include = include.checked;
       li.className = c.include ? '' : 'excluded';
     });
     if (inList) {
-      const handle = h('button', { type: 'button', className: 'small handle', 'aria-label': `Move ${c.field}: Alt+↑ or Alt+↓`, title: 'Drag to reorder', 'data-control': 'handle' }, '⠿');
-      const top = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} to the top`, title: 'Move to top', 'data-control': 'top', disabled: i === 0 }, '⤒');
-      const up = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} up`, 'data-control': 'up', disabled: i === 0 }, '↑');
-      const down = h('button', { type: 'button', className: 'small', 'aria-label': `Move ${c.field} down`, 'data-control': 'down', disabled: i === own.length - 1 }, '↓');
+      const handle = h(
+        'button',
+        {
+          type: 'button',
+          className: 'small handle',
+          'aria-label': `Move ${c.field}: Alt+↑ or Alt+↓`,
+          title: 'Drag to reorder',
+          'data-control': 'handle',
+        },
+        '⠿',
+      );
+      const top = h(
+        'button',
+        {
+          type: 'button',
+          className: 'small',
+          'aria-label': `Move ${c.field} to the top`,
+          title: 'Move to top',
+          'data-control': 'top',
+          disabled: i === 0,
+        },
+        '⤒',
+      );
+      const up = h(
+        'button',
+        { type: 'button', className: 'small', 'aria-label': `Move ${c.field} up`, 'data-control': 'up', disabled: i === 0 },
+        '↑',
+      );
+      const down = h(
+        'button',
+        {
+          type: 'button',
+          className: 'small',
+          'aria-label': `Move ${c.field} down`,
+          'data-control': 'down',
+          disabled: i === own.length - 1,
+        },
+        '↓',
+      );
       top.addEventListener('click', () => move(i, 0, 'label'));
       up.addEventListener('click', () => move(i, i - 1, 'up'));
       down.addEventListener('click', () => move(i, i + 1, 'down'));
-      li.append(h('div', { className: 'head' }, handle, include, label, top, up, down), meta, h('div', { className: 'row' }, place, typing));
+      li.append(
+        h('div', { className: 'head' }, handle, include, label, top, up, down),
+        meta,
+        h('div', { className: 'row' }, place, typing),
+      );
       li.draggable = true;
       li.addEventListener('dragstart', (ev) => {
         ev.dataTransfer?.setData('text/plain', c.field);
@@ -163,7 +235,9 @@ export function renderColumns(focus?: { field: string; control: string }): void 
   applySearch();
   if (focus) {
     const row = document.querySelector(`#panel-sheets li[data-field="${CSS.escape(focus.field)}"]`);
-    const control = row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not([disabled])`) ?? row?.querySelector<HTMLElement>('[data-control="label"]');
+    const control =
+      row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not([disabled])`) ??
+      row?.querySelector<HTMLElement>('[data-control="label"]');
     control?.focus();
   }
 
@@ -224,7 +298,11 @@ export async function save(): Promise<void> {
       preview.hidden = true;
       message('save-status', 'Nothing saved yet.');
     });
-    preview.append(h('p', { className: 'hint' }, 'Saving changes the existing rows:'), list, h('div', { className: 'row' }, confirm, cancel));
+    preview.append(
+      h('p', { className: 'hint' }, 'Saving changes the existing rows:'),
+      list,
+      h('div', { className: 'row' }, confirm, cancel),
+    );
     preview.hidden = false;
     message('save-status', '');
     confirm.focus();
@@ -248,4 +326,3 @@ export async function apply(): Promise<void> {
     message('save-status', errorText(err), 'error');
   }
 }
-

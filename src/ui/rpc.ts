@@ -31,4 +31,6 @@ function call(name: string, args: unknown[]): Promise<unknown> {
 }
 
 /** The server, as promises. */
-export const server = Object.fromEntries(SIDEBAR_FUNCTIONS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as AsyncApi;
+export const server = Object.fromEntries(
+  SIDEBAR_FUNCTIONS.map((name) => [name, (...args: unknown[]) => call(name, args)]),
+) as unknown as AsyncApi;

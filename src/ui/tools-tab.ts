@@ -21,7 +21,11 @@ export async function sendTest(id: HookId, name: string): Promise<void> {
   message('test-status', `Sending the example ${name} delivery…`, 'busy');
   try {
     const r = await server.sendTestDelivery(id);
-    message('test-status', `${name}: ${r.action}${r.sheet ? ` in "${r.sheet}"` : ''}${r.row ? `, row ${r.row}` : ''}. ${r.message}`, r.ok ? 'ok' : 'error');
+    message(
+      'test-status',
+      `${name}: ${r.action}${r.sheet ? ` in "${r.sheet}"` : ''}${r.row ? `, row ${r.row}` : ''}. ${r.message}`,
+      r.ok ? 'ok' : 'error',
+    );
     await ui.refresh();
   } catch (err) {
     message('test-status', errorText(err), 'error');
@@ -48,7 +52,12 @@ export function renderActivity(): void {
   fill(
     byId('activity'),
     rows.length
-      ? h('table', { id: 'activity-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Outcome'), h('th', {}, 'Delivery'))), h('tbody', {}, ...rows))
+      ? h(
+          'table',
+          { id: 'activity-table' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Outcome'), h('th', {}, 'Delivery'))),
+          h('tbody', {}, ...rows),
+        )
       : h('p', { className: 'hint' }, 'No deliveries yet. Send a test delivery from Tools, or connect iClosed.'),
   );
   const replayable = ui.state!.activity.filter((a) => a.replayable).length;
@@ -131,4 +140,3 @@ export async function rebuild(): Promise<void> {
     button.disabled = false;
   }
 }
-

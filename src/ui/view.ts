@@ -15,7 +15,6 @@ export const ui = {
   refresh: async (): Promise<void> => undefined,
 };
 
-
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing from the sidebar page`);
@@ -51,9 +50,9 @@ export function draftHook(): HookSettings {
   const columns = hook.columns ?? [];
   const listed = new Set(columns.map((c) => c.field));
   for (const f of hookState(ui.selected).fields) {
-    if (!listed.has(f.path)) columns.push({ field: f.path, include: true, label: f.path, typing: 'auto', ...(hook.addNewFields ? {} : { inOtherFields: true }) });
+    if (!listed.has(f.path))
+      columns.push({ field: f.path, include: true, label: f.path, typing: 'auto', ...(hook.addNewFields ? {} : { inOtherFields: true }) });
   }
   hook.columns = [...columns.filter((c) => !c.inOtherFields), ...columns.filter((c) => c.inOtherFields)];
   return hook;
 }
-

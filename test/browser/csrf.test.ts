@@ -46,7 +46,10 @@ const CHROMIUM = '/usr/bin/chromium';
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
   }, 60000);
 
   afterAll(async () => {
@@ -57,7 +60,9 @@ const CHROMIUM = '/usr/bin/chromium';
   });
 
   it('changes nothing and reads nothing; the sidebar served by the server still calls /api/run', async () => {
-    const before = server.runtime.execute('editor', () => JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()));
+    const before = server.runtime.execute('editor', () =>
+      JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
+    );
     const page = await browser.newPage();
     await page.goto(attackerUrl);
     await page.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, { timeout: 15000 });
@@ -66,7 +71,9 @@ const CHROMIUM = '/usr/bin/chromium';
     const results = await page.evaluate(() => (window as unknown as { results: string[] }).results);
     // The cross-origin read of /api/sheets fails in the browser (no CORS answer): nothing of the sheets reaches the page.
     expect(results[3]).toBe('rejected:');
-    const after = server.runtime.execute('editor', () => JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()));
+    const after = server.runtime.execute('editor', () =>
+      JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
+    );
     expect(after).toBe(before);
 
     const sidebar = await browser.newPage();

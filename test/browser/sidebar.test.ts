@@ -27,7 +27,11 @@ if (!haveChromium && process.env.CI) {
   let dataDir: string;
 
   const post = async (body: unknown): Promise<any> => {
-    const res = await fetch(`${server.webhookUrl}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.webhookUrl}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return res.json();
   };
   const sheet = async (name: string): Promise<unknown[][]> => {
@@ -50,7 +54,15 @@ if (!haveChromium && process.env.CI) {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: VIEWPORT });
   }, 60000);
@@ -65,7 +77,9 @@ if (!haveChromium && process.env.CI) {
     await openSidebar();
     // After a real deploy the bundle carries the recorded /exec URL, which the sidebar shows instead of the local one.
     const token = new URL(server.webhookUrl!).searchParams.get('token')!;
-    expect(await page.inputValue('#webhook-url')).toBe(RECORDED_WEB_APP_URL ? `${RECORDED_WEB_APP_URL}?token=${encodeURIComponent(token)}` : server.webhookUrl);
+    expect(await page.inputValue('#webhook-url')).toBe(
+      RECORDED_WEB_APP_URL ? `${RECORDED_WEB_APP_URL}?token=${encodeURIComponent(token)}` : server.webhookUrl,
+    );
     expect(await page.locator('#url-warning').count()).toBe(0);
   }, 30000);
 
@@ -144,10 +158,19 @@ if (!haveChromium && process.env.CI) {
     expect((await post(second)).results[0]).toMatchObject({ action: 'updated', row: 2 });
     const values = await sheet('Call booked');
     const header = values[0].map(String);
-    expect(header.filter((h) => !['Received at', 'Row key', 'Fingerprint', 'Other fields'].includes(h))).toEqual(['Email', 'Name', 'Starts']);
+    expect(header.filter((h) => !['Received at', 'Row key', 'Fingerprint', 'Other fields'].includes(h))).toEqual([
+      'Email',
+      'Name',
+      'Starts',
+    ]);
     expect(values).toHaveLength(2);
     const row = Object.fromEntries(header.map((h, i) => [h, values[1][i]]));
-    expect(row).toMatchObject({ Email: 'zogiji@example.com', Name: 'Raya F.', Starts: '2025-05-13T10:15:00.000Z', 'Row key': 'zogiji@example.com' });
+    expect(row).toMatchObject({
+      Email: 'zogiji@example.com',
+      Name: 'Raya F.',
+      Starts: '2025-05-13T10:15:00.000Z',
+      'Row key': 'zogiji@example.com',
+    });
   }, 60000);
 
   it('previews what a save does to the rows already written, next to Save, and applies it only when asked', async () => {
@@ -209,11 +232,14 @@ if (!haveChromium && process.env.CI) {
       if (doc.scrollWidth > doc.clientWidth) problems.push(`page: scrollWidth ${doc.scrollWidth} > clientWidth ${doc.clientWidth}`);
       const visible = (el: Element) => (el as HTMLElement).offsetParent !== null;
       for (const table of [...document.querySelectorAll('table')].filter(visible)) {
-        if (table.scrollWidth > table.clientWidth) problems.push(`table #${table.id}: scrollWidth ${table.scrollWidth} > clientWidth ${table.clientWidth}`);
-        if (table.getBoundingClientRect().right > doc.clientWidth) problems.push(`table #${table.id} ends at ${table.getBoundingClientRect().right}px`);
+        if (table.scrollWidth > table.clientWidth)
+          problems.push(`table #${table.id}: scrollWidth ${table.scrollWidth} > clientWidth ${table.clientWidth}`);
+        if (table.getBoundingClientRect().right > doc.clientWidth)
+          problems.push(`table #${table.id} ends at ${table.getBoundingClientRect().right}px`);
         for (const cell of table.querySelectorAll('td, th')) {
           const style = getComputedStyle(cell);
-          if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere') problems.push(`"${cell.textContent}" may break mid-word (${style.wordBreak}, ${style.overflowWrap})`);
+          if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere')
+            problems.push(`"${cell.textContent}" may break mid-word (${style.wordBreak}, ${style.overflowWrap})`);
           const width = cell.getBoundingClientRect().width;
           const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -224,7 +250,8 @@ if (!haveChromium && process.env.CI) {
               const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
               // A word that fits its cell must sit on one line; only a token wider than the cell itself may wrap.
               const tooWide = [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0) > width;
-              if (lines.size > 1 && !tooWide) problems.push(`"${m[0]}" is broken across ${lines.size} lines in a ${Math.round(width)}px cell`);
+              if (lines.size > 1 && !tooWide)
+                problems.push(`"${m[0]}" is broken across ${lines.size} lines in a ${Math.round(width)}px cell`);
             }
           }
         }
@@ -264,7 +291,13 @@ if (!haveChromium && process.env.CI) {
     expect(found).toEqual([]);
     // Status words keep their shape: each outcome fits its cell on one line.
     await page.click('#tab-activity');
-    const outcomeCells = await page.locator('#activity-table td.outcome').evaluateAll((tds) => tds.map((td) => ({ text: td.textContent, fits: td.scrollWidth <= td.clientWidth, lines: Math.round(td.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight || '15')) })));
+    const outcomeCells = await page.locator('#activity-table td.outcome').evaluateAll((tds) =>
+      tds.map((td) => ({
+        text: td.textContent,
+        fits: td.scrollWidth <= td.clientWidth,
+        lines: Math.round(td.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight || '15')),
+      })),
+    );
     for (const cell of outcomeCells) expect(cell).toMatchObject({ fits: true });
   }, 60000);
 
@@ -305,7 +338,9 @@ if (!haveChromium && process.env.CI) {
     expect(await page.textContent('#columns li[data-field="invitee.email"] .meta')).toContain('e.g. zogiji@example.com');
     // Search narrows both lists.
     await page.fill('#column-search', 'utm');
-    const shown = await page.locator('#columns li:visible, #other-columns li:visible').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-field')));
+    const shown = await page
+      .locator('#columns li:visible, #other-columns li:visible')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-field')));
     expect(shown.length).toBeGreaterThan(2);
     for (const field of shown) expect(field).toMatch(/utm/i);
     await page.fill('#column-search', '');

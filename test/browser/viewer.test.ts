@@ -37,10 +37,15 @@ interface SheetData {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclosed-viewer-'));
     server = await startServer({ port: 0, dataDir, distDir: DIST });
-    const examples = fs.readdirSync(PAYLOADS).filter((f) => f.endsWith('.json')).sort();
+    const examples = fs
+      .readdirSync(PAYLOADS)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(examples).toHaveLength(7);
     // The seven examples, then enough repeats that the log scrolls past one screen.
-    const bodies = [...examples, ...Array.from({ length: 40 }, () => 'call-booked.json')].map((f) => fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
+    const bodies = [...examples, ...Array.from({ length: 40 }, () => 'call-booked.json')].map((f) =>
+      fs.readFileSync(path.join(PAYLOADS, f), 'utf8'),
+    );
     for (const body of bodies) {
       const res = await fetch(server.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
@@ -48,7 +53,15 @@ interface SheetData {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('response', (r) => {
@@ -97,14 +110,22 @@ interface SheetData {
     expect(column).toBeGreaterThanOrEqual(0);
     const iso = String(log.values[1][column]);
     expect(iso).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    const cell = page.locator('#grid tr').nth(2).locator('td').nth(column + 1);
+    const cell = page
+      .locator('#grid tr')
+      .nth(2)
+      .locator('td')
+      .nth(column + 1);
     const shown = (await cell.textContent())!;
     expect(shown).toMatch(DATE_TIME_DISPLAY);
     expect(shown).toBe(log.displayValues[1][column]);
     expect(shown).not.toBe(iso);
 
     const bodyColumn = log.values[0].indexOf('Body');
-    const body = page.locator('#grid tr').nth(2).locator('td').nth(bodyColumn + 1);
+    const body = page
+      .locator('#grid tr')
+      .nth(2)
+      .locator('td')
+      .nth(bodyColumn + 1);
     expect(await body.getAttribute('title')).toBe(log.displayValues[1][bodyColumn]);
     await body.click();
     expect(await page.locator('#full').textContent()).toBe(log.displayValues[1][bodyColumn]);

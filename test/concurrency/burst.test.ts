@@ -15,7 +15,12 @@ describe('300 deliveries in 10 s with the latency profile', () => {
   it('every delivery runs (none refused by the cap), none is answered busy, each is written once', async () => {
     const pattern = PATTERNS.find((p) => p.name === '300 in 10 s')!;
     const f = await runPattern(pattern, { scale: SCALE, distDir: DIST, examplesDir: PAYLOADS });
-    expect({ refused: f.refusedByCap, busy: f.busy, lost: f.lost, duplicates: f.duplicates }).toEqual({ refused: 0, busy: 0, lost: 0, duplicates: 0 });
+    expect({ refused: f.refusedByCap, busy: f.busy, lost: f.lost, duplicates: f.duplicates }).toEqual({
+      refused: 0,
+      busy: 0,
+      lost: 0,
+      duplicates: 0,
+    });
     expect(f.deliveries).toBe(300);
     // The executions did overlap, and every row is there within 3 modeled minutes.
     expect(f.peakExecutions).toBeGreaterThan(1);

@@ -36,7 +36,8 @@ function exactlyOnce(runtime: LocalRuntime, sheet: string, keyColumn: string, ke
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(distDir, 'Code.js'))) throw new Error(`${distDir}/Code.js is missing: run \`npm run build\` (npm test does).`);
+  if (!fs.existsSync(path.join(distDir, 'Code.js')))
+    throw new Error(`${distDir}/Code.js is missing: run \`npm run build\` (npm test does).`);
 });
 
 describe('simultaneous deliveries in worker threads', () => {
@@ -120,7 +121,10 @@ describe('a burst of 200 mixed deliveries over 30 workers', () => {
 
     for (const hook of HOOK_FILES) {
       const keys = distinct.filter((d) => d.hook === hook).map((d) => d.key);
-      expect({ sheet: hook.sheet, once: exactlyOnce(r.runtime, hook.sheet, hook.keyColumn, keys) }).toEqual({ sheet: hook.sheet, once: true });
+      expect({ sheet: hook.sheet, once: exactlyOnce(r.runtime, hook.sheet, hook.keyColumn, keys) }).toEqual({
+        sheet: hook.sheet,
+        once: true,
+      });
     }
     // Of the two identical deliveries, whichever got the lock first wrote the row and the other was told "duplicate".
     for (const body of new Set(repeats.map((d) => d.body))) {
@@ -160,17 +164,29 @@ describe('the flush before the lock is released', () => {
    * Should the first still hold the lock, the second is stashed and the first writes it (answered `queued`).
    */
   const race = (dir: string) =>
-    runConcurrent({ workers: 2, deliveries: [callBooked('raced-key', 'room-1'), { ...callBooked('raced-key', 'room-2'), delayMs: 1000 }], endDelayMs: 4000, distDir: dir });
+    runConcurrent({
+      workers: 2,
+      deliveries: [callBooked('raced-key', 'room-1'), { ...callBooked('raced-key', 'room-2'), delayMs: 1000 }],
+      endDelayMs: 4000,
+      distDir: dir,
+    });
 
-  it('lets the second delivery of a key see the first one\'s row: one append, one update', async () => {
+  it("lets the second delivery of a key see the first one's row: one append, one update", async () => {
     const r = await race(distDir);
     expect(r.maxInFlight).toBe(2);
-    expect([['appended', 'updated'], ['appended', 'queued']]).toContainEqual(actions(r).sort());
+    expect([
+      ['appended', 'updated'],
+      ['appended', 'queued'],
+    ]).toContainEqual(actions(r).sort());
     expect(rows(r.runtime, 'Call booked').map((row) => row['Call id'])).toEqual(['raced-key']);
-    expect(logRows(r.runtime).map((l) => l.Outcome).sort()).toEqual(['appended', 'updated']);
+    expect(
+      logRows(r.runtime)
+        .map((l) => l.Outcome)
+        .sort(),
+    ).toEqual(['appended', 'updated']);
   }, 60000);
 
-  it('taken out of the bundle, the second delivery misses the first one\'s row and appends the key again', async () => {
+  it("taken out of the bundle, the second delivery misses the first one's row and appends the key again", async () => {
     const noFlush = bundleWithoutDeliveryFlush(tempDir('no-flush-'), distDir);
     const seen: string[][] = [];
     // Up to three runs: the assertion is that one of them goes wrong (in practice the first does).
@@ -184,18 +200,22 @@ describe('the flush before the lock is released', () => {
 });
 
 describe('retries at once', () => {
-  it.each(['append', 'upsert', 'insert-if-new'])('the same delivery sent 100 times concurrently adds one row in %s mode', async (mode) => {
-    const same = callBooked('retried-45526');
-    const r = await runConcurrent({
-      workers: WORKERS,
-      deliveries: Array.from({ length: 100 }, () => same),
-      distDir,
-      setup: ({ app }) => expect(app.call<{ ok: boolean }>('editor', 'saveSettings', { hooks: { callBooked: { mode } } }).ok).toBe(true),
-    });
-    if (actions(r).includes('queued')) r.app.call('trigger', 'processQueue');
-    const counts = actions(r).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a]: (acc[a] ?? 0) + 1 }), {});
-    expect(counts.appended ?? 0).toBeLessThanOrEqual(1);
-    expect((counts.appended ?? 0) + (counts.duplicate ?? 0) + (counts.queued ?? 0)).toBe(100);
-    expect(rows(r.runtime, 'Call booked').map((row) => row['Call id'])).toEqual(['retried-45526']);
-  }, 90000);
+  it.each(['append', 'upsert', 'insert-if-new'])(
+    'the same delivery sent 100 times concurrently adds one row in %s mode',
+    async (mode) => {
+      const same = callBooked('retried-45526');
+      const r = await runConcurrent({
+        workers: WORKERS,
+        deliveries: Array.from({ length: 100 }, () => same),
+        distDir,
+        setup: ({ app }) => expect(app.call<{ ok: boolean }>('editor', 'saveSettings', { hooks: { callBooked: { mode } } }).ok).toBe(true),
+      });
+      if (actions(r).includes('queued')) r.app.call('trigger', 'processQueue');
+      const counts = actions(r).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a]: (acc[a] ?? 0) + 1 }), {});
+      expect(counts.appended ?? 0).toBeLessThanOrEqual(1);
+      expect((counts.appended ?? 0) + (counts.duplicate ?? 0) + (counts.queued ?? 0)).toBe(100);
+      expect(rows(r.runtime, 'Call booked').map((row) => row['Call id'])).toEqual(['retried-45526']);
+    },
+    90000,
+  );
 });

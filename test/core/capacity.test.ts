@@ -5,7 +5,11 @@ const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86400000).toISOSt
 /** A history of `days`+1 daily samples where each sheet grows linearly by its rate. */
 function linear(days: number, start: Record<string, number>, perDay: Record<string, number>): CapacitySample[] {
   let history: CapacitySample[] = [];
-  for (let d = 0; d <= days; d += 1) history = recordSample(history, { day: day(d), sheets: Object.fromEntries(Object.keys(start).map((s) => [s, start[s] + perDay[s] * d])) });
+  for (let d = 0; d <= days; d += 1)
+    history = recordSample(history, {
+      day: day(d),
+      sheets: Object.fromEntries(Object.keys(start).map((s) => [s, start[s] + perDay[s] * d])),
+    });
   return history;
 }
 
@@ -20,7 +24,11 @@ describe('capacity history', () => {
     expect(long[31].day).toBe(day(60));
   });
   it('round-trips through its compact stored form, which stays under one property value', () => {
-    const h = linear(40, { 'Webhook log': 26000, Pipeline: 30000, 'Call booked': 52000, Funnel: 14000 }, { 'Webhook log': 2600, Pipeline: 300, 'Call booked': 520, Funnel: 0 });
+    const h = linear(
+      40,
+      { 'Webhook log': 26000, Pipeline: 30000, 'Call booked': 52000, Funnel: 14000 },
+      { 'Webhook log': 2600, Pipeline: 300, 'Call booked': 520, Funnel: 0 },
+    );
     expect(decodeHistory(JSON.parse(JSON.stringify(encodeHistory(h))))).toEqual(h);
     expect(JSON.stringify(encodeHistory(h)).length).toBeLessThan(8000);
     expect(decodeHistory(null)).toEqual([]);
@@ -30,7 +38,14 @@ describe('capacity history', () => {
 
 describe('capacity forecast', () => {
   it('has no rate and no date before a second day', () => {
-    expect(capacityForecast([{ day: day(0), sheets: { A: 500 } }])).toMatchObject({ used: 500, perDay7: null, perDay30: null, daysLeft: null, limitDay: null, warning: null });
+    expect(capacityForecast([{ day: day(0), sheets: { A: 500 } }])).toMatchObject({
+      used: 500,
+      perDay7: null,
+      perDay30: null,
+      daysLeft: null,
+      limitDay: null,
+      warning: null,
+    });
     expect(capacityForecast([])).toMatchObject({ used: 0, daysLeft: null });
   });
   it('gives growth per day over 7 and 30 days and projects the limit day from the faster rate', () => {
@@ -47,7 +62,11 @@ describe('capacity forecast', () => {
     expect(f.warning).toBeNull();
   });
   it('warns under 90 days, naming the fastest-growing sheets first and what to do', () => {
-    const h = linear(30, { 'Webhook log': 6_000_000, Pipeline: 1_000_000, Funnel: 14_000, Contacts: 500_000 }, { 'Webhook log': 30_000, Pipeline: 5_000, Funnel: 0, Contacts: 10_000 });
+    const h = linear(
+      30,
+      { 'Webhook log': 6_000_000, Pipeline: 1_000_000, Funnel: 14_000, Contacts: 500_000 },
+      { 'Webhook log': 30_000, Pipeline: 5_000, Funnel: 0, Contacts: 10_000 },
+    );
     const f = capacityForecast(h);
     expect(f.used).toBe(8_864_000);
     expect(f.daysLeft).toBe(Math.floor((10_000_000 - 8_864_000) / 45_000));

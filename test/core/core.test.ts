@@ -39,7 +39,11 @@ describe('hook registry', () => {
 });
 
 describe('parseDelivery', () => {
-  const raw = (contents: string, contentType = 'application/json', parameter: Record<string, string> = {}) => ({ contents, contentType, parameter });
+  const raw = (contents: string, contentType = 'application/json', parameter: Record<string, string> = {}) => ({
+    contents,
+    contentType,
+    parameter,
+  });
   it('accepts an array of events and a single object', () => {
     expect(parseDelivery(raw('[{"a":1},{"a":2}]'))).toEqual({ ok: true, events: [{ a: 1 }, { a: 2 }] });
     expect(parseDelivery(raw('{"a":1}'))).toEqual({ ok: true, events: [{ a: 1 }] });
@@ -58,7 +62,13 @@ describe('parseDelivery', () => {
 
 describe('flattenEvent', () => {
   it('uses dot paths, joins scalar arrays, keeps object arrays as JSON', () => {
-    const fields = flattenEvent({ event: { uuid: '1', extended_assigned_to: { '1': { name: 'Sam' } } }, tags: ['a', 'b'], list: [{ x: 1 }], none: [], n: null });
+    const fields = flattenEvent({
+      event: { uuid: '1', extended_assigned_to: { '1': { name: 'Sam' } } },
+      tags: ['a', 'b'],
+      list: [{ x: 1 }],
+      none: [],
+      n: null,
+    });
     expect(fieldValue(fields, 'event.uuid')).toBe('1');
     expect(fieldValue(fields, 'event.extended_assigned_to.1.name')).toBe('Sam');
     expect(fieldValue(fields, 'tags')).toBe('a, b');
@@ -87,13 +97,27 @@ describe('flattenEvent', () => {
 });
 
 describe('value typing', () => {
-  it.each(['=1+1', '+1234567890', '-5', '@SUM(A1)', '\tx', '\rx', "'quoted", '00123', '5/9/2025', 'TRUE', 'false', '#N/A', '1e3', '50%', ' x', 'x '])(
-    'guards %j',
-    (text) => {
-      expect(needsTextGuard(text)).toBe(true);
-      expect(toCellValue(text)).toBe(`'${text}`);
-    },
-  );
+  it.each([
+    '=1+1',
+    '+1234567890',
+    '-5',
+    '@SUM(A1)',
+    '\tx',
+    '\rx',
+    "'quoted",
+    '00123',
+    '5/9/2025',
+    'TRUE',
+    'false',
+    '#N/A',
+    '1e3',
+    '50%',
+    ' x',
+    'x ',
+  ])('guards %j', (text) => {
+    expect(needsTextGuard(text)).toBe(true);
+    expect(toCellValue(text)).toBe(`'${text}`);
+  });
   it('leaves plain words unguarded', () => {
     expect(toCellValue('Raya Fleming')).toBe('Raya Fleming');
     expect(toCellValue('Ñandú 東京')).toBe('Ñandú 東京');
@@ -108,7 +132,9 @@ describe('value typing', () => {
     expect(parseIsoTimestamp('2025-13-09T00:00:00Z')).toBeNull();
   });
   it('turns rich text into plain text', () => {
-    expect(toCellValue('<!DOCTYPE quill-output-html><p>Signed the annual plan.</p><p>Next &amp; last</p>')).toBe('Signed the annual plan.\nNext & last');
+    expect(toCellValue('<!DOCTYPE quill-output-html><p>Signed the annual plan.</p><p>Next &amp; last</p>')).toBe(
+      'Signed the annual plan.\nNext & last',
+    );
     expect(htmlToText('<ul><li>a</li><li>b</li></ul>')).toBe('• a\n• b');
   });
   it('cuts text longer than a cell with a visible marker', () => {
@@ -140,25 +166,51 @@ describe('keys', () => {
 describe('settings', () => {
   it('fills defaults from the registry', () => {
     const s = normalizeSettings(null);
-    expect(s.hooks.callBooked).toEqual({ sheet: 'Call booked', mode: 'upsert', key: ['event.uuid'], addNewFields: true, skipStale: true, columns: null });
+    expect(s.hooks.callBooked).toEqual({
+      sheet: 'Call booked',
+      mode: 'upsert',
+      key: ['event.uuid'],
+      addNewFields: true,
+      skipStale: true,
+      columns: null,
+    });
     expect(s.hooks.callOutcome.key).toEqual(['uuid']);
   });
   it('refuses unknown hooks, empty keys in keyed modes and conflicting shared sheets', () => {
     expect(() => normalizeSettings({ hooks: { nope: {} } })).toThrow(SettingsError);
     expect(() => normalizeSettings({ hooks: { callBooked: { key: [] } } })).toThrow(/needs a key/);
-    expect(() => normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, callBooked: { sheet: 'Contacts' } } })).toThrow(/both write to "Contacts"/);
-    expect(normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, contactUpdated: { sheet: 'Contacts' } } }).hooks.contactUpdated.sheet).toBe('Contacts');
+    expect(() => normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, callBooked: { sheet: 'Contacts' } } })).toThrow(
+      /both write to "Contacts"/,
+    );
+    expect(
+      normalizeSettings({ hooks: { contactCreated: { sheet: 'Contacts' }, contactUpdated: { sheet: 'Contacts' } } }).hooks.contactUpdated
+        .sheet,
+    ).toBe('Contacts');
   });
   it('refuses unknown fields, repeated labels, reserved labels, bad typing and newer versions', () => {
     const known = { callBooked: ['event.uuid', 'invitee.email'] };
     const cols = (columns: unknown) => ({ hooks: { callBooked: { columns } } });
     expect(() => normalizeSettings({ hooks: { callBooked: { key: ['nope'] } } }, known)).toThrow(/"nope" is not a field/);
     expect(() => normalizeSettings(cols([{ field: 'nope' }]), known)).toThrow(/"nope" is not a field/);
-    expect(() => normalizeSettings(cols([{ field: 'event.uuid', label: 'X' }, { field: 'invitee.email', label: 'x' }]), known)).toThrow(/used for both/);
+    expect(() =>
+      normalizeSettings(
+        cols([
+          { field: 'event.uuid', label: 'X' },
+          { field: 'invitee.email', label: 'x' },
+        ]),
+        known,
+      ),
+    ).toThrow(/used for both/);
     expect(() => normalizeSettings(cols([{ field: 'event.uuid', label: 'Row key' }]), known)).toThrow(/app's own columns/);
     expect(() => normalizeSettings(cols([{ field: 'event.uuid', typing: 'money' }]), known)).toThrow(/typing/);
     expect(() => normalizeSettings({ version: 99 })).toThrow(/newer version/);
-    const ok = normalizeSettings(cols([{ field: 'invitee.email', label: 'Email', typing: 'text' }, { field: 'event.uuid', include: false }]), known);
+    const ok = normalizeSettings(
+      cols([
+        { field: 'invitee.email', label: 'Email', typing: 'text' },
+        { field: 'event.uuid', include: false },
+      ]),
+      known,
+    );
     expect(ok.hooks.callBooked.columns).toEqual([
       { field: 'invitee.email', include: true, label: 'Email', typing: 'text' },
       { field: 'event.uuid', include: false, label: 'event.uuid', typing: 'auto' },
@@ -172,21 +224,24 @@ describe('settings', () => {
 });
 
 describe('default columns', () => {
-  it.each(HOOKS.map((hk) => [hk.name, hk] as const))('%s: essentials first under plain labels, its key among them, every other known field in Other fields', (_name, hook) => {
-    const columns = hookDefaultColumns(hook);
-    const known = exampleFields(hook);
-    expect(columns.map((c) => c.field).sort()).toEqual([...known].sort()); // every documented field, once
-    const essentials = columns.filter((c) => !c.inOtherFields);
-    expect(essentials.map((c) => c.field)).toEqual(hook.essentials.map((e) => e.field));
-    expect(columns.slice(0, essentials.length)).toEqual(essentials);
-    for (const field of hook.defaultKey) expect(essentials.map((c) => c.field)).toContain(field);
-    for (const c of essentials) expect(c.label).not.toContain('.');
-    expect(new Set(essentials.map((c) => c.label.toLowerCase())).size).toBe(essentials.length);
-    // No value twice among the columns: the questions, the closer's name or the email are not repeated.
-    const example = flattenEvent(hook.example[0]);
-    const values = essentials.map((c) => fieldValue(example, c.field)).filter((v) => typeof v === 'string' && v !== '');
-    expect(new Set(values).size).toBe(values.length);
-  });
+  it.each(HOOKS.map((hk) => [hk.name, hk] as const))(
+    '%s: essentials first under plain labels, its key among them, every other known field in Other fields',
+    (_name, hook) => {
+      const columns = hookDefaultColumns(hook);
+      const known = exampleFields(hook);
+      expect(columns.map((c) => c.field).sort()).toEqual([...known].sort()); // every documented field, once
+      const essentials = columns.filter((c) => !c.inOtherFields);
+      expect(essentials.map((c) => c.field)).toEqual(hook.essentials.map((e) => e.field));
+      expect(columns.slice(0, essentials.length)).toEqual(essentials);
+      for (const field of hook.defaultKey) expect(essentials.map((c) => c.field)).toContain(field);
+      for (const c of essentials) expect(c.label).not.toContain('.');
+      expect(new Set(essentials.map((c) => c.label.toLowerCase())).size).toBe(essentials.length);
+      // No value twice among the columns: the questions, the closer's name or the email are not repeated.
+      const example = flattenEvent(hook.example[0]);
+      const values = essentials.map((c) => fieldValue(example, c.field)).filter((v) => typeof v === 'string' && v !== '');
+      expect(new Set(values).size).toBe(values.length);
+    },
+  );
   it('label a field the same way in every hook, so hooks can share a sheet with their defaults', () => {
     const labelOf = new Map<string, string>();
     for (const hook of HOOKS) {
@@ -196,25 +251,40 @@ describe('default columns', () => {
       }
     }
     const contacts = mergeColumns(HOOKS.filter((h) => h.id.startsWith('contact')).map(hookDefaultColumns));
-    expect(() => normalizeSettings({ hooks: Object.fromEntries(HOOKS.filter((h) => h.id.startsWith('contact')).map((h) => [h.id, { sheet: 'Contacts', columns: contacts }])) })).not.toThrow();
+    expect(() =>
+      normalizeSettings({
+        hooks: Object.fromEntries(
+          HOOKS.filter((h) => h.id.startsWith('contact')).map((h) => [h.id, { sheet: 'Contacts', columns: contacts }]),
+        ),
+      }),
+    ).not.toThrow();
   });
   it('a field kept in Other fields gets no new column, but a column it already has is still written', () => {
     const spec = [
       { field: 'email', include: true, label: 'Email', typing: 'auto' as const },
       { field: 'ip', include: true, label: 'ip', typing: 'auto' as const, inOtherFields: true },
     ];
-    const fresh = planColumns([], emptyLayout(), [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: true, spec });
+    const fresh = planColumns([], emptyLayout(), [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], {
+      addNewFields: true,
+      spec,
+    });
     expect(fresh.newLabels).toEqual([META.receivedAt, 'Email', 'extra', META.rowKey, META.fingerprint, META.otherFields]);
     expect(fresh.labelOf.has('ip')).toBe(false);
     const header = [META.receivedAt, 'Email', 'ip', META.rowKey, META.fingerprint];
-    const old = planColumns(header, { fields: { Email: 'email', ip: 'ip' } }, [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4' })], { addNewFields: true, spec });
+    const old = planColumns(header, { fields: { Email: 'email', ip: 'ip' } }, [flattenEvent({ email: 'a@b.c', ip: '1.2.3.4' })], {
+      addNewFields: true,
+      spec,
+    });
     expect(old.labelOf.get('ip')).toBe('ip');
   });
 });
 
 describe('column plan', () => {
   it('adds meta columns and known fields on a new sheet, new fields at the right later', () => {
-    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], { addNewFields: true, spec: defaultColumns([], ['id', 'name', 'email']).map((c) => ({ ...c, inOtherFields: false })) });
+    const first = planColumns([], emptyLayout(), [flattenEvent({ id: 1, name: 'a' })], {
+      addNewFields: true,
+      spec: defaultColumns([], ['id', 'name', 'email']).map((c) => ({ ...c, inOtherFields: false })),
+    });
     expect(first.newLabels).toEqual([META.receivedAt, 'id', 'name', 'email', META.rowKey, META.fingerprint]);
     const header = first.newLabels;
     const second = planColumns(header, first.layout, [flattenEvent({ id: 2, phone: '+1' })], { addNewFields: true, spec: [] });
@@ -222,7 +292,11 @@ describe('column plan', () => {
   });
   it('never claims a user column and overflows past the cap into Other fields', () => {
     const header = [META.receivedAt, 'Notes', META.rowKey, META.fingerprint];
-    const plan = planColumns(header, emptyLayout(), [flattenEvent({ Notes: 'x', a: 1, b: 2 })], { addNewFields: true, spec: [], maxAutoColumns: 2 });
+    const plan = planColumns(header, emptyLayout(), [flattenEvent({ Notes: 'x', a: 1, b: 2 })], {
+      addNewFields: true,
+      spec: [],
+      maxAutoColumns: 2,
+    });
     expect(plan.labelOf.get('Notes')).toBe('Notes (iClosed)');
     expect(plan.labelOf.has('b')).toBe(false);
     expect(plan.newLabels).toContain(META.otherFields);
@@ -233,12 +307,18 @@ describe('column plan', () => {
       { field: 'id', include: true, label: 'Contact id', typing: 'auto' as const },
       { field: 'ip', include: false, label: 'ip', typing: 'auto' as const },
     ];
-    const plan = planColumns([], emptyLayout(), [flattenEvent({ id: 1, email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], { addNewFields: false, spec });
+    const plan = planColumns([], emptyLayout(), [flattenEvent({ id: 1, email: 'a@b.c', ip: '1.2.3.4', extra: 'x' })], {
+      addNewFields: false,
+      spec,
+    });
     expect(plan.newLabels).toEqual([META.receivedAt, 'Email', 'Contact id', META.rowKey, META.fingerprint, META.otherFields]);
     // An unticked field gets no column; its value travels in Other fields with the rest.
     expect(plan.labelOf.has('ip')).toBe(false);
     expect(plan.labelOf.has('extra')).toBe(false);
-    const hidden = planColumns(['Received at', 'ip'], { fields: { ip: 'ip' } }, [flattenEvent({ ip: '5.6.7.8' })], { addNewFields: false, spec });
+    const hidden = planColumns(['Received at', 'ip'], { fields: { ip: 'ip' } }, [flattenEvent({ ip: '5.6.7.8' })], {
+      addNewFields: false,
+      spec,
+    });
     expect(hidden.labelOf.get('ip')).toBe('ip'); // a column it already has stays written (the save hides it)
   });
   it('labels new columns so they read back as themselves: white space collapsed, blank named', () => {
@@ -249,7 +329,10 @@ describe('column plan', () => {
     expect(again.newLabels).toEqual([]);
   });
   it('groups adjacent columns into runs', () => {
-    expect(columnRuns([5, 1, 2, 3, 7, 6])).toEqual([{ start: 1, columns: [1, 2, 3] }, { start: 5, columns: [5, 6, 7] }]);
+    expect(columnRuns([5, 1, 2, 3, 7, 6])).toEqual([
+      { start: 1, columns: [1, 2, 3] },
+      { start: 5, columns: [5, 6, 7] },
+    ]);
   });
 });
 

@@ -23,7 +23,12 @@ describe('results', () => {
     expect(failure('unauthorized', 'Missing token')).toEqual({ ok: false, error: { code: 'unauthorized', message: 'Missing token' } });
   });
   it('shows a message only when the event has one', () => {
-    expect(publicResult({ hook: 'H', sheet: 'S', action: 'appended', row: 3 })).toEqual({ hook: 'H', sheet: 'S', action: 'appended', row: 3 });
+    expect(publicResult({ hook: 'H', sheet: 'S', action: 'appended', row: 3 })).toEqual({
+      hook: 'H',
+      sheet: 'S',
+      action: 'appended',
+      row: 3,
+    });
     expect(Object.keys(publicResult({ hook: 'H', sheet: 'S', action: 'appended', row: 3, message: '' }))).not.toContain('message');
     expect(publicResult({ hook: 'H', sheet: '', action: 'failed', row: null, message: 'bad' }).message).toBe('bad');
   });

@@ -11,7 +11,9 @@ describe('planHeaderChanges', () => {
   const layout = () => ({ email: 'email', name: 'name', 'Received at': '_receivedAt' });
 
   it('changes nothing when every included column has its label', () => {
-    const plan = planHeaderChanges('Contacts', header, layout(), [hook('Contact created', [column('email', 'email'), column('name', 'name')])]);
+    const plan = planHeaderChanges('Contacts', header, layout(), [
+      hook('Contact created', [column('email', 'email'), column('name', 'name')]),
+    ]);
     expect(plan).toEqual({ relabel: [], add: [], layout: { fields: layout() } });
   });
   it('relabels the app column of a renamed field in place, and moves the label in the layout', () => {
@@ -38,15 +40,24 @@ describe('planHeaderChanges', () => {
   });
   it("refuses a label held by one of the user's columns, naming the field and the hook", () => {
     const plan = planHeaderChanges('Contacts', header, layout(), [hook('Contact created', [column('email', 'My notes')])]);
-    expect(plan).toBe('"Contacts" already has a column "My notes" (one of your own columns); choose another label for "email" in Contact created.');
+    expect(plan).toBe(
+      '"Contacts" already has a column "My notes" (one of your own columns); choose another label for "email" in Contact created.',
+    );
   });
   it("refuses a label held by the app's column for another field", () => {
     const plan = planHeaderChanges('Contacts', header, layout(), [hook('Contact created', [column('email', 'name')])]);
-    expect(plan).toBe('"Contacts" already has a column "name" (the app\'s column for "name"); choose another label for "email" in Contact created.');
+    expect(plan).toBe(
+      '"Contacts" already has a column "name" (the app\'s column for "name"); choose another label for "email" in Contact created.',
+    );
   });
   it('never writes into a sheet the app did not create', () => {
-    const plan = planHeaderChanges('Budget', ['Month', 'Total'], {}, [hook('Contact created', [column('email', 'email')]), hook('Call booked', [])]);
-    expect(plan).toBe('"Budget" is one of your own sheets, not one this app created; choose another sheet name for Contact created, Call booked, or an empty or new sheet.');
+    const plan = planHeaderChanges('Budget', ['Month', 'Total'], {}, [
+      hook('Contact created', [column('email', 'email')]),
+      hook('Call booked', []),
+    ]);
+    expect(plan).toBe(
+      '"Budget" is one of your own sheets, not one this app created; choose another sheet name for Contact created, Call booked, or an empty or new sheet.',
+    );
   });
   it('leaves the layout it was given unchanged', () => {
     const given = layout();

@@ -2,7 +2,15 @@
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../../src/core/log-stats';
 
 /** A log row as read: received at, delivery id, hook, outcome, sheet, row, message. */
-const row = (at: unknown, hook: string, outcome = 'appended', sheet = 'S', r = '2', message = 'ok'): unknown[] => [at, 'id', hook, outcome, sheet, r, message];
+const row = (at: unknown, hook: string, outcome = 'appended', sheet = 'S', r = '2', message = 'ok'): unknown[] => [
+  at,
+  'id',
+  hook,
+  outcome,
+  sheet,
+  r,
+  message,
+];
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 describe('hookDeliveryStats', () => {
@@ -19,7 +27,11 @@ describe('hookDeliveryStats', () => {
     expect(stats.has('Call cancelled')).toBe(false);
   });
   it('counts a row naming several hooks for each of them, and skips rows without a date', () => {
-    const rows = [row(new Date('2026-12-03T10:00:00Z'), 'Call booked, Contact created'), row('2026-12-03T11:00:00Z', 'Call booked'), row('', '')];
+    const rows = [
+      row(new Date('2026-12-03T10:00:00Z'), 'Call booked, Contact created'),
+      row('2026-12-03T11:00:00Z', 'Call booked'),
+      row('', ''),
+    ];
     const stats = hookDeliveryStats(rows, dayOf, '2026-12-03');
     expect(stats.get('Call booked')).toEqual({ last: new Date('2026-12-03T10:00:00Z'), today: 1 });
     expect(stats.get('Contact created')?.today).toBe(1);
@@ -42,9 +54,22 @@ describe('activityEntries', () => {
     ];
     expect(activityEntries(rows, 2)).toEqual([
       { logRow: 4, receivedAt: 'not a date', hook: 'C', outcome: 'queued', sheet: 'S', row: '2', message: 'ok', replayable: true },
-      { logRow: 3, receivedAt: '2026-12-02T00:00:00.000Z', hook: 'B', outcome: 'failed', sheet: '', row: '', message: 'bad body', replayable: true },
+      {
+        logRow: 3,
+        receivedAt: '2026-12-02T00:00:00.000Z',
+        hook: 'B',
+        outcome: 'failed',
+        sheet: '',
+        row: '',
+        message: 'bad body',
+        replayable: true,
+      },
     ]);
-    expect(activityEntries(rows, 30).map((e) => [e.logRow, e.replayable])).toEqual([[4, true], [3, true], [2, false]]);
+    expect(activityEntries(rows, 30).map((e) => [e.logRow, e.replayable])).toEqual([
+      [4, true],
+      [3, true],
+      [2, false],
+    ]);
   });
   it('reads only the cells it counts', () => {
     expect(LOG_STATS_WIDTH).toBe(7);

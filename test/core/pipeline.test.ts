@@ -2,13 +2,23 @@
 import { flattenEvent } from '../../src/core/flatten';
 import { HOOKS, type HookId } from '../../src/core/hooks';
 import { addLead, applyLeadDelta, emptyFunnel, funnelFromStates, leadMetrics, monthKey, weekKey, type Zone } from '../../src/core/funnel';
-import { currentCall, emptyState, eventState, joinTargets, mergeStates, normalizeEmail, normalizePhone, type LeadState } from '../../src/core/pipeline';
+import {
+  currentCall,
+  emptyState,
+  eventState,
+  joinTargets,
+  mergeStates,
+  normalizeEmail,
+  normalizePhone,
+  type LeadState,
+} from '../../src/core/pipeline';
 import { statusOf } from '../../src/core/pipeline-row';
 
 /** A zone backed by Node's Intl (the bundle uses Utilities.formatDate instead). */
 const zone = (id: string): Zone => ({
   id,
-  localDate: (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: id, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms)),
+  localDate: (ms) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: id, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms)),
 });
 
 const example = (id: HookId, patch: (e: any) => void = () => {}): LeadState => {
@@ -115,14 +125,23 @@ describe('funnel counters', () => {
     applyLeadDelta(counters, s2, null, zone('Etc/UTC'));
     expect(counters.buckets.all).toEqual({ total: [0, 0, 0, 0, 0, 0], source: [], campaign: [], closer: [] });
     // Created on Friday May 9; counted on Tuesday May 13: last week's bucket is no longer kept, this month's is.
-    expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-13T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual(['all', 'month:2025-05']);
-    expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-10T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual(['all', 'month:2025-05', 'week:2025-05-05']);
+    expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-13T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual([
+      'all',
+      'month:2025-05',
+    ]);
+    expect(Object.keys(funnelFromStates([s2], Date.parse('2025-05-10T00:00:00Z'), zone('Etc/UTC')).buckets).sort()).toEqual([
+      'all',
+      'month:2025-05',
+      'week:2025-05-05',
+    ]);
   });
 });
 
 describe('funnel semantics', () => {
   const fold = (states: LeadState[]) => states.reduce((a, s) => mergeStates(a, s), emptyState());
-  const examples = (['contactCreated', 'contactUpdated', 'contactByStatus', 'callBooked', 'callCancelled', 'callRescheduled', 'callOutcome'] as HookId[]).map((id) => example(id));
+  const examples = (
+    ['contactCreated', 'contactUpdated', 'contactByStatus', 'callBooked', 'callCancelled', 'callRescheduled', 'callOutcome'] as HookId[]
+  ).map((id) => example(id));
 
   it('the seven examples: a call cancelled and then moved to a new slot is active, and its sale counts as held and booked', () => {
     const lead = fold(examples);
@@ -137,7 +156,8 @@ describe('funnel semantics', () => {
     expect(currentCall(fold([example('callBooked'), example('callCancelled')]))?.state).toBe('cancelled');
   });
   it('held follows the latest outcome: no-shows and cancellation reasons are not held, other outcomes are', () => {
-    const outcome = (callOutcome: string, noSaleReason: string | null) => leadMetrics(example('callOutcome', (e) => Object.assign(e, { callOutcome, noSaleReason }))).counts.slice(0, 5);
+    const outcome = (callOutcome: string, noSaleReason: string | null) =>
+      leadMetrics(example('callOutcome', (e) => Object.assign(e, { callOutcome, noSaleReason }))).counts.slice(0, 5);
     expect(outcome('NO_SALE', 'NO_SHOW')).toEqual([1, 1, 1, 0, 0]);
     expect(outcome('NO_SALE', 'CONTACT_CANCELLED')).toEqual([1, 1, 1, 0, 0]);
     expect(outcome('REJECTED', 'ADMIN_CANCELLED')).toEqual([1, 1, 1, 0, 0]);

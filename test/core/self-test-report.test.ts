@@ -2,11 +2,22 @@
 import { SAFE_VERDICT, selfTestReport, type SelfTestCaseResult } from '../../src/core/self-test-report';
 import { FIDELITY_CASES } from '../../src/selftest/fidelity-cases';
 
-const result = (name: string, required: boolean, ok: boolean, risk = ''): SelfTestCaseResult => ({ name, source: 's', required, risk, ok, message: ok ? '' : `${name} differs` });
+const result = (name: string, required: boolean, ok: boolean, risk = ''): SelfTestCaseResult => ({
+  name,
+  source: 's',
+  required,
+  risk,
+  ok,
+  message: ok ? '' : `${name} differs`,
+});
 
 describe('selfTestReport', () => {
   it('is safe when every required case passes, whatever the informational ones say', () => {
-    const report = selfTestReport([result('lookup', true, true, 'duplicates'), result('ISO with T', false, false), result('+123', false, false)]);
+    const report = selfTestReport([
+      result('lookup', true, true, 'duplicates'),
+      result('ISO with T', false, false),
+      result('+123', false, false),
+    ]);
     expect(report.safe).toBe(true);
     expect(report.verdict).toBe(SAFE_VERDICT);
     expect(report.verdict).toMatch(/^Your deliveries are safe on this account/);

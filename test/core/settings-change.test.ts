@@ -1,6 +1,14 @@
 /** Unit tests of what saving settings does to existing rows: column moves, re-keying, promotion from Other fields, the sentences. */
 import fc from 'fast-check';
-import { applyColumnMoves, cellToFieldValue, planColumnMoves, promoteFromOtherFields, rekeyRows, rekeySentence, rowList } from '../../src/core/settings-change';
+import {
+  applyColumnMoves,
+  cellToFieldValue,
+  planColumnMoves,
+  promoteFromOtherFields,
+  rekeyRows,
+  rekeySentence,
+  rowList,
+} from '../../src/core/settings-change';
 
 describe('planColumnMoves', () => {
   it('brings one column to the front of a contiguous block with one move', () => {
@@ -9,7 +17,7 @@ describe('planColumnMoves', () => {
     expect(applyColumnMoves(['a', 'b', 'c', 'd'], moves)).toEqual(['d', 'a', 'b', 'c']);
   });
 
-  it('never moves a column that is not a slot (the user\'s own, the bookkeeping ones)', () => {
+  it("never moves a column that is not a slot (the user's own, the bookkeeping ones)", () => {
     const sheet = ['a', 'USER', 'b', 'c', 'META', 'd'];
     const slots = [1, 3, 4, 6];
     const moves = planColumnMoves(slots, ['a', 'b', 'c', 'd'], ['d', 'c', 'a', 'b']);
@@ -45,7 +53,7 @@ describe('planColumnMoves', () => {
 });
 
 describe('rekeyRows', () => {
-  it('builds each row\'s key from its own values, as an event\'s key is built', () => {
+  it("builds each row's key from its own values, as an event's key is built", () => {
     const r = rekeyRows([['a@x.com', 'b@x.com', 5, '5.0']], 2);
     expect(r.keys).toEqual(['a@x.com', 'b@x.com', '5', '5']);
     expect(r.shared).toEqual([[4, 5]]);
@@ -57,7 +65,13 @@ describe('rekeyRows', () => {
     expect(r.blank).toBe(1);
   });
   it('joins several key fields as JSON, and a row missing one part gets no key', () => {
-    const r = rekeyRows([['a', 'a'], ['1', null]], 2);
+    const r = rekeyRows(
+      [
+        ['a', 'a'],
+        ['1', null],
+      ],
+      2,
+    );
     expect(r.keys).toEqual(['["a","1"]', '']);
   });
   it('reads a cell that gives its apostrophe back as the same text, and a date as ISO text', () => {
@@ -68,7 +82,7 @@ describe('rekeyRows', () => {
 });
 
 describe('promoteFromOtherFields', () => {
-  it('takes the field out of each row\'s JSON and keeps the rest', () => {
+  it("takes the field out of each row's JSON and keeps the rest", () => {
     const p = promoteFromOtherFields(['{"a":1,"b":"x"}', '{"b":"y"}', '', 'not json'], 'a');
     expect(p.values).toEqual([1, null, null, null]);
     expect(p.other).toEqual(['{"b":"x"}', '{"b":"y"}', '', 'not json']);

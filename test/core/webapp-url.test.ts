@@ -15,14 +15,20 @@ describe('parseWebAppUrl', () => {
     expect(parseWebAppUrl(WORKSPACE_B)).toEqual({ id: 'AKfycbRecorded_1-x', domain: 'example.com', kind: 'exec' });
   });
   test('refuses other URLs', () => {
-    for (const url of ['http://script.google.com/macros/s/X/exec', 'https://script.google.com/macros/s/X/edit', 'https://evil.test/macros/s/X/exec', 'https://script.google.com/macros/s//exec', 'http://localhost:8787/exec']) {
+    for (const url of [
+      'http://script.google.com/macros/s/X/exec',
+      'https://script.google.com/macros/s/X/edit',
+      'https://evil.test/macros/s/X/exec',
+      'https://script.google.com/macros/s//exec',
+      'http://localhost:8787/exec',
+    ]) {
       expect(parseWebAppUrl(url)).toBeNull();
     }
   });
 });
 
 describe('resolveWebAppUrl', () => {
-  test('the recorded URL wins; a /dev or missing report next to it is the editor\'s usual answer and needs no warning', () => {
+  test("the recorded URL wins; a /dev or missing report next to it is the editor's usual answer and needs no warning", () => {
     for (const reported of [null, DEV, REC]) {
       expect(resolveWebAppUrl(REC, reported)).toEqual({ url: REC, source: 'deployment', warning: null });
     }
@@ -56,7 +62,11 @@ describe('resolveWebAppUrl', () => {
   });
   test('nothing known: no URL and no warning; an unrecognised report (the local server) is shown as it is', () => {
     expect(resolveWebAppUrl(null, null)).toEqual({ url: null, source: null, warning: null });
-    expect(resolveWebAppUrl(null, 'http://localhost:8787/exec')).toEqual({ url: 'http://localhost:8787/exec', source: 'apps-script', warning: null });
+    expect(resolveWebAppUrl(null, 'http://localhost:8787/exec')).toEqual({
+      url: 'http://localhost:8787/exec',
+      source: 'apps-script',
+      warning: null,
+    });
   });
   test('a malformed record is not used: the fallback, with a warning to deploy again', () => {
     const r = resolveWebAppUrl(DEV, OTHER);

@@ -61,7 +61,11 @@ export const APOSTROPHE_WORLDS: Array<[string, StartOptions]> = [
 
 export function startApp(options: StartOptions = {}): Harness {
   if (!fs.existsSync(path.join(DIST, 'Code.js'))) throw new Error('dist/Code.js is missing: run `npm run build` (npm test does).');
-  const runtime = new LocalRuntime({ virtualTime: options.virtualTime ?? true, scriptUrl: WEB_APP_URL, keepApostropheInPlainText: options.keepApostropheInPlainText === true });
+  const runtime = new LocalRuntime({
+    virtualTime: options.virtualTime ?? true,
+    scriptUrl: WEB_APP_URL,
+    keepApostropheInPlainText: options.keepApostropheInPlainText === true,
+  });
   runtime.createSpreadsheet('iClosed webhooks');
   const app = loadApp(runtime, DIST);
   const info = app.call<{ token: string }>('editor', 'setupWebhook');
@@ -91,7 +95,9 @@ export function startApp(options: StartOptions = {}): Harness {
     },
     fields(sheet) {
       const stored = runtime.execute('editor', () =>
-        (runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty(`layout/${sheet}`),
+        (runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+          .getScriptProperties()
+          .getProperty(`layout/${sheet}`),
       );
       const pathOf: Record<string, string> = stored ? JSON.parse(stored).fields : {};
       return this.rows(sheet).map((row) => {

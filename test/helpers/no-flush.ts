@@ -12,7 +12,10 @@ export function bundleWithoutDeliveryFlush(dir: string, from: string = DIST): st
   const codeFile = path.join(dir, 'Code.js');
   const code = fs.readFileSync(codeFile, 'utf8');
   const found = code.match(DELIVERY_FLUSH)?.length ?? 0;
-  if (found !== 1) throw new Error(`Expected one "SpreadsheetApp.flush(); for (const key of keys) store.deleteJson(key);" in dist/Code.js (the delivery path's flush), found ${found}.`);
+  if (found !== 1)
+    throw new Error(
+      `Expected one "SpreadsheetApp.flush(); for (const key of keys) store.deleteJson(key);" in dist/Code.js (the delivery path's flush), found ${found}.`,
+    );
   fs.writeFileSync(codeFile, code.replace(DELIVERY_FLUSH, '$1'));
   return dir;
 }

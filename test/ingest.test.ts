@@ -370,7 +370,7 @@ describe('Plain-text (@) columns', () => {
     expect(h.post(contact('B')).results[0]).toMatchObject({ action: 'updated', row: 3 });
     expect(h.post(contact('C')).results[0]).toMatchObject({ action: 'updated', row: 3 });
     expect(h.post(contact('C')).results[0]).toMatchObject({ action: 'duplicate', row: 3 });
-    const rows = h.rows('Contact created');
+    const rows = h.fields('Contact created');
     expect(rows).toHaveLength(2);
     expect(rows[1].firstName).toBe('C');
     // The new label needs the guard apostrophe: a Plain-text cell that keeps it still matches, so no second column.
@@ -427,7 +427,7 @@ describe('Plain-text (@) columns', () => {
     formatAsText(h, 'Contact created');
     expect(h.post([contact('A'), { ...contact('B'), id: 78, email: 'other@example.com', phoneNumber: '+1888' }]).results.map((r: any) => r.action)).toEqual(['appended', 'appended']);
     expect(h.post([contact('D'), { ...contact('E'), id: 78, email: 'other@example.com', phoneNumber: '+1888' }]).results.map((r: any) => r.row)).toEqual([3, 4]);
-    expect(h.rows('Contact created').map((r) => r.firstName)).toEqual(['Raya', 'D', 'E']);
+    expect(h.fields('Contact created').map((r) => r.firstName)).toEqual(['Raya', 'D', 'E']);
   });
 });
 });

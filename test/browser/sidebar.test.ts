@@ -71,7 +71,8 @@ if (!haveChromium && process.env.CI) {
 
   it('shows the capacity forecast in the Connection area', async () => {
     await openSidebar();
-    const text = await page.textContent('section[aria-labelledby="connection-title"] #capacity');
+    await page.click('#tab-connection');
+    const text = await page.textContent('#panel-connection #capacity');
     expect(text).toMatch(/Cells: [\d,]+ of 10,000,000/);
     expect(text).toContain('(7 days)');
     expect(text).toContain('(30 days)');
@@ -334,6 +335,7 @@ if (!haveChromium && process.env.CI) {
 
   it('shows the self-test verdict from the required checks, with the informational ones apart', async () => {
     await openSidebar();
+    await page.click('#tab-tools');
     await page.click('#selftest');
     await page.waitForSelector('#selftest-verdict', { timeout: 60000 });
     expect(await page.textContent('#selftest-verdict')).toMatch(/^Your deliveries are safe on this account/);

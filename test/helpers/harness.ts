@@ -98,7 +98,7 @@ export function startApp(options: StartOptions = {}): Harness {
         const out: Record<string, unknown> = {};
         for (const [label, value] of Object.entries(row)) {
           if (label === 'Other fields') {
-            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value));
+            if (typeof value === 'string' && value !== '') Object.assign(out, JSON.parse(value.replace(/^'/, ''))); // a Plain-text cell may give the guard apostrophe back
           } else out[Object.prototype.hasOwnProperty.call(pathOf, label) ? pathOf[label] : label] = value;
         }
         return out;

@@ -19,7 +19,7 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ['src/core/**/*.ts', 'src/gas/**/*.ts'],
-  buildCommand: 'node build.mjs',
+  buildCommand: 'node scripts/mutate-build.mjs',
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutionKind, LocalRuntime } from './runtime';
+import { strykerGlobals } from './stryker-global';
 
 interface GasLocal {
   require(folder: string, globals?: object, options?: { filter?: (file: string) => boolean }): Record<string, any>;
@@ -29,7 +30,8 @@ export function loadApp(runtime: LocalRuntime, distDir = 'dist'): AppHandle {
   }
   // HtmlService.createHtmlOutputFromFile('Sidebar') reads dist/Sidebar.html.
   runtime.setProjectDir(dir);
-  const context = gasLocal.require(dir, runtime.globals(), {
+  // The runtime keeps this very object (it becomes the context), so add to it rather than copy it.
+  const context = gasLocal.require(dir, Object.assign(runtime.globals(), strykerGlobals()), {
     filter: (file) => path.resolve(file) === codeFile,
   });
   return {

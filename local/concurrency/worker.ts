@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { AppHandle } from '../load-app';
+import { strykerGlobals } from '../stryker-global';
 import { LOCK_TIMEOUT } from '../runtime/lock';
 import { invokeWebApp } from '../webapp';
 import type { HandleWire, Job, Lifecycle, Reply, Request, Wire, WorkerInput } from './protocol';
@@ -221,7 +222,9 @@ function resetProxies(): void {
 for (const { name, wire } of input.roots) globals[name] = proxyFor(wire);
 rootIds = new Set(input.roots.map((r) => r.wire.$h));
 const codeFile = path.resolve(input.distDir, 'Code.js');
-const context = gasLocal.require(path.resolve(input.distDir), globals, { filter: (file) => path.resolve(file) === codeFile });
+const context = gasLocal.require(path.resolve(input.distDir), Object.assign(globals, strykerGlobals()), {
+  filter: (file) => path.resolve(file) === codeFile,
+});
 if (SCALE !== 1) {
   // The app's clock runs on modeled time, so its own budgets and timestamps read as they would on Google.
   vm.runInContext(

@@ -3,8 +3,8 @@
 /**
  * How a row was settled. M: measured by the cited source. D: derived from a cited measurement (the
  * arithmetic is in `note`). A: an assumption, no published figure found; `range` gives the span the
- * table's value was picked from. Sources and figures: /work/shared/apps-script-latency.md §1 (collected
- * public measurements) and docs/performance.md ("Cost table").
+ * table's value was picked from. Each row names its source; the collected
+ * public measurements are tabled in docs/performance.md ("Cost table").
  */
 export type Basis = 'M' | 'D' | 'A';
 

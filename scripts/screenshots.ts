@@ -79,6 +79,9 @@ async function main(): Promise<void> {
     const viewer = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await viewer.goto(`${server.url}/`);
     await viewer.waitForLoadState('networkidle');
+    // The tab a sales team reads first: the calls booked, with their readable columns.
+    await viewer.click('#tabs button:has-text("Call booked")');
+    await viewer.waitForTimeout(300);
     await viewer.screenshot({ path: path.join(targetDir, 'workbook.png') });
     wrote(path.join(targetDir, 'workbook.png'));
     if (outDir) {

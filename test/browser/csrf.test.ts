@@ -11,8 +11,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../local/server';
 import { DIST } from '../helpers/harness';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
 (fs.existsSync(CHROMIUM) ? describe : describe.skip)('a page on another origin, in Chromium', () => {
   let server: RunningServer;
@@ -45,11 +44,7 @@ const CHROMIUM = '/usr/bin/chromium';
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60000);
 
   afterAll(async () => {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../local/server';
 import { DIST, payload, RECORDED_WEB_APP_URL } from '../helpers/harness';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
 const VIEWPORT = { width: 300, height: 900 };
 
@@ -51,19 +51,7 @@ if (!haveChromium && process.env.CI) {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclosed-browser-'));
     server = await startServer({ port: 0, dataDir, distDir: DIST });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: VIEWPORT });
   }, 60000);
 

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, SPREADSHEET_NAME, type RunningServer } from '../../local/server';
 import { DIST, PAYLOADS } from '../helpers/harness';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
 /** Sheets' default display of a date-time written by a script (local/runtime/number-format.ts DEFAULT_DATETIME_FORMAT). */
 const DATE_TIME_DISPLAY = /^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2}$/;
@@ -50,19 +50,7 @@ interface SheetData {
       const res = await fetch(server.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
     }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('response', (r) => {
       if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);

@@ -83,7 +83,7 @@ function receiveHolding(
     store = new ScriptStore();
   } catch (err) {
     lock.releaseLock();
-    return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
+    return settingsUnreadable(err);
   }
   const tokens = store.tokens();
   const refused = refusal(tokens, parameter.token, receivedAt);
@@ -136,7 +136,7 @@ function receiveWaiting(
     const refused = refusal(tokens, parameter.token, receivedAt);
     if (refused) return refused;
   } catch (err) {
-    return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
+    return settingsUnreadable(err);
   }
   const delivery = newDelivery(e, parameter, receivedAt, tokens);
   let key: string;
@@ -212,4 +212,9 @@ export function handleGet(e: GoogleAppsScript.Events.DoGet): TextOutput {
 
 function json(body: unknown): TextOutput {
   return ContentService.createTextOutput(JSON.stringify(body)).setMimeType(ContentService.MimeType.JSON);
+}
+
+/** The answer when script properties cannot be read: not kept, so the sender retries. */
+function settingsUnreadable(err: unknown): PostResponse {
+  return failure('internal', `Could not read the script's settings: ${sentence(errorText(err))} iClosed will retry.`);
 }

@@ -34,16 +34,23 @@ copyFileSync('appsscript.json', 'dist/appsscript.json');
 writeFileSync('dist/Sidebar.html', '<!doctype html><p>sidebar</p>\\n');
 `;
 
-// Set up at load time, not in beforeAll: the tests run concurrently (each in its own project) to stay fast,
-// and concurrent tests do not wait for beforeAll hooks.
-const base = mkdtempSync(join(tmpdir(), 'iclosed-deploy-'));
-const bin = join(base, 'bin');
-mkdirSync(bin);
-copyFileSync(join(REPO, 'test', 'fake-clasp', 'clasp'), join(bin, 'clasp'));
-chmodSync(join(bin, 'clasp'), 0o755);
+// Made by the first test that needs it, not in beforeAll (concurrent tests do not wait for beforeAll hooks) and not
+// while the file loads (a run that selects none of these tests must leave no folder behind).
+let base = '';
+let bin = '';
+function scratch(): string {
+  if (!base) {
+    base = mkdtempSync(join(tmpdir(), 'iclosed-deploy-'));
+    bin = join(base, 'bin');
+    mkdirSync(bin);
+    copyFileSync(join(REPO, 'test', 'fake-clasp', 'clasp'), join(bin, 'clasp'));
+    chmodSync(join(bin, 'clasp'), 0o755);
+  }
+  return base;
+}
 
 afterAll(() => {
-  rmSync(base, { recursive: true, force: true });
+  if (base) rmSync(base, { recursive: true, force: true });
 });
 
 interface Result {
@@ -69,6 +76,7 @@ interface Project {
 let projects = 0;
 
 function makeProject(): Project {
+  scratch();
   const dir = join(base, `project-${++projects}`);
   const state = join(base, `state-${projects}`);
   const home = join(base, `home-${projects}`);

@@ -588,13 +588,17 @@ describe('ContentService', () => {
 });
 
 describe('HtmlService', () => {
-  const dir = tempDir('html-');
+  // Made in beforeAll, not while the file loads: a run that selects none of these tests makes no folder.
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir('html-');
+    fs.writeFileSync(path.join(dir, 'Stylesheet.html'), '<style>p{color:red}</style>');
+    fs.writeFileSync(
+      path.join(dir, 'Page.html'),
+      "<?!= include('Stylesheet'); ?><p><?= user ?></p><? for (var i = 0; i < 2; i++) { ?><i><?= i ?></i><? } ?>",
+    );
+  });
   afterAll(() => removeTempDirs());
-  fs.writeFileSync(path.join(dir, 'Stylesheet.html'), '<style>p{color:red}</style>');
-  fs.writeFileSync(
-    path.join(dir, 'Page.html'),
-    "<?!= include('Stylesheet'); ?><p><?= user ?></p><? for (var i = 0; i < 2; i++) { ?><i><?= i ?></i><? } ?>",
-  );
   test('createHtmlOutputFromFile reads <name>.html; a missing file throws', () => {
     const { rt, g } = setup();
     rt.setProjectDir(dir);

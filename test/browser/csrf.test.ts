@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../local/server';
 import { DIST } from '../helpers/harness';
-import { CHROMIUM, launchChromium } from '../helpers/chromium';
+import { CHROMIUM, HANG_GUARD, launchChromium, openPage } from '../helpers/chromium';
 
 (fs.existsSync(CHROMIUM) ? describe : describe.skip)('a page on another origin, in Chromium', () => {
   let server: RunningServer;
@@ -26,13 +26,16 @@ import { CHROMIUM, launchChromium } from '../helpers/chromium';
 <form id="f" method="POST" action="${target}/api/run/rotateToken" target="sink" enctype="text/plain"><input name="[]" value=""></form>
 <script>
   window.results = {};
+  // The form's answer (whatever it is) loads into the iframe: waiting for that load, not for a fixed time, tells
+  // the test the server has handled the form.
+  const formAnswered = new Promise((resolve) => document.querySelector('iframe').addEventListener('load', resolve, { once: true }));
   document.getElementById('f').submit();
-  Promise.allSettled([
+  Promise.allSettled([formAnswered,
     fetch('${target}/api/run/rotateToken', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '[]' }),
     fetch('${target}/api/run/rotateToken', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '[]' }),
     fetch('${target}/api/run/saveSettings', { method: 'POST', mode: 'no-cors', body: '[]' }),
     fetch('${target}/api/sheets').then(r => r.text()),
-  ]).then(r => { window.results = r.map(x => x.status + ':' + (x.status === 'fulfilled' && typeof x.value === 'string' ? x.value : '')); window.done = true; });
+  ]).then(r => { window.results = r.slice(1).map(x => x.status + ':' + (x.status === 'fulfilled' && typeof x.value === 'string' ? x.value : '')); window.done = true; });
 </script></body></html>`;
 
   beforeAll(async () => {
@@ -45,7 +48,7 @@ import { CHROMIUM, launchChromium } from '../helpers/chromium';
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
     browser = await launchChromium();
-  }, 60000);
+  }, HANG_GUARD);
 
   afterAll(async () => {
     await browser?.close();
@@ -54,26 +57,28 @@ import { CHROMIUM, launchChromium } from '../helpers/chromium';
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('changes nothing and reads nothing; the sidebar served by the server still calls /api/run', async () => {
-    const before = server.runtime.execute('editor', () =>
-      JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
-    );
-    const page = await browser.newPage();
-    await page.goto(attackerUrl);
-    await page.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, { timeout: 15000 });
-    // Give the form's navigation in the iframe time to reach the server.
-    await page.waitForTimeout(500);
-    const results = await page.evaluate(() => (window as unknown as { results: string[] }).results);
-    // The cross-origin read of /api/sheets fails in the browser (no CORS answer): nothing of the sheets reaches the page.
-    expect(results[3]).toBe('rejected:');
-    const after = server.runtime.execute('editor', () =>
-      JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
-    );
-    expect(after).toBe(before);
+  it(
+    'changes nothing and reads nothing; the sidebar served by the server still calls /api/run',
+    async () => {
+      const before = server.runtime.execute('editor', () =>
+        JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
+      );
+      const page = await openPage(browser);
+      await page.goto(attackerUrl);
+      await page.waitForFunction(() => (window as unknown as { done?: boolean }).done === true);
+      const results = await page.evaluate(() => (window as unknown as { results: string[] }).results);
+      // The cross-origin read of /api/sheets fails in the browser (no CORS answer): nothing of the sheets reaches the page.
+      expect(results[3]).toBe('rejected:');
+      const after = server.runtime.execute('editor', () =>
+        JSON.stringify(server.app.context.PropertiesService.getScriptProperties().getProperties()),
+      );
+      expect(after).toBe(before);
 
-    const sidebar = await browser.newPage();
-    await sidebar.goto(`${server.url}/sidebar`);
-    await sidebar.waitForSelector('#app[data-ready="true"]', { timeout: 15000 });
-    expect(await sidebar.inputValue('#webhook-url')).toBe(server.webhookUrl);
-  }, 60000);
+      const sidebar = await openPage(browser);
+      await sidebar.goto(`${server.url}/sidebar`);
+      await sidebar.waitForSelector('#app[data-ready="true"]');
+      expect(await sidebar.inputValue('#webhook-url')).toBe(server.webhookUrl);
+    },
+    HANG_GUARD,
+  );
 });

@@ -81,7 +81,8 @@ export default {
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['dist', '.build', '.local', 'coverage', 'reports', 'test-results.json'],
+  // .stryker-tmp-*: the sandboxes of another run beside this one (--tempDirName).
+  ignorePatterns: ['dist', '.build', '.local', 'coverage', 'reports', 'test-results.json', '.stryker-tmp*'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -44,7 +44,7 @@ export default {
   packageManager: 'npm',
   testRunner: 'jest',
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ['src/core/**/*.ts', 'src/gas/**/*.ts'],
   buildCommand: 'node scripts/mutate-build.mjs',
@@ -74,8 +74,9 @@ export default {
   ignoreStatic: process.env.IGNORE_STATIC !== '0',
   // The whole suite once, with coverage, on a loaded 2-core machine: minutes, not Stryker's default 5.
   dryRunTimeoutMinutes: 40,
-  // The machine is shared: two test processes at most.
-  concurrency: 2,
+  // Two type checkers and two jest processes: once the checkers are ahead they wait, so on 2 cores the jest
+  // processes get the machine. CONCURRENCY=<n> for another machine.
+  concurrency: Number(process.env.CONCURRENCY ?? 4),
   timeoutMS: 20000,
   timeoutFactor: 2,
   incremental: true,

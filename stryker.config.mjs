@@ -39,6 +39,9 @@ const FAST_TESTS = [
 const selected = process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(',').map((glob) => glob.trim()) : FAST_TESTS;
 const onlyTests = selected.includes('all') ? null : selected.map((glob) => `<rootDir>/${glob}`);
 
+/** MUTATE_REPORTS=<folder>: where this run's reports go (two runs side by side need two). */
+const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -84,9 +87,11 @@ export default {
   tempDirName: '.stryker-tmp',
   // .stryker-tmp-*: the sandboxes of another run beside this one (--tempDirName).
   ignorePatterns: ['dist', '.build', '.local', 'coverage', 'reports', 'test-results.json', '.stryker-tmp*'],
-  reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // event-recorder: one file per tested mutant in <reports>/events, readable while the run goes on.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  htmlReporter: { fileName: `${REPORTS}/mutation.html` },
+  jsonReporter: { fileName: `${REPORTS}/mutation.json` },
+  eventReporter: { baseDir: `${REPORTS}/events` },
   clearTextReporter: { allowColor: false, logTests: false },
   thresholds: { high: 85, low: 75, break: 75 },
 };

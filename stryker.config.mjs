@@ -80,7 +80,9 @@ export default {
   // Two type checkers and two jest processes: once the checkers are ahead they wait, so on 2 cores the jest
   // processes get the machine. CONCURRENCY=<n> for another machine.
   concurrency: Number(process.env.CONCURRENCY ?? 4),
-  timeoutMS: 20000,
+  // A mutant that loops forever is stopped by the instrumenter's hit limit, not by this clock; a short limit here
+  // only turns slow runs on a loaded machine into false "timed out" results (counted as killed).
+  timeoutMS: 120000,
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',

@@ -1,0 +1,24 @@
+/** Jest's node environment that, during a mutant run of `npm run mutate`, skips every test after the first failure: the mutant is killed then. */
+import type { Circus } from '@jest/types';
+import { TestEnvironment } from 'jest-environment-node';
+
+// The variable StrykerJS's jest runner sets to the active mutant's id for a mutant run (INSTRUMENTER_CONSTANTS).
+const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
+
+/**
+ * Mutants a test has failed on, shared by every test file of the process (StrykerJS runs them in one process, one
+ * mutant after another). Jest's own bail works per test file at best and StrykerJS turns it off
+ * (jestjs/jest#11766), so without this a killed mutant still runs every test that covers it.
+ */
+const killed = new Set<string>();
+
+export default class MutantBailEnvironment extends TestEnvironment {
+  handleTestEvent(event: Circus.Event): void {
+    const mutant = process.env[ACTIVE_MUTANT_ENV];
+    if (mutant === undefined) return; // npm test, or Stryker's first run of the whole suite
+    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') killed.add(mutant);
+    // jest-circus reads the mode after these events (run.js): a skipped block runs no beforeAll, a skipped test nothing.
+    else if (event.name === 'run_describe_start' && killed.has(mutant)) event.describeBlock.mode = 'skip';
+    else if (event.name === 'test_start' && killed.has(mutant)) event.test.mode = 'skip';
+  }
+}

@@ -60,7 +60,8 @@ export default {
       ...(onlyTests ? { testMatch: onlyTests } : {}),
       // After a mutant's first failing test the others are skipped: it is killed either way, and a mutant in the
       // delivery path is covered by hundreds of tests.
-      testEnvironment: '<rootDir>/test/helpers/mutant-bail-environment.ts',
+      // A path from the project folder: StrykerJS's runner resolves it from there with require().
+      testEnvironment: './test/helpers/mutant-bail-environment.cjs',
       // Suites that never run src/core or src/gas code, or that scan the bundle's text for globals Apps Script
       // lacks (the instrumented bundle has `process` and `new Function` by design), stay out of mutant runs.
       testPathIgnorePatterns: [

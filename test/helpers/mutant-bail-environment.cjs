@@ -1,6 +1,7 @@
-/** Jest's node environment that, during a mutant run of `npm run mutate`, skips every test after the first failure: the mutant is killed then. */
-import type { Circus } from '@jest/types';
-import { TestEnvironment } from 'jest-environment-node';
+// Jest's node environment that, during a mutant run of `npm run mutate`, skips every test after the first failure: the mutant is killed then.
+// CommonJS, not TypeScript: StrykerJS's jest runner loads a custom environment with a plain require().
+'use strict';
+const { TestEnvironment } = require('jest-environment-node');
 
 // The variable StrykerJS's jest runner sets to the active mutant's id for a mutant run (INSTRUMENTER_CONSTANTS).
 const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
@@ -10,10 +11,11 @@ const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
  * mutant after another). Jest's own bail works per test file at best and StrykerJS turns it off
  * (jestjs/jest#11766), so without this a killed mutant still runs every test that covers it.
  */
-const killed = new Set<string>();
+const killed = new Set();
 
-export default class MutantBailEnvironment extends TestEnvironment {
-  handleTestEvent(event: Circus.Event): void {
+class MutantBailEnvironment extends TestEnvironment {
+  /** @param {import('@jest/types').Circus.Event} event */
+  handleTestEvent(event) {
     const mutant = process.env[ACTIVE_MUTANT_ENV];
     if (mutant === undefined) return; // npm test, or Stryker's first run of the whole suite
     if (event.name === 'test_fn_failure' || event.name === 'hook_failure') killed.add(mutant);
@@ -22,3 +24,5 @@ export default class MutantBailEnvironment extends TestEnvironment {
     else if (event.name === 'test_start' && killed.has(mutant)) event.test.mode = 'skip';
   }
 }
+
+module.exports = MutantBailEnvironment;

@@ -55,6 +55,10 @@ describe('tokens', () => {
     expect(isValidToken(`!${token}`)).toBe(false);
     expect(isValidToken(`${token}!`)).toBe(false);
   });
+  test('only a string is a token, not a value whose text would look like one', () => {
+    expect(isValidToken([token])).toBe(false);
+    expect(isValidToken({ toString: () => token })).toBe(false);
+  });
   test('the previous token works for 24 hours after a rotation', () => {
     expect(TOKEN_GRACE_MS).toBe(24 * 60 * 60 * 1000);
   });

@@ -37,6 +37,17 @@ describe('selfTestReport', () => {
     expect(report.verdict).not.toContain('ISO with T');
     expect(report.required).toEqual({ passed: 1, failed: 1 });
   });
+  it('counts several failed required checks and names each, one after the other', () => {
+    const report = selfTestReport([
+      result('lookup', true, false, 'upserts add duplicate rows.'),
+      result('formats', true, false, 'numbers turn into dates.'),
+      result('ISO with T', false, false),
+    ]);
+    expect(report.verdict).toBe(
+      'Deliveries are at risk on this account: 2 required checks failed. "lookup": upserts add duplicate rows. "formats": numbers turn into dates.',
+    );
+    expect(report.required).toEqual({ passed: 0, failed: 2 });
+  });
   it('keeps every case in the report, in order', () => {
     const cases = [result('a', false, true), result('b', true, false, 'r'), result('c', false, false)];
     expect(selfTestReport(cases).cases.map((c) => c.name)).toEqual(['a', 'b', 'c']);

@@ -1,7 +1,7 @@
 /** Edge cases of row keys, canonical JSON and token checks that the bundle suites do not reach one by one. */
 import { isValidToken, tokenAccepted, TOKEN_GRACE_MS } from '../../src/core/auth';
 import { type Field } from '../../src/core/flatten';
-import { canonicalJson, keyPart, rowKey } from '../../src/core/keys';
+import { canonicalJson, keyPart, MAX_KEY_CHARS, rowKey, searchableKey } from '../../src/core/keys';
 
 const field = (path: string, value: Field['value']): Field => ({ path, value });
 
@@ -38,6 +38,18 @@ describe('rowKey', () => {
   test('one key field is its text; several are a JSON list', () => {
     expect(rowKey(fields, ['a'])).toBe('x');
     expect(rowKey(fields, ['a', 'b'])).toBe('["x","7"]');
+  });
+});
+
+describe('searchableKey', () => {
+  const hash = (text: string) => `sha(${text.length})`;
+  test('a key of up to 1000 characters is stored as it is', () => {
+    expect(MAX_KEY_CHARS).toBe(1000);
+    expect(searchableKey('k'.repeat(1000), hash)).toBe('k'.repeat(1000));
+    expect(searchableKey('short', hash)).toBe('short');
+  });
+  test('a longer key is stored as a hash that says so', () => {
+    expect(searchableKey('k'.repeat(1001), hash)).toBe('(hashed: a key of 1001 characters, SHA-256) sha(1001)');
   });
 });
 

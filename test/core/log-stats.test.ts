@@ -26,6 +26,14 @@ describe('hookDeliveryStats', () => {
     expect(stats.get('Contact created')).toEqual({ last: new Date('2026-12-01T08:00:00Z'), today: 0 });
     expect(stats.has('Call cancelled')).toBe(false);
   });
+  it('keeps the latest delivery when an older row comes after a newer one', () => {
+    const rows = [
+      row(new Date('2026-12-01T08:00:00Z'), 'Call booked'),
+      row(new Date('2026-12-03T09:00:00Z'), 'Call booked'),
+      row(new Date('2026-12-02T09:00:00Z'), 'Call booked'),
+    ];
+    expect(hookDeliveryStats(rows, dayOf, '2026-12-03').get('Call booked')).toEqual({ last: new Date('2026-12-03T09:00:00Z'), today: 1 });
+  });
   it('counts a row naming several hooks for each of them, and skips rows without a date', () => {
     const rows = [
       row(new Date('2026-12-03T10:00:00Z'), 'Call booked, Contact created'),

@@ -1,5 +1,21 @@
 /** Which web app URL the sidebar shows, and when it warns: the recorded /exec URL first, getUrl() only as a fallback. */
-import { execUrl, parseWebAppUrl, resolveWebAppUrl } from '../../src/core/webapp-url';
+import { execUrl } from '../../src/core/webapp-url';
+
+/**
+ * The module loaded afresh inside the test that calls this, so what it builds at load time (the URL pattern, the deployments hint) is part
+ * of what that test runs; a mutation run counts a test only for code it ran.
+ */
+function freshWebAppUrl(): typeof import('../../src/core/webapp-url') {
+  let mod: typeof import('../../src/core/webapp-url') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../../src/core/webapp-url');
+  });
+  return mod!;
+}
+
+const parseWebAppUrl = (url: string) => freshWebAppUrl().parseWebAppUrl(url);
+const resolveWebAppUrl = (recorded: string | null, reported: string | null) => freshWebAppUrl().resolveWebAppUrl(recorded, reported);
 
 const REC = 'https://script.google.com/macros/s/AKfycbRecorded_1-x/exec';
 const OTHER = 'https://script.google.com/macros/s/AKfycbOlder/exec';

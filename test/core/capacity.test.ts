@@ -1,5 +1,22 @@
 /** Unit tests of the capacity forecast's pure math: daily samples, growth rates, the projected limit day and the warning. */
-import { capacityForecast, decodeHistory, encodeHistory, recordSample, type CapacitySample } from '../../src/core/capacity';
+import type { CapacitySample } from '../../src/core/capacity';
+
+/**
+ * The module loaded afresh inside the test that calls this, so what it builds at load time (its day and total
+ * helpers) is part of what that test runs; a mutation run counts a test only for code it ran.
+ */
+function freshCapacity(): typeof import('../../src/core/capacity') {
+  let mod: typeof import('../../src/core/capacity') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../../src/core/capacity');
+  });
+  return mod!;
+}
+const recordSample = (history: readonly CapacitySample[], sample: CapacitySample) => freshCapacity().recordSample(history, sample);
+const capacityForecast = (history: readonly CapacitySample[], limit?: number) => freshCapacity().capacityForecast(history, limit);
+const encodeHistory = (history: readonly CapacitySample[]) => freshCapacity().encodeHistory(history);
+const decodeHistory = (stored: unknown) => freshCapacity().decodeHistory(stored);
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86400000).toISOString().slice(0, 10);
 /** A history of `days`+1 daily samples where each sheet grows linearly by its rate. */

@@ -44,15 +44,13 @@ export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0,
 const dayMs = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 const total = (s: CapacitySample): number => Object.values(s.sheets).reduce((a, b) => a + b, 0);
 
-/** The history with `sample` recorded: one sample per day (the latest of a day wins), oldest first, the last KEEP_DAYS+1 days. */
+/** The history with `sample` recorded: one sample per day (the latest of a day wins, none after its day), oldest first, the last KEEP_DAYS+1 days. */
 export function recordSample(history: readonly CapacitySample[], sample: CapacitySample): CapacitySample[] {
-  const kept = history.filter(
-    (s) => s.day !== sample.day && dayMs(s.day) > dayMs(sample.day) - (KEEP_DAYS + 1) * DAY_MS && s.day < sample.day,
-  );
+  const kept = history.filter((s) => s.day < sample.day && dayMs(s.day) > dayMs(sample.day) - (KEEP_DAYS + 1) * DAY_MS);
   return [...kept, sample].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
-/** The oldest sample at most `days` days before the latest one. */
+/** The oldest sample at most `days` days before the latest one; null when there is none but the latest. */
 function baseline(history: readonly CapacitySample[], days: number): CapacitySample | null {
   const latest = history[history.length - 1];
   const from = dayMs(latest.day) - days * DAY_MS;
@@ -61,7 +59,6 @@ function baseline(history: readonly CapacitySample[], days: number): CapacitySam
 }
 
 function rate(history: readonly CapacitySample[], days: number, of: (s: CapacitySample) => number): number | null {
-  if (history.length < 2) return null;
   const latest = history[history.length - 1];
   const base = baseline(history, days);
   if (!base) return null;

@@ -1,5 +1,18 @@
 /** Unit tests of the Webhook log statistics the sidebar shows. */
-import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../../src/core/log-stats';
+import { activityEntries, hookDeliveryStats } from '../../src/core/log-stats';
+
+/**
+ * The module loaded afresh inside the test that calls this, so what it builds at load time (the width read) is part
+ * of what that test runs; a mutation run counts a test only for code it ran.
+ */
+function freshLogStats(): typeof import('../../src/core/log-stats') {
+  let mod: typeof import('../../src/core/log-stats') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../../src/core/log-stats');
+  });
+  return mod!;
+}
 
 /** A log row as read: received at, delivery id, hook, outcome, sheet, row, message. */
 const row = (at: unknown, hook: string, outcome = 'appended', sheet = 'S', r = '2', message = 'ok'): unknown[] => [
@@ -25,6 +38,14 @@ describe('hookDeliveryStats', () => {
     expect(stats.get('Call booked')).toEqual({ last: new Date('2026-12-03T09:00:00Z'), today: 2 });
     expect(stats.get('Contact created')).toEqual({ last: new Date('2026-12-01T08:00:00Z'), today: 0 });
     expect(stats.has('Call cancelled')).toBe(false);
+  });
+  it('keeps the latest delivery when an older row comes after a newer one', () => {
+    const rows = [
+      row(new Date('2026-12-01T08:00:00Z'), 'Call booked'),
+      row(new Date('2026-12-03T09:00:00Z'), 'Call booked'),
+      row(new Date('2026-12-02T09:00:00Z'), 'Call booked'),
+    ];
+    expect(hookDeliveryStats(rows, dayOf, '2026-12-03').get('Call booked')).toEqual({ last: new Date('2026-12-03T09:00:00Z'), today: 1 });
   });
   it('counts a row naming several hooks for each of them, and skips rows without a date', () => {
     const rows = [
@@ -72,7 +93,7 @@ describe('activityEntries', () => {
     ]);
   });
   it('reads only the cells it counts', () => {
-    expect(LOG_STATS_WIDTH).toBe(7);
+    expect(freshLogStats().LOG_STATS_WIDTH).toBe(7);
     expect(activityEntries([], 30)).toEqual([]);
   });
 });

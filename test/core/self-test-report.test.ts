@@ -1,6 +1,21 @@
 /** The self-test's verdict: required checks decide it, informational ones never do. */
-import { SAFE_VERDICT, selfTestReport, type SelfTestCaseResult } from '../../src/core/self-test-report';
+import { SAFE_VERDICT, type SelfTestCaseResult } from '../../src/core/self-test-report';
 import { FIDELITY_CASES } from '../../src/selftest/fidelity-cases';
+
+/**
+ * The module loaded afresh inside the test that calls this, so what it builds at load time (the safe verdict) is part
+ * of what that test runs; a mutation run counts a test only for code it ran.
+ */
+function freshReport(): typeof import('../../src/core/self-test-report') {
+  let mod: typeof import('../../src/core/self-test-report') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../../src/core/self-test-report');
+  });
+  return mod!;
+}
+
+const selfTestReport = (cases: SelfTestCaseResult[]) => freshReport().selfTestReport(cases);
 
 const result = (name: string, required: boolean, ok: boolean, risk = ''): SelfTestCaseResult => ({
   name,
@@ -36,6 +51,17 @@ describe('selfTestReport', () => {
     expect(report.verdict).toContain('"lookup on a Plain-text column": upserts add duplicate rows.');
     expect(report.verdict).not.toContain('ISO with T');
     expect(report.required).toEqual({ passed: 1, failed: 1 });
+  });
+  it('counts several failed required checks and names each, one after the other', () => {
+    const report = selfTestReport([
+      result('lookup', true, false, 'upserts add duplicate rows.'),
+      result('formats', true, false, 'numbers turn into dates.'),
+      result('ISO with T', false, false),
+    ]);
+    expect(report.verdict).toBe(
+      'Deliveries are at risk on this account: 2 required checks failed. "lookup": upserts add duplicate rows. "formats": numbers turn into dates.',
+    );
+    expect(report.required).toEqual({ passed: 0, failed: 2 });
   });
   it('keeps every case in the report, in order', () => {
     const cases = [result('a', false, true), result('b', true, false, 'r'), result('c', false, false)];

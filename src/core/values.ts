@@ -25,13 +25,9 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:
 /** Parses an ISO-8601 timestamp with zone into a Date, or null when the text is not one. */
 export function parseIsoTimestamp(text: string): Date | null {
   const m = ISO_TIMESTAMP.exec(text);
-  if (!m) return null;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] ? Number(m[6]) : 0;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  // V8's Date.parse (Apps Script's engine) gives NaN for a month, day, minute or second out of range (the tests
+  // check each), but reads hour 24 as midnight of the next day (ECMA-262 allows T24:00), which is refused here.
+  if (!m || Number(m[4]) > 23) return null;
   const ms = Date.parse(text.replace(' ', 'T'));
   return Number.isNaN(ms) ? null : new Date(ms);
 }
@@ -43,7 +39,6 @@ export function parseIsoTimestamp(text: string): Date | null {
  * characters at the start (tab, carriage return, NUL; OWASP CSV injection and CWE-1236 list them).
  */
 export function needsTextGuard(text: string): boolean {
-  if (text === '') return false;
   if (/^[=+\-@'#\s]/.test(text)) return true;
   if (/\s$/.test(text)) return true;
   if (/\d/.test(text)) return true;
@@ -141,7 +136,7 @@ export function toCellValue(value: FieldValue, typing: Typing = 'auto', richText
   let text = value;
   if (richText || isRichText(text)) text = htmlToText(text);
   if (typing === 'number') {
-    const n = Number(text.trim());
+    const n = Number(text); // Number() ignores the white space trim() would remove
     if (text.trim() !== '' && Number.isFinite(n)) return n;
   }
   if (typing === 'auto' || typing === 'date') {

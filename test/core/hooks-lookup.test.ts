@@ -1,5 +1,15 @@
 /** The hook registry's lookups: folding names, aliases, ids, and each hook's example fields. */
-import { HOOKS, exampleFields, findHook, foldHookName, hookById, isHookId, type HookId } from '../../src/core/hooks';
+import {
+  HOOKS,
+  OTHER_HOOKS_SHEET,
+  WRITE_MODES,
+  exampleFields,
+  findHook,
+  foldHookName,
+  hookById,
+  isHookId,
+  type HookId,
+} from '../../src/core/hooks';
 
 describe('foldHookName', () => {
   it('drops case, spaces, dashes, underscores and dots, and spells cancelled the UK way', () => {
@@ -53,5 +63,109 @@ describe('exampleFields', () => {
     expect(exampleFields(hook)).toBe(fields);
     expect(exampleFields(hookById('callBooked'))).toContain('event.uuid');
     expect(exampleFields(hookById('callBooked'))).not.toContain('uuid');
+  });
+});
+
+describe('the registry', () => {
+  it('offers three write modes, and every hook upserts by default', () => {
+    expect(WRITE_MODES).toEqual(['append', 'upsert', 'insert-if-new']);
+    expect(HOOKS.map((h) => h.defaultMode)).toEqual(Array(7).fill('upsert'));
+  });
+  it('names the sheet for unmatched deliveries', () => {
+    expect(OTHER_HOOKS_SHEET).toBe('Other hooks');
+  });
+  it('keys contacts by id, calls by event.uuid and outcomes by uuid', () => {
+    expect(Object.fromEntries(HOOKS.map((h) => [h.id, h.defaultKey]))).toEqual({
+      contactCreated: ['id'],
+      contactByStatus: ['id'],
+      contactUpdated: ['id'],
+      callBooked: ['event.uuid'],
+      callCancelled: ['event.uuid'],
+      callRescheduled: ['event.uuid'],
+      callOutcome: ['uuid'],
+    });
+  });
+  it('reads only the outcome notes as rich text', () => {
+    expect(Object.fromEntries(HOOKS.map((h) => [h.id, h.richTextFields]))).toEqual({
+      contactCreated: [],
+      contactByStatus: [],
+      contactUpdated: [],
+      callBooked: [],
+      callCancelled: [],
+      callRescheduled: [],
+      callOutcome: ['notes'],
+    });
+  });
+  it.each([
+    ['Contact status', 'contactByStatus'],
+    ['contactStatusChanged', 'contactByStatus'],
+    ['Call canceled', 'callCancelled'],
+    ['callCanceled', 'callCancelled'],
+    ['Call re-scheduled', 'callRescheduled'],
+    ['Outcome added', 'callOutcome'],
+    ['New call booked', 'callBooked'],
+    ['Contact details changed', 'contactUpdated'],
+    ['Contact create', 'contactCreated'],
+  ])('finds iClosed spelling %j as %s', (name, id) => {
+    expect(findHook(name)?.id).toBe(id);
+  });
+  it('opens each sheet with plain labels over the fields a team reads first', () => {
+    const columns = (id: HookId) => hookById(id).essentials.map(({ field, label }) => `${label}=${field}`);
+    const call = [
+      'Call start=event.utc_start_time',
+      'Name=invitee.name',
+      'Email=invitee.email',
+      'Phone=invitee.text_reminder_number',
+      'Closer=event.extended_assigned_to.1.name',
+      'Setter=event.setter.firstName',
+      'Event=event_type.name',
+      'Meeting link=event.location',
+      'UTM source=tracking.utm_source',
+      'Campaign=tracking.utm_campaign',
+    ];
+    const contact = [
+      'First name=firstName',
+      'Last name=lastName',
+      'Email=email',
+      'Phone=phoneNumber',
+      'Status=status',
+      'UTM source=tracking.utm_source',
+      'Created=createdAt',
+      'Campaign=tracking.utm_campaign',
+      'Event=event.name',
+      'Contact id=id',
+    ];
+    expect(columns('contactCreated')).toEqual(contact);
+    expect(columns('contactByStatus')).toEqual([...contact, 'Latest call=latestCall.dateTime']);
+    expect(columns('contactUpdated')).toEqual([...contact, 'Changed=updatedAttributes']);
+    expect(columns('callBooked')).toEqual([...call, 'Call id=event.uuid']);
+    expect(columns('callCancelled')).toEqual([
+      ...call,
+      'Cancel reason=event.cancel_reason',
+      'Cancelled at=event.canceled_at',
+      'Call id=event.uuid',
+    ]);
+    expect(columns('callRescheduled')).toEqual([
+      ...call,
+      'Previous start=event.old_start_time',
+      'Reschedule reason=invitee.reschedule_reason',
+      'Call id=event.uuid',
+    ]);
+    expect(columns('callOutcome')).toEqual([
+      'Outcome=callOutcome',
+      'Deal value=dealValue',
+      'Product=productName',
+      'Closer=closerEmail',
+      'Reason=noSaleReason',
+      'Notes=notes',
+      'First name=firstName',
+      'Last name=lastName',
+      'Email=email',
+      'Phone=phoneNumber',
+      'Call start=startTime',
+      'Objection=objection',
+      'Event=eventName',
+      'Outcome id=uuid',
+    ]);
   });
 });

@@ -42,6 +42,17 @@ describe('parseJsonExact', () => {
     ]);
     expect(parseJsonExact('[12345678901234567890e2]')).toEqual([1.2345678901234568e21]);
   });
+  it('reads a long fraction or exponent whole, so a later long integer still stays exact', () => {
+    expect(
+      parseJsonExact('[12345678901234567890.5,0.12345678901234567890,1e12345678901234567890,12345678901234567890e+2,12345678901234567891]'),
+    ).toEqual([
+      Number('12345678901234567890.5'),
+      Number('0.12345678901234567890'),
+      Infinity,
+      Number('12345678901234567890e+2'),
+      '12345678901234567891',
+    ]);
+  });
   it('does not touch digits inside strings, escaped quotes included', () => {
     expect(
       parseJsonExact('{"12345678901234567890":"12345678901234567890","s":"a\\"12345678901234567890\\\\","n":12345678901234567891}'),
@@ -63,6 +74,10 @@ describe('parseJsonExact', () => {
     const text = '{"a":12345678901234567890,}';
     expect(() => parseJsonExact(text)).toThrow(new SyntaxError(parseError(text)));
     expect(parseError(text)).toContain('position 26');
+  });
+  it('throws for an unterminated string after a long integer', () => {
+    const text = '[12345678901234567890,"abc';
+    expect(() => parseJsonExact(text)).toThrow(new SyntaxError(parseError(text)));
   });
   it('throws for a minus sign without digits', () => {
     const text = '[-, 12345678901234567890]';

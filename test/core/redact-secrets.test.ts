@@ -82,4 +82,10 @@ describe('redactDelivery', () => {
     expect(Object.keys(delivery.parameter)).toEqual(['__proto__', 'token']);
     expect(delivery.contents).toBe(base.contents);
   });
+  it('keeps parameters an ordinary object its reader may change', () => {
+    const out = redactDelivery(base, [CURRENT]);
+    out.parameter.x = '2';
+    delete out.parameter.note;
+    expect(out.parameter).toEqual({ x: '2' });
+  });
 });

@@ -18,6 +18,12 @@ describe('formPairs', () => {
     ]);
     expect(formPairs('')).toEqual([]);
   });
+  it('reads a piece starting with = as an empty key', () => {
+    expect(formPairs('=x&y')).toEqual([
+      ['', 'x'],
+      ['y', ''],
+    ]);
+  });
   it('keeps a piece that does not decode as it was sent', () => {
     expect(formPairs('a+%zz=1+%E0')).toEqual([['a+%zz', '1+%E0']]);
     expect(formPairs('%zz+x')).toEqual([['%zz+x', '']]);
@@ -46,6 +52,12 @@ describe('requestParameters', () => {
     expect(Object.keys(p)).toEqual(['__proto__', 'constructor']);
     expect(Object.getOwnPropertyDescriptor(p, '__proto__')?.value).toBe('x');
     expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+  });
+  it('builds an ordinary object its reader may change', () => {
+    const p = requestParameters('a=1&b=2', '', 'text/plain');
+    p.a = 'changed';
+    delete p.b;
+    expect(p).toEqual({ a: 'changed' });
   });
 });
 
@@ -81,6 +93,10 @@ describe('parseRequestText', () => {
   it('reads a cell without a query as the trimmed content type', () => {
     expect(parseRequestText(' text/plain ')).toEqual({ contentType: 'text/plain', query: '' });
     expect(parseRequestText('')).toEqual({ contentType: '', query: '' });
+  });
+  it('reads a cell with an empty content type and a query', () => {
+    expect(parseRequestText(' ?a=1')).toEqual({ contentType: '', query: 'a=1' });
+    expect(parseRequestText(requestText('', 'a=1', 100))).toEqual({ contentType: '', query: 'a=1' });
   });
   it('reads back what requestText wrote', () => {
     const text = requestText(FORM, 'hook=callBooked&x=%20', 1000);

@@ -164,6 +164,12 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>a  \t</p><p></p><p></p><p></p><p>b</p>')).toBe('a\n\nb');
     expect(htmlToText('<p>a</p><p></p><p>b</p>')).toBe('a\n\nb');
   });
+  it('drops spaces and tabs at the end of each line', () => {
+    expect(htmlToText('<p>a \t</p><p>b</p>')).toBe('a\nb');
+  });
+  it('drops the DOCTYPE up to its first >, before reading any tag inside it', () => {
+    expect(htmlToText('<!DOCTYPE x<br>a')).toBe('a');
+  });
   it('trims the result', () => {
     expect(htmlToText('  <p> x </p>  ')).toBe('x');
   });

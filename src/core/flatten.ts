@@ -65,7 +65,6 @@ function settleCollisions(fields: Field[], keysOf: readonly string[][]): Field[]
   const byPath = new Map<string, number[]>();
   fields.forEach((f, i) => byPath.set(f.path, [...(byPath.get(f.path) ?? []), i]));
   for (const [path, indexes] of byPath) {
-    if (indexes.length < 2) continue;
     const ranked = [...indexes].sort(
       (a, b) => keysOf[b].length - keysOf[a].length || compareText(JSON.stringify(keysOf[a]), JSON.stringify(keysOf[b])),
     );

@@ -197,7 +197,8 @@ const BY_FOLDED_NAME: ReadonlyMap<string, HookDefinition> = (() => {
 
 /** The hook a `hookType` value (or a `?hook=` parameter) names, or null when it names none. */
 export function findHook(name: unknown): HookDefinition | null {
-  if (typeof name !== 'string' || name.trim() === '') return null;
+  // A blank name folds to '', which names no hook.
+  if (typeof name !== 'string') return null;
   return BY_FOLDED_NAME.get(foldHookName(name)) ?? null;
 }
 
@@ -209,7 +210,7 @@ export function hookById(id: HookId): HookDefinition {
 }
 
 export function isHookId(value: unknown): value is HookId {
-  return typeof value === 'string' && HOOKS.some((h) => h.id === value);
+  return HOOKS.some((h) => h.id === value);
 }
 
 const exampleFieldsCache = new Map<HookId, string[]>();

@@ -12,7 +12,6 @@ const NUMBER_AT = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 export function parseJsonExact(text: string): unknown {
   if (!new RegExp(`\\d{${SAFE_DIGITS + 1}}`).test(text)) return JSON.parse(text);
   const rewritten = quoteBigIntegers(text);
-  if (rewritten === text) return JSON.parse(text);
   try {
     return JSON.parse(rewritten);
   } catch {
@@ -51,5 +50,5 @@ function quoteBigIntegers(text: string): string {
     }
     i += 1;
   }
-  return copiedTo === 0 ? text : out + text.slice(copiedTo);
+  return out + text.slice(copiedTo);
 }

@@ -14,15 +14,16 @@ export function secretsOf(tokens: { current: string | null; previous: string | n
 /** Text with every occurrence of each secret replaced by TOKEN_REMOVED. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(TOKEN_REMOVED);
+  for (const secret of secrets) out = out.split(secret).join(TOKEN_REMOVED);
   return out;
 }
 
 /** A form-encoded body without its `token` pairs (however the key is encoded); other pairs stay byte for byte. */
 export function withoutTokenField(body: string): string {
-  const pairs = body.split('&');
-  const kept = pairs.filter((pair) => formKey(pair.split('=')[0]) !== 'token');
-  return kept.length === pairs.length ? body : kept.join('&');
+  return body
+    .split('&')
+    .filter((pair) => formKey(pair.split('=')[0]) !== 'token')
+    .join('&');
 }
 
 function formKey(encoded: string): string {

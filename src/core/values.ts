@@ -25,13 +25,9 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:
 /** Parses an ISO-8601 timestamp with zone into a Date, or null when the text is not one. */
 export function parseIsoTimestamp(text: string): Date | null {
   const m = ISO_TIMESTAMP.exec(text);
-  if (!m) return null;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] ? Number(m[6]) : 0;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  // V8's Date.parse (Apps Script's engine) gives NaN for a month, day, minute or second out of range (the tests
+  // check each), but reads hour 24 as midnight of the next day (ECMA-262 allows T24:00), which is refused here.
+  if (!m || Number(m[4]) > 23) return null;
   const ms = Date.parse(text.replace(' ', 'T'));
   return Number.isNaN(ms) ? null : new Date(ms);
 }
@@ -43,7 +39,6 @@ export function parseIsoTimestamp(text: string): Date | null {
  * characters at the start (tab, carriage return, NUL; OWASP CSV injection and CWE-1236 list them).
  */
 export function needsTextGuard(text: string): boolean {
-  if (text === '') return false;
   if (/^[=+\-@'#\s]/.test(text)) return true;
   if (/\s$/.test(text)) return true;
   if (/\d/.test(text)) return true;
@@ -113,7 +108,8 @@ function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#') {
       const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      // The pattern allows digits only, so the code is never negative or NaN; only too large (or Infinity) is refused.
+      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     return ENTITIES[name.toLowerCase()] ?? whole;
   });
@@ -140,7 +136,7 @@ export function toCellValue(value: FieldValue, typing: Typing = 'auto', richText
   let text = value;
   if (richText || isRichText(text)) text = htmlToText(text);
   if (typing === 'number') {
-    const n = Number(text.trim());
+    const n = Number(text); // Number() ignores the white space trim() would remove
     if (text.trim() !== '' && Number.isFinite(n)) return n;
   }
   if (typing === 'auto' || typing === 'date') {

@@ -141,7 +141,7 @@ export function promoteFromOtherFields(otherCells: ReadonlyArray<CellValue | nul
         const value = JSON.parse(text) as unknown;
         if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
       } catch {
-        parsed = null; // a cut or hand-edited cell: left as it is
+        // a cut or hand-edited cell: left as it is (parsed stays null)
       }
     }
     if (!parsed || !Object.prototype.hasOwnProperty.call(parsed, field)) {

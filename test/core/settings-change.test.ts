@@ -24,6 +24,16 @@ describe('planColumnMoves', () => {
     expect(applyColumnMoves(sheet, moves)).toEqual(['d', 'USER', 'c', 'a', 'META', 'b']);
   });
 
+  it('refuses lists of different lengths and a wanted label that is not among the columns', () => {
+    expect(() => planColumnMoves([1, 2], ['a', 'b'], ['a'])).toThrow(
+      new Error('slots, current and desired must have one entry per column'),
+    );
+    expect(() => planColumnMoves([1], ['a', 'b'], ['a', 'b'])).toThrow(
+      new Error('slots, current and desired must have one entry per column'),
+    );
+    expect(() => planColumnMoves([1, 2], ['a', 'b'], ['a', 'c'])).toThrow(new Error('"c" is not one of the columns being ordered'));
+  });
+
   it('does nothing when the order already holds', () => {
     expect(planColumnMoves([2, 5], ['x', 'y'], ['x', 'y'])).toEqual([]);
   });
@@ -88,6 +98,19 @@ describe('promoteFromOtherFields', () => {
     expect(p.other).toEqual(['{"b":"x"}', '{"b":"y"}', '', 'not json']);
     expect(p.filled).toBe(1);
   });
+  it('keeps scalar values as they are and turns objects and arrays into JSON text', () => {
+    const cells = ['{"a":true,"b":1}', '{"a":false}', '{"a":null}', '{"a":{"x":[1]}}', '{"a":[1,"y"]}', '{"a":"t"}', '{"a":2.5}'];
+    const p = promoteFromOtherFields(cells, 'a');
+    expect(p.values).toEqual([true, false, null, '{"x":[1]}', '[1,"y"]', 't', 2.5]);
+    expect(p.other).toEqual(['{"b":1}', '', '', '', '', '', '']);
+    expect(p.filled).toBe(7);
+  });
+  it('leaves cells that are not a JSON object as they read', () => {
+    const p = promoteFromOtherFields(['[1]', '{"a":1', null, 42, '\'{"a":3}', '{"b":{"a":1}}'], 'a');
+    expect(p.values).toEqual([null, null, null, null, 3, null]);
+    expect(p.other).toEqual(['[1]', '{"a":1', '', '42', '', '{"b":{"a":1}}']);
+    expect(p.filled).toBe(1);
+  });
   it('empties the cell when the field was the only one', () => {
     expect(promoteFromOtherFields(['{"a":"z"}'], 'a').other).toEqual(['']);
   });
@@ -99,5 +122,39 @@ describe('sentences', () => {
       '"Call booked": 1,204 rows re-keyed by Email; rows 17 and 88 now share a key (later deliveries update row 17)',
     );
     expect(rowList([1, 2, 3, 4, 5, 6, 7, 8], 3)).toBe('rows 1, 2, 3 and 5 more');
+  });
+  it('names one row, several rows, and at most six by default', () => {
+    expect(rowList([17])).toBe('row 17');
+    expect(rowList([3, 9, 12])).toBe('rows 3, 9 and 12');
+    expect(rowList([1, 2, 3, 4, 5, 6])).toBe('rows 1, 2, 3, 4, 5 and 6');
+    expect(rowList([1, 2, 3, 4, 5, 6, 7])).toBe('rows 1, 2, 3, 4, 5, 6 and 1 more');
+    expect(
+      rowList(
+        Array.from({ length: 1010 }, (_, i) => i + 1),
+        2,
+      ),
+    ).toBe('rows 1, 2 and 1,008 more');
+  });
+  it('says one row, lists at most five groups sharing a key, and counts rows without a key', () => {
+    expect(rekeySentence('Calls', 1, ['Email', 'Phone'], { shared: [], blank: 1 })).toBe(
+      '"Calls": 1 row re-keyed by Email + Phone; 1 row has no value for the key and will be matched by content only',
+    );
+    const groups = [
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 11],
+      [12, 13],
+      [14, 15, 16],
+    ];
+    expect(rekeySentence('Calls', 40, ['Email'], { shared: groups, blank: 2 })).toBe(
+      '"Calls": 40 rows re-keyed by Email; ' +
+        'rows 2 and 3 now share a key (later deliveries update row 2); rows 4 and 5 now share a key (later deliveries update row 4); ' +
+        'rows 6 and 7 now share a key (later deliveries update row 6); rows 8 and 9 now share a key (later deliveries update row 8); ' +
+        'rows 10 and 11 now share a key (later deliveries update row 10); 2 more groups of rows share a key; ' +
+        '2 rows have no value for the key and will be matched by content only',
+    );
+    expect(rekeySentence('Calls', 10, ['Email'], { shared: groups.slice(0, 5), blank: 0 })).not.toContain('more groups');
   });
 });

@@ -138,8 +138,8 @@ export function promoteFromOtherFields(otherCells: ReadonlyArray<CellValue | nul
     let parsed: Record<string, unknown> | null = null;
     if (typeof text === 'string' && text.startsWith('{')) {
       try {
-        const value = JSON.parse(text) as unknown;
-        if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+        // JSON text that starts with "{" is an object or does not parse at all.
+        parsed = JSON.parse(text) as Record<string, unknown>;
       } catch {
         // a cut or hand-edited cell: left as it is (parsed stays null)
       }

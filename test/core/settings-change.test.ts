@@ -7,7 +7,9 @@ import {
   promoteFromOtherFields,
   rekeyRows,
   rekeySentence,
+  rowKeyFromValues,
   rowList,
+  count,
 } from '../../src/core/settings-change';
 
 describe('planColumnMoves', () => {
@@ -89,6 +91,16 @@ describe('rekeyRows', () => {
     expect(cellToFieldValue(new Date(Date.UTC(2025, 4, 1)))).toBe('2025-05-01T00:00:00.000Z');
     expect(cellToFieldValue('')).toBeNull();
   });
+  it('reads empty cells as no value, numbers and booleans as themselves, and keeps an apostrophe that is not leading', () => {
+    expect([cellToFieldValue(null), cellToFieldValue(undefined)]).toEqual([null, null]);
+    expect([cellToFieldValue(0), cellToFieldValue(5.5), cellToFieldValue(false), cellToFieldValue(true)]).toEqual([0, 5.5, false, true]);
+    expect(cellToFieldValue("O'Brien'")).toBe("O'Brien'");
+  });
+  it('builds no key from no key fields, and no rows from no columns', () => {
+    expect(rowKeyFromValues([])).toBeNull();
+    expect(rowKeyFromValues(['a'])).toBe('a');
+    expect(rekeyRows([], 2)).toEqual({ keys: [], shared: [], blank: 0 });
+  });
 });
 
 describe('promoteFromOtherFields', () => {
@@ -111,6 +123,11 @@ describe('promoteFromOtherFields', () => {
     expect(p.other).toEqual(['[1]', '{"a":1', '', '42', '', '{"b":{"a":1}}']);
     expect(p.filled).toBe(1);
   });
+  it('reads only JSON objects: an array or a string in a cell has no fields, not even "length"', () => {
+    const p = promoteFromOtherFields(['[1]', '"ab"', '{"length":3}'], 'length');
+    expect(p.values).toEqual([null, null, 3]);
+    expect(p.other).toEqual(['[1]', '"ab"', '']);
+  });
   it('empties the cell when the field was the only one', () => {
     expect(promoteFromOtherFields(['{"a":"z"}'], 'a').other).toEqual(['']);
   });
@@ -122,6 +139,15 @@ describe('sentences', () => {
       '"Call booked": 1,204 rows re-keyed by Email; rows 17 and 88 now share a key (later deliveries update row 17)',
     );
     expect(rowList([1, 2, 3, 4, 5, 6, 7, 8], 3)).toBe('rows 1, 2, 3 and 5 more');
+  });
+  it('groups every three digits, however long the number', () => {
+    expect([count(0), count(999), count(1000), count(1234567), count(12345678901)]).toEqual([
+      '0',
+      '999',
+      '1,000',
+      '1,234,567',
+      '12,345,678,901',
+    ]);
   });
   it('names one row, several rows, and at most six by default', () => {
     expect(rowList([17])).toBe('row 17');

@@ -64,7 +64,7 @@ export function applyColumnMoves<T>(columns: readonly T[], moves: readonly Colum
   let cols = [...columns];
   for (const m of moves) {
     const moved = cols[m.from - 1];
-    const before = m.destination - 1 < cols.length ? cols[m.destination - 1] : undefined;
+    const before: T | undefined = cols[m.destination - 1]; // undefined past the end: the column goes last
     const rest = cols.filter((_, i) => i !== m.from - 1);
     const index = before === undefined ? rest.length : rest.indexOf(before);
     cols = [...rest.slice(0, index), moved, ...rest.slice(index)];
@@ -146,7 +146,7 @@ export function promoteFromOtherFields(otherCells: ReadonlyArray<CellValue | nul
     }
     if (!parsed || !Object.prototype.hasOwnProperty.call(parsed, field)) {
       values.push(null);
-      other.push(typeof text === 'string' ? text : text === null ? '' : String(text));
+      other.push(text === null ? '' : String(text));
       continue;
     }
     const v = parsed[field];

@@ -83,6 +83,8 @@ describe('settings: one hook', () => {
     expect([off.addNewFields, off.skipStale]).toEqual([false, false]);
     const on = normalizeSettings(callBooked({ addNewFields: true, skipStale: true })).hooks.callBooked;
     expect([on.addNewFields, on.skipStale]).toEqual([true, true]);
+    const unsaid = normalizeSettings(callBooked({ sheet: 'Calls' })).hooks.callBooked;
+    expect([unsaid.addNewFields, unsaid.skipStale]).toEqual([true, true]);
   });
   it('does not share the default key list with the result', () => {
     const a = normalizeSettings(callBooked({ sheet: 'Calls' }));
@@ -97,6 +99,10 @@ describe('settings: one hook', () => {
     expect(refusal(columns([{ field: 'nope' }]), known)).toBe(
       'Call booked: "nope" is not a field of this hook; remove it from the columns.',
     );
+    expect(normalizeSettings(callBooked({ key: ['invitee.email'] }), known).hooks.callBooked).toMatchObject({
+      key: ['invitee.email'],
+      columns: null,
+    });
     expect(normalizeSettings(columns([{ field: 'invitee.email' }]), known).hooks.callBooked.columns).toEqual([
       { field: 'invitee.email', include: true, label: 'invitee.email', typing: 'auto' },
     ]);

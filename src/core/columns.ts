@@ -119,7 +119,7 @@ export function planColumns(
   }
   ensure(META.rowKey);
   ensure(META.fingerprint);
-  if (!isNewSheet) ensure(META.receivedAt);
+  ensure(META.receivedAt); // already first on a new sheet; on an old one that lost it, it comes back at the right
   const overflows = eventsFields.some((fs) => fs.some((f) => !labelOf.has(f.path) && f.value !== null));
   if (overflows || index.has(META.otherFields)) ensure(META.otherFields);
   return { newLabels, layout: { fields }, labelOf };

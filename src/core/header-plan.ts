@@ -41,9 +41,9 @@ export function planHeaderChanges(
       if (!c.include || c.inOtherFields || handled.has(c.field)) continue;
       handled.add(c.field);
       const current = labelOfField.get(c.field);
-      if (current === c.label && index.has(current)) continue;
-      const holder = index.get(c.label);
-      if (holder !== undefined && fields[c.label] !== c.field) {
+      // Its column already has the label (asked by label, not by field: an older layout may name two labels for one field).
+      if (fields[c.label] === c.field && index.has(c.label)) continue;
+      if (index.has(c.label)) {
         const owner = fields[c.label] !== undefined ? `the app's column for "${fields[c.label]}"` : 'one of your own columns';
         return `"${sheetName}" already has a column "${c.label}" (${owner}); choose another label for "${c.field}" in ${hook.name}.`;
       }

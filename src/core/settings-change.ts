@@ -64,7 +64,7 @@ export function applyColumnMoves<T>(columns: readonly T[], moves: readonly Colum
   let cols = [...columns];
   for (const m of moves) {
     const moved = cols[m.from - 1];
-    const before = m.destination - 1 < cols.length ? cols[m.destination - 1] : undefined;
+    const before: T | undefined = cols[m.destination - 1]; // undefined past the end: the column goes last
     const rest = cols.filter((_, i) => i !== m.from - 1);
     const index = before === undefined ? rest.length : rest.indexOf(before);
     cols = [...rest.slice(0, index), moved, ...rest.slice(index)];
@@ -138,15 +138,15 @@ export function promoteFromOtherFields(otherCells: ReadonlyArray<CellValue | nul
     let parsed: Record<string, unknown> | null = null;
     if (typeof text === 'string' && text.startsWith('{')) {
       try {
-        const value = JSON.parse(text) as unknown;
-        if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+        // JSON text that starts with "{" is an object or does not parse at all.
+        parsed = JSON.parse(text) as Record<string, unknown>;
       } catch {
-        parsed = null; // a cut or hand-edited cell: left as it is
+        // a cut or hand-edited cell: left as it is (parsed stays null)
       }
     }
     if (!parsed || !Object.prototype.hasOwnProperty.call(parsed, field)) {
       values.push(null);
-      other.push(typeof text === 'string' ? text : text === null ? '' : String(text));
+      other.push(text === null ? '' : String(text));
       continue;
     }
     const v = parsed[field];

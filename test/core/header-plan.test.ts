@@ -59,6 +59,25 @@ describe('planHeaderChanges', () => {
       '"Budget" is one of your own sheets, not one this app created; choose another sheet name for Contact created, Call booked, or an empty or new sheet.',
     );
   });
+  it('leaves a column alone that has its label, even when an older layout names a second label for the field', () => {
+    const stale = { Email: 'email', Mail: 'email', 'Received at': '_receivedAt' };
+    for (const sheetHeader of [
+      ['Email', 'Mail', 'Received at'],
+      ['Email', 'Received at'],
+    ]) {
+      const plan = planHeaderChanges('Contacts', sheetHeader, stale, [hook('Contact created', [column('email', 'Email')])]);
+      if (typeof plan === 'string') throw new Error(plan);
+      expect([plan.relabel, plan.add]).toEqual([[], []]);
+    }
+  });
+  it("refuses a label an app column of another field holds, even while that field's column is renamed too", () => {
+    const plan = planHeaderChanges('Contacts', header, layout(), [
+      hook('Contact created', [column('email', 'name'), column('name', 'Full name')]),
+    ]);
+    expect(plan).toBe(
+      '"Contacts" already has a column "name" (the app\'s column for "name"); choose another label for "email" in Contact created.',
+    );
+  });
   it('leaves the layout it was given unchanged', () => {
     const given = layout();
     planHeaderChanges('Contacts', header, given, [hook('Contact created', [column('email', 'E-mail'), column('phone', 'Phone')])]);

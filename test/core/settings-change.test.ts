@@ -7,7 +7,9 @@ import {
   promoteFromOtherFields,
   rekeyRows,
   rekeySentence,
+  rowKeyFromValues,
   rowList,
+  count,
 } from '../../src/core/settings-change';
 
 describe('planColumnMoves', () => {
@@ -22,6 +24,16 @@ describe('planColumnMoves', () => {
     const slots = [1, 3, 4, 6];
     const moves = planColumnMoves(slots, ['a', 'b', 'c', 'd'], ['d', 'c', 'a', 'b']);
     expect(applyColumnMoves(sheet, moves)).toEqual(['d', 'USER', 'c', 'a', 'META', 'b']);
+  });
+
+  it('refuses lists of different lengths and a wanted label that is not among the columns', () => {
+    expect(() => planColumnMoves([1, 2], ['a', 'b'], ['a'])).toThrow(
+      new Error('slots, current and desired must have one entry per column'),
+    );
+    expect(() => planColumnMoves([1], ['a', 'b'], ['a', 'b'])).toThrow(
+      new Error('slots, current and desired must have one entry per column'),
+    );
+    expect(() => planColumnMoves([1, 2], ['a', 'b'], ['a', 'c'])).toThrow(new Error('"c" is not one of the columns being ordered'));
   });
 
   it('does nothing when the order already holds', () => {
@@ -79,6 +91,16 @@ describe('rekeyRows', () => {
     expect(cellToFieldValue(new Date(Date.UTC(2025, 4, 1)))).toBe('2025-05-01T00:00:00.000Z');
     expect(cellToFieldValue('')).toBeNull();
   });
+  it('reads empty cells as no value, numbers and booleans as themselves, and keeps an apostrophe that is not leading', () => {
+    expect([cellToFieldValue(null), cellToFieldValue(undefined)]).toEqual([null, null]);
+    expect([cellToFieldValue(0), cellToFieldValue(5.5), cellToFieldValue(false), cellToFieldValue(true)]).toEqual([0, 5.5, false, true]);
+    expect(cellToFieldValue("O'Brien'")).toBe("O'Brien'");
+  });
+  it('builds no key from no key fields, and no rows from no columns', () => {
+    expect(rowKeyFromValues([])).toBeNull();
+    expect(rowKeyFromValues(['a'])).toBe('a');
+    expect(rekeyRows([], 2)).toEqual({ keys: [], shared: [], blank: 0 });
+  });
 });
 
 describe('promoteFromOtherFields', () => {
@@ -87,6 +109,24 @@ describe('promoteFromOtherFields', () => {
     expect(p.values).toEqual([1, null, null, null]);
     expect(p.other).toEqual(['{"b":"x"}', '{"b":"y"}', '', 'not json']);
     expect(p.filled).toBe(1);
+  });
+  it('keeps scalar values as they are and turns objects and arrays into JSON text', () => {
+    const cells = ['{"a":true,"b":1}', '{"a":false}', '{"a":null}', '{"a":{"x":[1]}}', '{"a":[1,"y"]}', '{"a":"t"}', '{"a":2.5}'];
+    const p = promoteFromOtherFields(cells, 'a');
+    expect(p.values).toEqual([true, false, null, '{"x":[1]}', '[1,"y"]', 't', 2.5]);
+    expect(p.other).toEqual(['{"b":1}', '', '', '', '', '', '']);
+    expect(p.filled).toBe(7);
+  });
+  it('leaves cells that are not a JSON object as they read', () => {
+    const p = promoteFromOtherFields(['[1]', '{"a":1', null, 42, '\'{"a":3}', '{"b":{"a":1}}'], 'a');
+    expect(p.values).toEqual([null, null, null, null, 3, null]);
+    expect(p.other).toEqual(['[1]', '{"a":1', '', '42', '', '{"b":{"a":1}}']);
+    expect(p.filled).toBe(1);
+  });
+  it('reads only JSON objects: an array or a string in a cell has no fields, not even "length"', () => {
+    const p = promoteFromOtherFields(['[1]', '"ab"', '{"length":3}'], 'length');
+    expect(p.values).toEqual([null, null, 3]);
+    expect(p.other).toEqual(['[1]', '"ab"', '']);
   });
   it('empties the cell when the field was the only one', () => {
     expect(promoteFromOtherFields(['{"a":"z"}'], 'a').other).toEqual(['']);
@@ -99,5 +139,48 @@ describe('sentences', () => {
       '"Call booked": 1,204 rows re-keyed by Email; rows 17 and 88 now share a key (later deliveries update row 17)',
     );
     expect(rowList([1, 2, 3, 4, 5, 6, 7, 8], 3)).toBe('rows 1, 2, 3 and 5 more');
+  });
+  it('groups every three digits, however long the number', () => {
+    expect([count(0), count(999), count(1000), count(1234567), count(12345678901)]).toEqual([
+      '0',
+      '999',
+      '1,000',
+      '1,234,567',
+      '12,345,678,901',
+    ]);
+  });
+  it('names one row, several rows, and at most six by default', () => {
+    expect(rowList([17])).toBe('row 17');
+    expect(rowList([3, 9, 12])).toBe('rows 3, 9 and 12');
+    expect(rowList([1, 2, 3, 4, 5, 6])).toBe('rows 1, 2, 3, 4, 5 and 6');
+    expect(rowList([1, 2, 3, 4, 5, 6, 7])).toBe('rows 1, 2, 3, 4, 5, 6 and 1 more');
+    expect(
+      rowList(
+        Array.from({ length: 1010 }, (_, i) => i + 1),
+        2,
+      ),
+    ).toBe('rows 1, 2 and 1,008 more');
+  });
+  it('says one row, lists at most five groups sharing a key, and counts rows without a key', () => {
+    expect(rekeySentence('Calls', 1, ['Email', 'Phone'], { shared: [], blank: 1 })).toBe(
+      '"Calls": 1 row re-keyed by Email + Phone; 1 row has no value for the key and will be matched by content only',
+    );
+    const groups = [
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 11],
+      [12, 13],
+      [14, 15, 16],
+    ];
+    expect(rekeySentence('Calls', 40, ['Email'], { shared: groups, blank: 2 })).toBe(
+      '"Calls": 40 rows re-keyed by Email; ' +
+        'rows 2 and 3 now share a key (later deliveries update row 2); rows 4 and 5 now share a key (later deliveries update row 4); ' +
+        'rows 6 and 7 now share a key (later deliveries update row 6); rows 8 and 9 now share a key (later deliveries update row 8); ' +
+        'rows 10 and 11 now share a key (later deliveries update row 10); 2 more groups of rows share a key; ' +
+        '2 rows have no value for the key and will be matched by content only',
+    );
+    expect(rekeySentence('Calls', 10, ['Email'], { shared: groups.slice(0, 5), blank: 0 })).not.toContain('more groups');
   });
 });

@@ -38,6 +38,12 @@ describe('labels and status', () => {
     expect(statusOf(lead({ status: 'QUALIFIED' }))).toBe('Qualified');
     expect(statusOf(emptyState())).toBe('');
   });
+  it('lets the outcome speak on equal stamps, and counts a register without its stamp (a hand-edited state cell) as oldest', () => {
+    const t = stamp('2025-05-11T00:00:00Z');
+    expect(statusOf(lead({ outcome: OUTCOME, call: CALL, t: { outcome: t, call: t } }))).toBe('No sale');
+    expect(statusOf(lead({ outcome: OUTCOME, call: CALL, t: { call: t } }))).toBe('Call booked');
+    expect(statusOf(lead({ outcome: OUTCOME, call: CALL, t: { outcome: t } }))).toBe('No sale');
+  });
   it('dates the last change by the newest event time, or leaves it empty', () => {
     const s = lead({
       t: { name: stamp('2025-05-10T00:00:00Z'), call: stamp('2025-05-12T08:00:00Z', 3), email: stamp('2025-05-11T00:00:00Z') },
@@ -146,6 +152,7 @@ describe('the row', () => {
       cells.Qualified,
     ]).toEqual(['', false, 0, false, 0, false]);
     expect(row(lead({ call: { ...CALL, state: 'cancelled' } })).Cancelled).toBe(true);
+    expect(row(lead({ outcome: { ...OUTCOME, outcome: 'FOLLOW_UP' } })).Outcome).toBe('Follow up');
   });
 });
 

@@ -3,10 +3,9 @@ import type { FieldValue } from './flatten';
 import { currentCall, emptyState, LEAD_KEYS_LABEL, LEAD_STATE_LABEL, stampTime, type CallInfo, type LeadState } from './pipeline';
 import type { Typing } from './values';
 
-const OUTCOME_LABELS: Record<string, string> = { SALE: 'Sale', NO_SALE: 'No sale', APPROVED: 'Approved', REJECTED: 'Rejected' };
 const CALL_LABELS: Record<CallInfo['state'], string> = { booked: 'Call booked', rescheduled: 'Rescheduled', cancelled: 'Call cancelled' };
 
-/** Text for an iClosed code: SALE → Sale, STRATEGY_CALL_BOOKED → Strategy call booked. */
+/** Text for an iClosed code: SALE → Sale, NO_SALE → No sale, STRATEGY_CALL_BOOKED → Strategy call booked. */
 export function codeLabel(code: string): string {
   const words = code.replace(/_/g, ' ').trim().toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -18,8 +17,7 @@ export function codeLabel(code: string): string {
  * between outcome and call, the newer wins (a call booked after a no-sale follow-up shows again).
  */
 export function statusOf(s: LeadState): string {
-  if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? '')))
-    return OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome);
+  if (s.outcome && (!s.call || (s.t.outcome ?? '') >= (s.t.call ?? ''))) return codeLabel(s.outcome.outcome);
   const call = currentCall(s);
   if (call) return CALL_LABELS[call.state];
   if (s.status) return /CALL_BOOKED$/.test(s.status) ? 'Call booked' : codeLabel(s.status);
@@ -70,7 +68,7 @@ export const PIPELINE_COLUMNS: readonly PipelineColumn[] = [
   col('Times cancelled', 'auto', (s) => count(s, 'c:')),
   col('Rescheduled', 'auto', (s) => count(s, 'r:') > 0),
   col('Times rescheduled', 'auto', (s) => count(s, 'r:')),
-  col('Outcome', 'text', (s) => (s.outcome ? (OUTCOME_LABELS[s.outcome.outcome] ?? codeLabel(s.outcome.outcome)) : null)),
+  col('Outcome', 'text', (s) => (s.outcome ? codeLabel(s.outcome.outcome) : null)),
   col('Outcome reason', 'text', (s) => s.outcome?.reason),
   col('Objection', 'text', (s) => s.outcome?.objection),
   col('Product', 'text', (s) => s.outcome?.product),

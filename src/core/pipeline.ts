@@ -35,7 +35,7 @@ export function normalizeEmail(value: FieldValue | undefined): string | null {
 
 /** Phone as a join key: its digits with a leading + kept, or null when it has fewer than 6 digits. */
 export function normalizePhone(value: FieldValue | undefined): string | null {
-  if (value === null || value === undefined || typeof value === 'boolean') return null;
+  // null, undefined and booleans hold no digits, so they fall under the 6-digit minimum below.
   const text = String(value).trim();
   const digits = text.replace(/\D/g, '');
   if (digits.length < 6) return null;

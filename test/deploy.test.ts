@@ -37,14 +37,13 @@ writeFileSync('dist/Sidebar.html', '<!doctype html><p>sidebar</p>\\n');
 // Made by the first test that needs it, not in beforeAll (concurrent tests do not wait for beforeAll hooks) and not
 // while the file loads (a run that selects none of these tests must leave no folder behind).
 let base = '';
-let bin = '';
+/** The scratch folder, with the fake clasp in its bin/. */
 function scratch(): string {
   if (!base) {
     base = mkdtempSync(join(tmpdir(), 'iclosed-deploy-'));
-    bin = join(base, 'bin');
-    mkdirSync(bin);
-    copyFileSync(join(REPO, 'test', 'fake-clasp', 'clasp'), join(bin, 'clasp'));
-    chmodSync(join(bin, 'clasp'), 0o755);
+    mkdirSync(join(base, 'bin'));
+    copyFileSync(join(REPO, 'test', 'fake-clasp', 'clasp'), join(base, 'bin', 'clasp'));
+    chmodSync(join(base, 'bin', 'clasp'), 0o755);
   }
   return base;
 }
@@ -76,10 +75,11 @@ interface Project {
 let projects = 0;
 
 function makeProject(): Project {
-  scratch();
-  const dir = join(base, `project-${++projects}`);
-  const state = join(base, `state-${projects}`);
-  const home = join(base, `home-${projects}`);
+  const root = scratch();
+  const bin = join(root, 'bin');
+  const dir = join(root, `project-${++projects}`);
+  const state = join(root, `state-${projects}`);
+  const home = join(root, `home-${projects}`);
   for (const d of [dir, join(dir, 'scripts'), state, home]) mkdirSync(d, { recursive: true });
   copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
   copyFileSync(join(REPO, 'scripts', 'clasp-tasks.mjs'), join(dir, 'scripts', 'clasp-tasks.mjs'));

@@ -11,7 +11,7 @@
  * harness and bursts, the funnel property run, the reliability soak, the CLI's JSON output, the start banner and the
  * build facts). They drive the same code through more layers, so a mutant they would kill is one the score here
  * counts as survived: the score is a lower bound of the whole suite's. MUTATE_TESTS=all runs every suite that
- * reaches src/ (hours here; docs/testing.md).
+ * reaches src/ (hours here; docs/testing.md). A new bundle suite that finishes in seconds belongs in this list.
  */
 const FAST_TESTS = [
   'test/core/**/*.test.ts',

@@ -77,6 +77,66 @@ describe('getSidebarState', () => {
   });
 });
 
+describe('fields seen in deliveries', () => {
+  /** The remembered list, read from its script property: the key is kept across updates, so a rename would forget it. */
+  const remembered = (h: Harness, hook: string): unknown =>
+    h.runtime.execute('editor', () => h.app.context.PropertiesService.getScriptProperties().getProperty(`seen/${hook}`));
+  const seenPaths = (h: Harness, hook: string): string[] =>
+    h.app
+      .call<any>('editor', 'getSidebarState')
+      .hooks.find((x: any) => x.id === hook)
+      .fields.filter((f: any) => f.seen)
+      .map((f: any) => f.path);
+
+  it('offers no seen field before a delivery brings one, and stores nothing for documented fields', () => {
+    const h = startApp();
+    expect(seenPaths(h, 'callBooked')).toEqual([]);
+    h.post(payload('call-booked'));
+    expect(seenPaths(h, 'callBooked')).toEqual([]);
+    expect(remembered(h, 'callBooked')).toBeNull();
+  });
+
+  it('remembers only new fields, in arrival order, never the "Other fields" label, and writes nothing for a delivery with none', () => {
+    const h = startApp();
+    h.post({ ...payload('call-booked')[0], brandNewField: 'x', 'Other fields': 'y' });
+    h.post({ ...payload('call-booked')[0], secondField: 2, brandNewField: 'z' });
+    expect(JSON.parse(String(remembered(h, 'callBooked')))).toEqual(['brandNewField', 'secondField']);
+    expect(seenPaths(h, 'callBooked')).toEqual(['brandNewField', 'secondField']);
+    const writes: string[] = [];
+    h.runtime.observeCalls((key, _self, args) => {
+      if (key === 'Properties.setProperty' && String(args[0]).startsWith('seen/')) writes.push(String(args[0]));
+      if (key === 'Properties.setProperties') writes.push(...Object.keys(args[0] as object).filter((k) => k.startsWith('seen/')));
+    });
+    h.post({ ...payload('call-booked')[0], secondField: 3 });
+    h.runtime.observeCalls(null);
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('cell limit warning', () => {
+  const cells = (h: Harness) => h.app.call<any>('editor', 'getSidebarState').cells;
+
+  it('warns from 9,000,000 cells on, with the count and the fix, and not one cell below', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    expect(cells(h).warning).toBeNull();
+    const used: number = cells(h).used;
+    // A user's one-column sheet brings the grids to exactly 9,000,000 cells.
+    h.asUser((spreadsheet) => {
+      const big = spreadsheet.insertSheet('Archive');
+      big.deleteColumns(2, big.getMaxColumns() - 1);
+      big.insertRowsAfter(big.getMaxRows(), 9_000_000 - used - big.getMaxRows());
+    });
+    expect(cells(h).used).toBe(9_000_000);
+    expect(cells(h).warning).toBe(
+      "The spreadsheet uses 9,000,000 of Google's 10,000,000 cells. Delete or archive old rows or unused sheets: writes that would pass the limit fail (and stay replayable in the Webhook log).",
+    );
+    h.asUser((spreadsheet) => spreadsheet.getSheetByName('Archive')!.deleteRow(1));
+    expect(cells(h).used).toBe(8_999_999);
+    expect(cells(h).warning).toBeNull();
+  });
+});
+
 describe('saveSettings', () => {
   const refusals: Array<[string, unknown, RegExp]> = [
     ['not an object', 'nope', /must be an object/],

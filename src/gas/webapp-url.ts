@@ -11,8 +11,7 @@ export function recordedWebAppUrl(): string | null {
 /** https://developers.google.com/apps-script/reference/script/service#getUrl(): null when not deployed as a web app. */
 function reportedWebAppUrl(): string | null {
   try {
-    const url = ScriptApp.getService().getUrl();
-    return typeof url === 'string' && url !== '' ? url : null;
+    return ScriptApp.getService().getUrl() || null; // a string, or null when not deployed; '' is treated as null too
   } catch {
     return null; // no authorization for ScriptApp in this execution: the record alone decides
   }

@@ -21,7 +21,9 @@ class MutantBailEnvironment extends TestEnvironment {
     if (event.name === 'test_fn_failure' || event.name === 'hook_failure') killed.add(mutant);
     // jest-circus reads the mode after these events (run.js): a skipped block runs no beforeAll, a skipped test nothing.
     else if (event.name === 'run_describe_start' && killed.has(mutant)) event.describeBlock.mode = 'skip';
-    else if (event.name === 'test_start' && killed.has(mutant)) event.test.mode = 'skip';
+    // A test that carries a failed beforeAll's error still runs (circus reports it failed without calling it):
+    // skipped, it would be reported as skipped and the mutant that broke the hook as survived.
+    else if (event.name === 'test_start' && killed.has(mutant) && event.test.errors.length === 0) event.test.mode = 'skip';
   }
 }
 

@@ -275,7 +275,8 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
   const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);
   if (step === 'merge' && pendingIndex !== undefined) {
     const pending = b.newRows[pendingIndex];
-    const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
+    // Every pending row got its fingerprint cell when it was added.
+    const fingerprints = String(pending.get(col(META.fingerprint)));
     if (e.skipStale && isStale(e.version, cellVersion(fingerprints))) {
       results[e.index] = { ...base, row: null, action: 'stale', message: STALE_MESSAGE };
       b.newRowEvents[pendingIndex].push(e.index);

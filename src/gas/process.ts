@@ -26,14 +26,14 @@ export type ReplayOf = { row: number; hook: string } | null;
 
 /**
  * Parses, routes and writes one delivery and logs it. `replayOf` is the log row being replayed
- * (updated in place instead of adding a log row). Runs under the script lock.
+ * (updated in place instead of adding a log row); `note` goes before the log message. Runs under the script lock.
  */
 export function processDelivery(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   store: ScriptStore,
   delivery: Delivery,
   replayOf: ReplayOf,
-  note = '',
+  note: string,
 ): PostResponse {
   return processBatch(spreadsheet, store, [{ delivery, replayOf, note }])[0];
 }

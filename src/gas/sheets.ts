@@ -147,7 +147,8 @@ export function lookup(open: OpenSheet, keyColumn: number, fingerprintColumn: nu
 
 /**
  * One search for a whole batch: true when any of the keys or fingerprints stands on the sheet. A batch
- * of new events (the usual case) then needs no search per event.
+ * of new events (the usual case) then needs no search per event. `fingerprints` has one per event of the
+ * batch, so the pattern is never empty.
  */
 export function anyFound(
   open: OpenSheet,
@@ -159,7 +160,6 @@ export function anyFound(
   const first = Math.min(keyColumn, fingerprintColumn);
   const last = Math.max(keyColumn, fingerprintColumn);
   const parts = [...keys.map(keyCellPattern), ...fingerprints.map(escapeRegex)];
-  if (parts.length === 0) return false;
   const found = open.sheet
     .getRange(`${columnLetter(first)}2:${columnLetter(last)}`)
     .createTextFinder(parts.join('|'))

@@ -156,3 +156,83 @@ describe('a sheet call that fails is reported on the events it sinks', () => {
     expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['appended', 'failed']);
   });
 });
+
+describe('the grid grows only when a write needs room, with spare room after', () => {
+  /** The sheet's grid size, as a user sees it. */
+  const gridOf = (h: ReturnType<typeof startApp>, name: string) =>
+    h.asUser((s) => {
+      const sheet = s.getSheetByName(name)!;
+      return { rows: sheet.getMaxRows(), columns: sheet.getMaxColumns() };
+    });
+
+  it('a new label landing in the last column of the grid gets five spare columns after it', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    const labels = h.header('Call booked').length;
+    // The user trims the grid to one empty column after the header.
+    h.asUser((s) => s.getSheetByName('Call booked')!.deleteColumns(labels + 2, 26 - labels - 1));
+    expect(gridOf(h, 'Call booked').columns).toBe(labels + 1);
+    expect(h.post(callBooked('b', { brandNewField: 'x' })).results[0]).toMatchObject({ action: 'appended', row: 3 });
+    expect(h.header('Call booked')).toHaveLength(labels + 1);
+    expect(h.header('Call booked')[labels]).toBe('brandNewField');
+    expect(gridOf(h, 'Call booked').columns).toBe(labels + 1 + 5);
+  });
+
+  it('a new row past the last row of the grid adds the rows it needs and 200 spare ones', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    h.asUser((s) => s.getSheetByName('Call booked')!.deleteRows(3, 998));
+    expect(gridOf(h, 'Call booked').rows).toBe(2);
+    expect(h.post([callBooked('b'), callBooked('c')]).results.map((r: any) => [r.action, r.row])).toEqual([
+      ['appended', 3],
+      ['appended', 4],
+    ]);
+    expect(gridOf(h, 'Call booked').rows).toBe(4 + 200);
+    expect(h.rows('Call booked').map((r) => r['Row key'])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a new row that fails inside the grid adds no rows: the error is the answer', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    h.asUser((s) => s.getSheetByName('Call booked')!.deleteRows(4, 997)); // rows 1 to 3: the next row fits
+    const original = RangeImpl.prototype.setValues;
+    const spy = jest.spyOn(RangeImpl.prototype, 'setValues').mockImplementation(function (this: RangeImpl, values: unknown[][]) {
+      if (this.__sh.name === 'Call booked' && this.__r >= 2)
+        throw new GasException('Service Spreadsheets failed while accessing the document.');
+      return original.call(this, values);
+    });
+    let res: any;
+    try {
+      res = h.post(callBooked('b'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.results).toEqual([
+      {
+        hook: 'Call booked',
+        sheet: 'Call booked',
+        action: 'failed',
+        row: null,
+        message: 'Service Spreadsheets failed while accessing the document.',
+      },
+    ]);
+    expect(gridOf(h, 'Call booked').rows).toBe(3);
+  });
+});
+
+describe('rows a user copied', () => {
+  it('the first row holding the event or its key is the one answered and updated', () => {
+    const h = startApp();
+    const event = callBooked('k');
+    h.post(event);
+    // The user copies row 2 into row 3: two rows now hold the key and the fingerprint.
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Call booked')!;
+      const width = sheet.getLastColumn();
+      sheet.getRange(3, 1, 1, width).setValues(sheet.getRange(2, 1, 1, width).getValues());
+    });
+    expect(h.post(event).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
+    expect(h.post(callBooked('k', { extra: 'changed' })).results[0]).toMatchObject({ action: 'updated', row: 2 });
+    expect(h.fields('Call booked').map((r) => r.extra)).toEqual(['changed', '']);
+  });
+});

@@ -236,3 +236,19 @@ describe('rows a user copied', () => {
     expect(h.fields('Call booked').map((r) => r.extra)).toEqual(['changed', '']);
   });
 });
+
+describe('events of no known hook', () => {
+  it('an event naming no hook type, posted without ?hook=, is kept in "Other hooks" under the name "(none)"', () => {
+    const h = startApp();
+    expect(h.post({ id: 7, note: 'no hook type' }).results).toEqual([
+      {
+        hook: '(none)',
+        sheet: 'Other hooks',
+        action: 'unrouted',
+        row: 2,
+        message: 'Unknown hook type "(none)": kept in "Other hooks" with all its fields.',
+      },
+    ]);
+    expect(h.fields('Other hooks').map((r) => [r.id, r.note])).toEqual([[7, 'no hook type']]);
+  });
+});

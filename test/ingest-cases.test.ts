@@ -155,6 +155,31 @@ describe('a sheet call that fails is reported on the events it sinks', () => {
     expect(h.rows('Call booked').map((r) => r['Row key'])).toEqual(['first']);
     expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['appended', 'failed']);
   });
+  it("when a sheet's header cannot be written, that sheet's events fail and the other sheets' events are written", () => {
+    const h = startApp();
+    const original = RangeImpl.prototype.setValues;
+    const spy = jest.spyOn(RangeImpl.prototype, 'setValues').mockImplementation(function (this: RangeImpl, values: unknown[][]) {
+      if (this.__sh.name === 'Call booked' && this.__r === 1)
+        throw new GasException('Service Spreadsheets failed while accessing the document.');
+      return original.call(this, values);
+    });
+    let res: any;
+    try {
+      res = h.post([callBooked('x'), payload('contact-created')[0], callBooked('y')]);
+    } finally {
+      spy.mockRestore();
+    }
+    const failed = {
+      hook: 'Call booked',
+      sheet: 'Call booked',
+      action: 'failed',
+      row: null,
+      message: 'Service Spreadsheets failed while accessing the document.',
+    };
+    expect(res.results).toEqual([failed, { hook: 'Contact created', sheet: 'Contact created', action: 'appended', row: 2 }, failed]);
+    expect(res.error.code).toBe('partly_failed');
+    expect(h.rows('Contact created')).toHaveLength(1);
+  });
 });
 
 describe('the grid grows only when a write needs room, with spare room after', () => {

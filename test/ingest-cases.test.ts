@@ -277,3 +277,33 @@ describe('events of no known hook', () => {
     expect(h.fields('Other hooks').map((r) => [r.id, r.note])).toEqual([[7, 'no hook type']]);
   });
 });
+
+describe('a new row is marked written last', () => {
+  it('with a user column splitting a new row, the cells holding the Fingerprint are written last: a write cut short leaves the row unmarked', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    const header = h.header('Call booked');
+    const fingerprintColumn = header.indexOf('Fingerprint') + 1;
+    expect(header[fingerprintColumn]).toBe('Other fields');
+    // The user puts a column of their own between "Fingerprint" and "Other fields".
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Call booked')!;
+      sheet.insertColumnAfter(fingerprintColumn);
+      sheet.getRange(1, fingerprintColumn + 1).setValue('Notes');
+    });
+    const writes: Array<[number, number]> = [];
+    h.runtime.observeCalls((key, self) => {
+      const range = self as RangeImpl;
+      if (key === 'Range.setValues' && range.__sh.name === 'Call booked' && range.__r === 3) writes.push([range.__c, range.__nc]);
+    });
+    try {
+      expect(h.post(callBooked('b')).results[0]).toMatchObject({ action: 'appended', row: 3 });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(writes).toEqual([
+      [fingerprintColumn + 2, 1],
+      [1, fingerprintColumn],
+    ]);
+  });
+});

@@ -275,6 +275,23 @@ describe('events of no known hook', () => {
       },
     ]);
     expect(h.fields('Other hooks').map((r) => [r.id, r.note])).toEqual([[7, 'no hook type']]);
+    // Append mode: the row has no key.
+    expect(h.rows('Other hooks')[0]['Row key']).toBe('');
+  });
+
+  it('the same unknown event again is answered as already kept, with its row', () => {
+    const h = startApp();
+    h.post({ hookType: 'Deal won', id: 9 });
+    expect(h.post({ hookType: 'Deal won', id: 9 }).results).toEqual([
+      {
+        hook: 'Deal won',
+        sheet: 'Other hooks',
+        action: 'unrouted',
+        row: 2,
+        message: 'Unknown hook type "Deal won": already kept in "Other hooks".',
+      },
+    ]);
+    expect(h.rows('Other hooks')).toHaveLength(1);
   });
 });
 
@@ -305,5 +322,50 @@ describe('a new row is marked written last', () => {
       [fingerprintColumn + 2, 1],
       [1, fingerprintColumn],
     ]);
+  });
+});
+
+describe('answers for events the sheet or the delivery already holds', () => {
+  it('the same event again is a duplicate of its row, with the reason', () => {
+    const h = startApp();
+    h.post(callBooked('d'));
+    expect(h.post(callBooked('d')).results).toEqual([
+      { hook: 'Call booked', sheet: 'Call booked', action: 'duplicate', row: 2, message: 'This event was already written (same content).' },
+    ]);
+  });
+
+  it('insert-if-new: a known key is skipped with the reason, on the sheet (its row) and within one delivery (no row of its own)', () => {
+    const h = startApp();
+    h.saveSettings({ hooks: { callBooked: { mode: 'insert-if-new' } } });
+    h.post(callBooked('s'));
+    const skipped = (row: number | null) => ({
+      hook: 'Call booked',
+      sheet: 'Call booked',
+      action: 'skipped',
+      row,
+      message: 'A row with this key exists (insert-if-new).',
+    });
+    expect(h.post(callBooked('s', { extra: 'changed' })).results).toEqual([skipped(2)]);
+    expect(h.post([callBooked('t'), callBooked('t', { extra: 'changed' })]).results).toEqual([
+      { hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 3 },
+      skipped(null),
+    ]);
+    expect(h.fields('Call booked').map((r) => [r['Row key'], r.extra ?? ''])).toEqual([
+      ['s', ''],
+      ['t', ''],
+    ]);
+  });
+
+  it('upsert: a newer version of a row the same delivery adds is merged into it, and both events are known afterwards', () => {
+    const h = startApp();
+    const first = callBooked('m');
+    const second = callBooked('m', { extra: 'newer' });
+    expect(h.post([first, second]).results).toEqual([
+      { hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 },
+      { hook: 'Call booked', sheet: 'Call booked', action: 'updated', row: 2, message: 'Merged into a row added by the same delivery.' },
+    ]);
+    expect(h.fields('Call booked').map((r) => [r['Row key'], r.extra])).toEqual([['m', 'newer']]);
+    expect(h.post(first).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
+    expect(h.post(second).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
   });
 });

@@ -341,7 +341,7 @@ function rowCells(
   const cells = new Map<number, CellValue>();
   const other: Record<string, unknown> = {};
   let hasOther = false;
-  const rich = new Set(e.hook?.richTextFields ?? []);
+  const rich = new Set(e.hook?.richTextFields);
   for (const f of e.fields) {
     const label = labelOf.get(f.path);
     if (label === undefined) {

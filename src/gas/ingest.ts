@@ -268,8 +268,8 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     return;
   }
   if (step === 'skip') {
-    const row = pendingIndex !== undefined ? null : keyRow;
-    results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
+    // The key row (null for a key an earlier event of this delivery adds: that one is not searched for).
+    results[e.index] = { ...base, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
     return;
   }
   const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);

@@ -369,3 +369,91 @@ describe('answers for events the sheet or the delivery already holds', () => {
     expect(h.post(second).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
   });
 });
+
+describe('service calls a delivery makes', () => {
+  /** The counted calls of `fn` by method. */
+  const callsOf = (h: ReturnType<typeof startApp>, fn: () => void): Record<string, number> => {
+    h.runtime.calls.reset();
+    fn();
+    return { ...h.runtime.calls.byMethod };
+  };
+  const layoutWrites = (h: ReturnType<typeof startApp>, fn: () => void): string[] => {
+    const keys: string[] = [];
+    h.runtime.observeCalls((key, _self, args) => {
+      if (key === 'Properties.setProperty') keys.push(String(args[0]));
+      if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
+    });
+    try {
+      fn();
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    return keys.filter((k) => k === 'layout/Call booked');
+  };
+  const reads = (calls: Record<string, number>) => calls['Properties.getProperties'] ?? 0;
+
+  it('the layout is read again and saved only when the header is not the one remembered', () => {
+    const h = startApp();
+    const created = callsOf(h, () => expect(layoutWrites(h, () => h.post(callBooked('a')))).toEqual(['layout/Call booked']));
+    let known: Record<string, number> = {};
+    expect(layoutWrites(h, () => (known = callsOf(h, () => h.post(callBooked('b')))))).toEqual([]);
+    // A sheet the app creates is new to everyone: nothing to read again.
+    expect(reads(created)).toBe(reads(known));
+    // A user adds a column: the layout is read again, and saved with the new header.
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Call booked')!;
+      sheet.insertColumnAfter(2);
+      sheet.getRange(1, 3).setValue('Notes');
+    });
+    let changed: Record<string, number> = {};
+    expect(layoutWrites(h, () => (changed = callsOf(h, () => h.post(callBooked('c')))))).toEqual(['layout/Call booked']);
+    expect(reads(changed)).toBe(reads(known) + 1);
+    // Then it is the header remembered again.
+    expect(layoutWrites(h, () => expect(reads(callsOf(h, () => h.post(callBooked('d'))))).toBe(reads(known)))).toEqual([]);
+    // A sheet a user made, with a header, before the app knew it: read again too.
+    h.asUser((s) =>
+      s
+        .insertSheet('Call cancelled')
+        .getRange(1, 1, 1, 2)
+        .setValues([['Notes', 'Received at']]),
+    );
+    expect(reads(callsOf(h, () => h.post(payload('call-cancelled'))))).toBe(reads(known) + 1);
+    expect(h.header('Call cancelled').slice(0, 2)).toEqual(['Notes', 'Received at']);
+  });
+
+  it('one search per event alone, one search for a batch of new events, one more per event when the batch search finds any', () => {
+    const h = startApp();
+    /** TextFinder searches of the Call booked sheet during `fn`: [findAll, findNext]. */
+    const searchesOf = (fn: () => void): [number, number] => {
+      const counts: [number, number] = [0, 0];
+      h.runtime.observeCalls((key, self) => {
+        if ((self as { _sh?: { name: string } })._sh?.name !== 'Call booked') return;
+        if (key === 'TextFinder.findAll') counts[0] += 1;
+        if (key === 'TextFinder.findNext') counts[1] += 1;
+      });
+      try {
+        fn();
+      } finally {
+        h.runtime.observeCalls(null);
+      }
+      return counts;
+    };
+    expect(searchesOf(() => h.post(callBooked('a')))).toEqual([1, 0]);
+    expect(searchesOf(() => h.post([callBooked('b'), callBooked('c'), callBooked('d')]))).toEqual([0, 1]);
+    expect(searchesOf(() => h.post([callBooked('e'), callBooked('a', { extra: 'changed' }), callBooked('f')]))).toEqual([3, 1]);
+    // Append mode: the batch search looks for fingerprints only.
+    h.saveSettings({ hooks: { callBooked: { mode: 'append' } } });
+    expect(searchesOf(() => h.post([callBooked('g'), callBooked('h')]))).toEqual([0, 1]);
+    expect(h.rows('Call booked').map((r) => r['Row key'])).toEqual(['a', 'b', 'c', 'd', 'e', 'f', '', '']);
+  });
+
+  it('a delivery that adds no row never asks for the last row', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    h.post(callBooked('b'));
+    const calls = callsOf(h, () =>
+      expect(h.post([callBooked('a'), callBooked('b')]).results.map((r: any) => r.action)).toEqual(['duplicate', 'duplicate']),
+    );
+    expect(calls['Sheet.getLastRow'] ?? 0).toBe(0);
+  });
+});

@@ -457,3 +457,36 @@ describe('service calls a delivery makes', () => {
     expect(calls['Sheet.getLastRow'] ?? 0).toBe(0);
   });
 });
+
+describe('fields without a column of their own', () => {
+  it('with new fields off, a new field goes to "Other fields", and one that is null is left out', () => {
+    const h = startApp();
+    h.saveSettings({ hooks: { callBooked: { addNewFields: false } } });
+    h.post(callBooked('o', { laterField: 'v', emptyField: null }));
+    expect(h.header('Call booked')).not.toContain('laterField');
+    const other = JSON.parse(String(h.rows('Call booked')[0]['Other fields']));
+    expect(other.laterField).toBe('v');
+    expect(Object.keys(other)).not.toContain('emptyField');
+  });
+
+  it('a sheet shared by two hooks adds columns for new fields when one of its hooks adds new fields', () => {
+    const h = startApp();
+    h.saveSettings({ hooks: { callBooked: { sheet: 'Calls', addNewFields: false }, callCancelled: { sheet: 'Calls' } } });
+    h.post([callBooked('p', { bookedLater: 1 }), { ...payload('call-cancelled')[0], cancelledLater: 2 }]);
+    expect(h.header('Calls')).toEqual(expect.arrayContaining(['bookedLater', 'cancelledLater']));
+  });
+});
+
+describe('"Received at"', () => {
+  it('a delivery that waited in the queue keeps the time it arrived, not the time it was written', () => {
+    const h = startApp();
+    const release = h.runtime.holdScriptLock();
+    const arrived = h.runtime.now();
+    expect(h.post(callBooked('q')).results[0].action).toBe('queued');
+    release();
+    h.runtime.advanceTime(5 * 60 * 1000);
+    expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 1, remaining: 0 });
+    const receivedAt = h.rows('Call booked')[0]['Received at'] as Date;
+    expect(receivedAt.getTime() - arrived).toBeLessThan(60 * 1000);
+  });
+});

@@ -83,7 +83,7 @@ export function processBatch(
     }
   });
   const now = new Date();
-  const results = routed.length ? writeEvents(spreadsheet, store, routed, now) : [];
+  const results = routed.length ? writeEvents(spreadsheet, store, routed) : [];
   // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses a delivery.
   const pipelineError = settings.pipeline.enabled && routed.length ? updatePipelineSafely(spreadsheet, store, routed, results, now) : null;
   const settled: Settled[] = items.map((item, i) => {

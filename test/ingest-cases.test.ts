@@ -490,3 +490,24 @@ describe('"Received at"', () => {
     expect(receivedAt.getTime() - arrived).toBeLessThan(60 * 1000);
   });
 });
+
+describe('deliveries that write no hook row', () => {
+  it('a body that is not JSON is logged as failed under the ?hook= it came with, with its code and reason', () => {
+    const h = startApp();
+    const reason = "The body is not valid JSON (Expected property name or '}' in JSON at position 1).";
+    expect(h.post('{bad', { query: 'hook=callBooked' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_json', message: `${reason} The body is kept in the Webhook log and can be replayed.` },
+    });
+    expect(h.rows('Webhook log').map((r) => [r.Hook, r.Outcome, r.Sheet, r.Row, r.Message])).toEqual([
+      ['callBooked', 'failed', '', '', `invalid_json: ${reason}`],
+    ]);
+  });
+
+  it('with the pipeline switched off, a delivery writes its hook sheet only', () => {
+    const h = startApp();
+    h.saveSettings({ pipeline: { enabled: false } });
+    expect(h.post(callBooked('z')).results[0]).toMatchObject({ action: 'appended', row: 2 });
+    expect(h.sheetNames()).toEqual(['Sheet1', 'Webhook log', 'Call booked']);
+  });
+});

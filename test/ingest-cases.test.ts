@@ -421,6 +421,15 @@ describe('service calls a delivery makes', () => {
     expect(h.header('Call cancelled').slice(0, 2)).toEqual(['Notes', 'Received at']);
   });
 
+  it('a user renaming one header label makes the next delivery read the header and save it again', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    const email = h.header('Call booked').indexOf('Email') + 1;
+    h.asUser((s) => s.getSheetByName('Call booked')!.getRange(1, email).setValue('E-mail'));
+    expect(layoutWrites(h, () => h.post(callBooked('b')))).toEqual(['layout/Call booked']);
+    expect(h.header('Call booked')[email - 1]).toBe('E-mail');
+  });
+
   it('one search per event alone, one search for a batch of new events, one more per event when the batch search finds any', () => {
     const h = startApp();
     /** TextFinder searches of the Call booked sheet during `fn`: [findAll, findNext]. */
@@ -509,5 +518,61 @@ describe('deliveries that write no hook row', () => {
     h.saveSettings({ pipeline: { enabled: false } });
     expect(h.post(callBooked('z')).results[0]).toMatchObject({ action: 'appended', row: 2 });
     expect(h.sheetNames()).toEqual(['Sheet1', 'Webhook log', 'Call booked']);
+  });
+});
+
+describe('sheets a user shaped', () => {
+  it('with the Row key and Fingerprint columns moved to Y and Z, a redelivery and a change still find their row', () => {
+    const h = startApp();
+    h.post(callBooked('y'));
+    expect(h.header('Call booked').indexOf('Row key') + 1).toBe(13);
+    h.asUser((s) => s.getSheetByName('Call booked')!.insertColumnsBefore(1, 12));
+    expect(h.header('Call booked').indexOf('Row key') + 1).toBe(25);
+    expect(h.header('Call booked').indexOf('Fingerprint') + 1).toBe(26);
+    expect(h.post(callBooked('y')).results[0]).toMatchObject({ action: 'duplicate', row: 2 });
+    expect(h.post(callBooked('y', { extra: 'changed' })).results[0]).toMatchObject({ action: 'updated', row: 2 });
+    expect(h.rows('Call booked')).toHaveLength(1);
+  });
+
+  it("a label a user typed right after the header is kept: a new field's column goes after it", () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    const width = h.header('Call booked').length;
+    h.asUser((s) =>
+      s
+        .getSheetByName('Call booked')!
+        .getRange(1, width + 1)
+        .setValue('Notes'),
+    );
+    h.post(callBooked('b', { laterField: 1 }));
+    expect(h.header('Call booked').slice(width)).toEqual(['Notes', 'laterField']);
+  });
+
+  it("an empty sheet of the hook's name gets the header from A1", () => {
+    const h = startApp();
+    h.asUser((s) => s.insertSheet('Call booked'));
+    expect(h.post(callBooked('a')).results[0]).toMatchObject({ action: 'appended', row: 2 });
+    expect(h.header('Call booked')[0]).toBe('Received at');
+    expect(h.rows('Call booked').map((r) => r['Row key'])).toEqual(['a']);
+  });
+
+  it("a sheet a user made with a header and rows gets new rows after the user's", () => {
+    const h = startApp();
+    h.asUser((s) =>
+      s
+        .insertSheet('Call booked')
+        .getRange(1, 1, 3, 2)
+        .setValues([
+          ['Notes', 'Row key'],
+          ['mine 1', ''],
+          ['mine 2', ''],
+        ]),
+    );
+    expect(h.post(callBooked('a')).results[0]).toMatchObject({ action: 'appended', row: 4 });
+    expect(h.rows('Call booked').map((r) => [r.Notes, r['Row key']])).toEqual([
+      ['mine 1', ''],
+      ['mine 2', ''],
+      ['', 'a'],
+    ]);
   });
 });

@@ -576,3 +576,33 @@ describe('sheets a user shaped', () => {
     ]);
   });
 });
+
+describe('header labels of new fields', () => {
+  it('only a label Sheets would read as a formula, number or boolean gets the guard apostrophe (seen where Plain-text cells keep it)', () => {
+    const h = startApp({ keepApostropheInPlainText: true });
+    h.post(callBooked('a'));
+    const width = h.header('Call booked').length;
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Call booked')!;
+      sheet.getRange(1, 1, 1, sheet.getMaxColumns()).setNumberFormat('@');
+    });
+    const fields = { 'plain label': 1, field2: 1, istrue: 1, trueish: 1, x: 1, '=x': 1, '2nd': 1, TRUE: 1 };
+    h.post(callBooked('b', fields));
+    const added = new Map(
+      h
+        .header('Call booked')
+        .slice(width)
+        .map((cell) => [cell.replace(/^'/, ''), cell]),
+    );
+    expect(Object.fromEntries(added)).toEqual({
+      'plain label': 'plain label',
+      field2: 'field2',
+      istrue: 'istrue',
+      trueish: 'trueish',
+      x: 'x',
+      '=x': "'=x",
+      '2nd': "'2nd",
+      TRUE: "'TRUE",
+    });
+  });
+});

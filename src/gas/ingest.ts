@@ -113,7 +113,6 @@ export function writeEvents(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   store: ScriptStore,
   routed: readonly RoutedEvent[],
-  receivedAt: Date,
 ): EventResult[] {
   const results: EventResult[] = new Array(routed.length);
   const bySheet = new Map<string, RoutedEvent[]>();
@@ -128,7 +127,7 @@ export function writeEvents(
   }
   for (const [sheetName, events] of bySheet) {
     try {
-      writeSheet(spreadsheet, store, sheetName, events, receivedAt, results);
+      writeSheet(spreadsheet, store, sheetName, events, results);
     } catch (err) {
       for (const e of events) {
         if (!results[e.index])
@@ -144,7 +143,6 @@ function writeSheet(
   store: ScriptStore,
   sheetName: string,
   events: readonly RoutedEvent[],
-  receivedAt: Date,
   results: EventResult[],
 ): void {
   const cached = store.layout(sheetName).header ?? null;
@@ -184,7 +182,6 @@ function writeSheet(
     col,
     labelOf: plan.labelOf,
     typingOf,
-    receivedAt,
     searchEach,
     results,
     newRows: [],
@@ -209,7 +206,6 @@ interface SheetBatch {
   col: (label: string) => number;
   labelOf: ReadonlyMap<string, string>;
   typingOf: ReadonlyMap<string, Typing>;
-  receivedAt: Date;
   /** False when one search found none of the events on the sheet: no per-event search. */
   searchEach: boolean;
   results: EventResult[];
@@ -268,14 +264,15 @@ function placeEvent(b: SheetBatch, e: RoutedEvent): void {
     return;
   }
   if (step === 'skip') {
-    const row = pendingIndex !== undefined ? null : keyRow;
-    results[e.index] = { ...base, row, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
+    // The key row (null for a key an earlier event of this delivery adds: that one is not searched for).
+    results[e.index] = { ...base, action: 'skipped', message: 'A row with this key exists (insert-if-new).' };
     return;
   }
-  const cells = rowCells(e, b.labelOf, b.typingOf, col, b.receivedAt, key);
+  const cells = rowCells(e, b.labelOf, b.typingOf, col, key);
   if (step === 'merge' && pendingIndex !== undefined) {
     const pending = b.newRows[pendingIndex];
-    const fingerprints = String(pending.get(col(META.fingerprint)) ?? '');
+    // Every pending row got its fingerprint cell when it was added.
+    const fingerprints = String(pending.get(col(META.fingerprint)));
     if (e.skipStale && isStale(e.version, cellVersion(fingerprints))) {
       results[e.index] = { ...base, row: null, action: 'stale', message: STALE_MESSAGE };
       b.newRowEvents[pendingIndex].push(e.index);
@@ -334,13 +331,12 @@ function rowCells(
   labelOf: ReadonlyMap<string, string>,
   typingOf: ReadonlyMap<string, Typing>,
   col: (label: string) => number,
-  receivedAt: Date,
   key: string | null,
 ): Map<number, CellValue> {
   const cells = new Map<number, CellValue>();
   const other: Record<string, unknown> = {};
   let hasOther = false;
-  const rich = new Set(e.hook?.richTextFields ?? []);
+  const rich = new Set(e.hook?.richTextFields);
   for (const f of e.fields) {
     const label = labelOf.get(f.path);
     if (label === undefined) {
@@ -350,10 +346,10 @@ function rowCells(
       }
       continue;
     }
-    cells.set(col(label), toCellValue(f.value, typingOf.get(f.path) ?? 'auto', rich.has(f.path)));
+    cells.set(col(label), toCellValue(f.value, typingOf.get(f.path), rich.has(f.path)));
   }
   if (hasOther) cells.set(col(META.otherFields), textCell(fitCellText(JSON.stringify(other))));
-  cells.set(col(META.receivedAt), e.receivedAt ?? receivedAt);
+  cells.set(col(META.receivedAt), e.receivedAt);
   cells.set(col(META.rowKey), key === null ? '' : textCell(key));
   return cells;
 }

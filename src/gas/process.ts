@@ -26,14 +26,14 @@ export type ReplayOf = { row: number; hook: string } | null;
 
 /**
  * Parses, routes and writes one delivery and logs it. `replayOf` is the log row being replayed
- * (updated in place instead of adding a log row). Runs under the script lock.
+ * (updated in place instead of adding a log row); `note` goes before the log message. Runs under the script lock.
  */
 export function processDelivery(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   store: ScriptStore,
   delivery: Delivery,
   replayOf: ReplayOf,
-  note = '',
+  note: string,
 ): PostResponse {
   return processBatch(spreadsheet, store, [{ delivery, replayOf, note }])[0];
 }
@@ -83,7 +83,7 @@ export function processBatch(
     }
   });
   const now = new Date();
-  const results = routed.length ? writeEvents(spreadsheet, store, routed, now) : [];
+  const results = routed.length ? writeEvents(spreadsheet, store, routed) : [];
   // Same lock, after the hook sheets: a pipeline failure is logged, never fails or loses a delivery.
   const pipelineError = settings.pipeline.enabled && routed.length ? updatePipelineSafely(spreadsheet, store, routed, results, now) : null;
   const settled: Settled[] = items.map((item, i) => {

@@ -147,7 +147,8 @@ export function lookup(open: OpenSheet, keyColumn: number, fingerprintColumn: nu
 
 /**
  * One search for a whole batch: true when any of the keys or fingerprints stands on the sheet. A batch
- * of new events (the usual case) then needs no search per event.
+ * of new events (the usual case) then needs no search per event. `fingerprints` has one per event of the
+ * batch, so the pattern is never empty.
  */
 export function anyFound(
   open: OpenSheet,
@@ -159,7 +160,6 @@ export function anyFound(
   const first = Math.min(keyColumn, fingerprintColumn);
   const last = Math.max(keyColumn, fingerprintColumn);
   const parts = [...keys.map(keyCellPattern), ...fingerprints.map(escapeRegex)];
-  if (parts.length === 0) return false;
   const found = open.sheet
     .getRange(`${columnLetter(first)}2:${columnLetter(last)}`)
     .createTextFinder(parts.join('|'))
@@ -179,20 +179,15 @@ export function nextRow(open: OpenSheet): number {
  * Writes cells of `rows` consecutive rows starting at `firstRow`: `cells[i]` maps column → value.
  * Only the given columns are written, one setValues per run of adjacent columns, so user columns between
  * the app's are never touched. Rows past the end of the grid are added first, only when the write needs them.
- * `lastColumn`, when given, is written last.
+ * `lastColumn`, when given, is written last (0, the default, is no column).
  */
-export function writeCells(
-  open: OpenSheet,
-  firstRow: number,
-  cells: ReadonlyArray<ReadonlyMap<number, CellValue>>,
-  lastColumn?: number,
-): void {
+export function writeCells(open: OpenSheet, firstRow: number, cells: ReadonlyArray<ReadonlyMap<number, CellValue>>, lastColumn = 0): void {
   if (cells.length === 0) return;
   const columns = new Set<number>();
   for (const row of cells) for (const col of row.keys()) columns.add(col);
   // The run holding `lastColumn` (the fingerprint) goes last: if the execution dies between two runs,
   // the row is not yet marked as written, and a retry writes it again instead of calling it a duplicate.
-  const holdsLast = (run: { columns: number[] }) => Number(lastColumn !== undefined && run.columns.includes(lastColumn));
+  const holdsLast = (run: { columns: number[] }) => Number(run.columns.includes(lastColumn));
   const runs = columnRuns([...columns]).sort((a, b) => holdsLast(a) - holdsLast(b));
   const lastNeeded = firstRow + cells.length - 1;
   for (let i = 0; i < runs.length; i += 1) {

@@ -21,6 +21,7 @@ const FAST_TESTS = [
   'test/edges.test.ts',
   'test/guarantees.test.ts',
   'test/ingest.test.ts',
+  'test/ingest-cases.test.ts',
   'test/log-keeping.test.ts',
   'test/pipeline.test.ts',
   'test/queue.test.ts',

@@ -1,5 +1,8 @@
 /** The menu's self-test dialog, test deliveries, setup and token rotation, replay and the sidebar's state and saves, through the built bundle. */
-import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
+import { TOKEN_GRACE_MS } from '../src/core/auth';
+import { loadApp } from '../local/load-app';
+import { LocalRuntime } from '../local/runtime';
+import { DIST, payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const FIRST_REQUIRED = 'getValues returns Number/Boolean/Date/String with "" for empty cells, rectangular';
 const APOSTROPHE_CASE = 'a Plain-text (@) cell does not give a leading apostrophe back';
@@ -129,5 +132,160 @@ describe('saveSettings and previewSettings', () => {
       for (const input of [null, undefined, 'settings', 7, []])
         expect(h.app.call<any>('editor', fn, input)).toEqual({ ok: false, error: 'Settings must be an object; nothing was saved.' });
     expect(scriptProperties(h).settings).toBe(saved);
+  });
+});
+
+const REPLAY_OPTIONS = 'replayDeliveries takes nothing (replay all) or { limit, after } with whole numbers.';
+const LIMIT_RULE = 'limit must be a whole number from 1 to 1000.';
+const AFTER_RULE = 'after must be a whole number from 0 to 10000000.';
+
+const replay = (h: Harness, options?: unknown): any =>
+  options === undefined ? h.app.call('editor', 'replayDeliveries') : h.app.call('editor', 'replayDeliveries', options);
+const logOutcomes = (h: Harness) => h.rows('Webhook log').map((r) => r.Outcome);
+const unloggedKeys = (h: Harness) => Object.keys(scriptProperties(h)).filter((k) => k.startsWith('unlogged/'));
+
+/** A delivery the Webhook log could not take, kept in script properties as the app keeps one (src/gas/log.ts). */
+function keepUnlogged(h: Harness, id: string, contents: string, property = `unlogged/000001700000000-000001-${id}`): void {
+  const delivery = { id, receivedAt: 1_700_000_000_000, contents, contentType: 'application/json', parameter: {}, query: '' };
+  h.runtime.execute('editor', () =>
+    (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+      .getScriptProperties()
+      .setProperty(property, JSON.stringify(delivery)),
+  );
+}
+
+describe('replayDeliveries', () => {
+  it('refuses options other than nothing or { limit, after } with whole numbers in range, naming the rule', () => {
+    const h = startApp();
+    for (const options of ['all', null, [], 5]) expect(() => replay(h, options)).toThrow(REPLAY_OPTIONS);
+    for (const limit of [0, 1001, 2.5, '5', null]) expect(() => replay(h, { limit })).toThrow(LIMIT_RULE);
+    for (const after of [-1, 10_000_001, 1.5, '0']) expect(() => replay(h, { after })).toThrow(AFTER_RULE);
+    for (const options of [{}, { limit: 1 }, { limit: 1000 }, { after: 0 }, { after: 10_000_000 }, { limit: 1, after: 0 }])
+      expect(replay(h, options)).toEqual({ replayed: 0, remaining: 0, lastRow: options.after ?? 0, outcomes: [] });
+  });
+
+  it('from the menu replays everything and says so in a toast; from the sidebar it shows no toast', () => {
+    const h = startApp();
+    expect(replay(h)).toEqual({ replayed: 0, remaining: 0, lastRow: 0, outcomes: [] });
+    expect(h.runtime.ui.toasts.at(-1)!.message).toBe('Replayed 0 deliveries: nothing to replay.');
+    h.post('{"broken": 1');
+    h.post('{"broken": 2');
+    h.post([{ hookType: 'Mystery', id: 3 }]);
+    expect(replay(h)).toEqual({ replayed: 3, remaining: 0, lastRow: 4, outcomes: ['failed', 'failed', 'unrouted'] });
+    expect(h.runtime.ui.toasts.at(-1)!.message).toBe('Replayed 3 deliveries: 2 failed, 1 unrouted.');
+    const toasts = h.runtime.ui.toasts.length;
+    expect(replay(h, { limit: 5 })).toMatchObject({ replayed: 3, remaining: 0 });
+    expect(h.runtime.ui.toasts.length).toBe(toasts);
+  });
+
+  it('replays deliveries the log could not take first, in batches, each getting its log row, then the log rows', () => {
+    const h = startApp();
+    h.post('{"broken": 1');
+    keepUnlogged(h, 'first', '{"broken": "first"');
+    keepUnlogged(h, 'second', JSON.stringify([{ hookType: 'Mystery', id: 2 }]), 'unlogged/000001700000000-000002-second');
+    expect(replay(h, { limit: 1 })).toEqual({ replayed: 1, remaining: 2, lastRow: 0, outcomes: ['failed'] });
+    expect(unloggedKeys(h)).toEqual(['unlogged/000001700000000-000002-second']);
+    expect(h.rows('Webhook log').map((r) => [r.Outcome, r.Message])).toEqual([
+      ['failed', "invalid_json: The body is not valid JSON (Expected ',' or '}' after property value in JSON at position 12)."],
+      [
+        'failed',
+        expect.stringMatching(
+          /^Replayed at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z; kept in the script's properties until the Webhook log could take it\. invalid_json: /,
+        ),
+      ],
+    ]);
+    // A later batch (after > 0) leaves the kept deliveries for the pass that starts at the top.
+    expect(replay(h, { limit: 5, after: 2 })).toEqual({ replayed: 1, remaining: 0, lastRow: 3, outcomes: ['failed'] });
+    expect(unloggedKeys(h)).toHaveLength(1);
+    expect(replay(h, { limit: 5 })).toEqual({ replayed: 3, remaining: 0, lastRow: 3, outcomes: ['unrouted', 'failed', 'failed'] });
+    expect(unloggedKeys(h)).toEqual([]);
+    expect(logOutcomes(h)).toEqual(['failed', 'failed', 'unrouted']);
+  });
+
+  it('drops a kept delivery of which only a stray part is left, replaying nothing for it', () => {
+    const h = startApp();
+    keepUnlogged(h, 'torn', '{}', 'unlogged/000001700000000-000001-torn#1');
+    expect(replay(h, { limit: 5 })).toEqual({ replayed: 0, remaining: 0, lastRow: 0, outcomes: [] });
+    expect(unloggedKeys(h)).toEqual([]);
+  });
+
+  it('trims the log to the kept number of written rows only once a pass has reached its end', () => {
+    const h = startApp();
+    expect(h.saveSettings({ logRetention: 1 }).ok).toBe(true);
+    h.post(payload('call-booked'));
+    h.post('{"broken": 1');
+    h.post(payload('contact-created'));
+    h.post('{"broken": 2');
+    expect(replay(h, { limit: 1 })).toMatchObject({ replayed: 1, remaining: 1, lastRow: 3 });
+    expect(logOutcomes(h)).toEqual(['appended', 'failed', 'appended', 'failed']);
+    expect(replay(h, { limit: 1, after: 3 })).toMatchObject({ replayed: 1, remaining: 0, lastRow: 5 });
+    expect(logOutcomes(h)).toEqual(['failed', 'appended', 'failed']);
+  });
+});
+
+/** Runs `fn` with the clock stopped at a fixed instant: the app's time moves only when the test moves it. */
+function withStoppedClock(fn: () => void): void {
+  jest.useFakeTimers({ now: Date.UTC(2026, 0, 5, 12) });
+  try {
+    fn();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+/** Each delivery replayed takes `ms` of the pass's time: the clock moves when replay starts on it (`key` is its first call). */
+function eachReplayTakes(h: Harness, key: string, ms: number): void {
+  h.runtime.observeCalls((called) => {
+    if (called === key) h.runtime.advanceTime(ms);
+  });
+}
+
+describe('a replay pass stops before 4.5 minutes', () => {
+  it('replays log rows until 4.5 minutes have passed and leaves the rest for the next call', () =>
+    withStoppedClock(() => {
+      const h = startApp();
+      for (let i = 0; i < 5; i += 1) h.post(`{"broken": ${i}`);
+      eachReplayTakes(h, 'Utilities.getUuid', 90_000);
+      // Started at 0, 90, 180 and 270 s: the fifth would start at 360 s.
+      expect(replay(h, { limit: 10 })).toMatchObject({ replayed: 4, remaining: 1, lastRow: 5 });
+      h.runtime.observeCalls(null);
+    }));
+
+  it('replays kept deliveries until 4.5 minutes have passed and leaves the rest for the next call', () =>
+    withStoppedClock(() => {
+      const h = startApp();
+      for (let i = 0; i < 5; i += 1) keepUnlogged(h, `d${i}`, `{"broken": ${i}`, `unlogged/000001700000000-00000${i}-d${i}`);
+      eachReplayTakes(h, 'Properties.deleteProperty', 90_000);
+      expect(replay(h, { limit: 10 })).toMatchObject({ replayed: 4, remaining: 1, lastRow: 0 });
+      h.runtime.observeCalls(null);
+      expect(unloggedKeys(h)).toEqual(['unlogged/000001700000000-000004-d4']);
+    }));
+});
+
+describe('rotateToken', () => {
+  it('keeps the previous token working for exactly the grace period, and says until when', () =>
+    withStoppedClock(() => {
+      const h = startApp();
+      const rotatedAt = h.runtime.now();
+      const rotated = h.app.call<any>('editor', 'rotateToken');
+      const expiry = new Date(rotatedAt + TOKEN_GRACE_MS).toISOString();
+      expect(rotated.previousTokenExpiresAt).toBe(expiry);
+      h.runtime.advanceTime(TOKEN_GRACE_MS - 1);
+      expect(h.app.call<any>('editor', 'getSidebarState').webhook.previousTokenExpiresAt).toBe(expiry);
+      expect(h.post(payload('call-booked')).ok).toBe(true);
+      h.runtime.advanceTime(1);
+      expect(h.app.call<any>('editor', 'getSidebarState').webhook.previousTokenExpiresAt).toBeNull();
+      expect(h.post(payload('call-booked')).error.code).toBe('unauthorized');
+      expect(h.post(payload('call-booked'), { token: rotated.token }).ok).toBe(true);
+    }));
+
+  it('before any setup makes a token and keeps no previous one', () => {
+    const runtime = new LocalRuntime({ virtualTime: true, scriptUrl: WEB_APP_URL });
+    runtime.createSpreadsheet('iClosed webhooks');
+    const app = loadApp(runtime, DIST);
+    const rotated = app.call<any>('editor', 'rotateToken');
+    expect(rotated.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(rotated.previousTokenExpiresAt).toBeNull();
+    expect(Object.keys(runtime.toJSON().properties.script).sort()).toEqual(['webhook.token']);
   });
 });

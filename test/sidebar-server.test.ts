@@ -289,3 +289,88 @@ describe('rotateToken', () => {
     expect(Object.keys(runtime.toJSON().properties.script).sort()).toEqual(['webhook.token']);
   });
 });
+
+const hookState = (state: any, id: string) => state.hooks.find((x: any) => x.id === id);
+
+describe('getSidebarState', () => {
+  it('on a fresh spreadsheet: no activity, no deliveries, nothing queued or refused, the defaults with their columns spelt out', () => {
+    const h = startApp();
+    const state = h.app.call<any>('editor', 'getSidebarState');
+    expect(state).toMatchObject({ activity: [], queued: 0, refusedToday: 0 });
+    expect(state.settings).toMatchObject({ logRetention: 5000, lockWaitMs: 10000, pipeline: { enabled: true } });
+    expect(state.hooks.map((x: any) => [x.id, x.lastDeliveryAt, x.deliveriesToday])).toEqual(
+      KNOWN_HOOKS.split(', ').map((id) => [id, null, 0]),
+    );
+    for (const hook of state.hooks) expect(state.settings.hooks[hook.id].columns).toEqual(hook.defaults.columns);
+  });
+
+  it('shows a long example shortened to 57 characters and an ellipsis, and a null example as nothing', () => {
+    const h = startApp();
+    const fields = hookState(h.app.call<any>('editor', 'getSidebarState'), 'callBooked').fields;
+    const url: string = payload('call-booked')[0].invitee.previewUrl;
+    expect(url.length).toBeGreaterThan(60);
+    expect(fields.find((f: any) => f.path === 'invitee.previewUrl')).toEqual({
+      path: 'invitee.previewUrl',
+      example: `${url.slice(0, 57)}…`,
+      seen: false,
+    });
+    expect(fields.find((f: any) => f.path === 'event.canceler_name')).toEqual({ path: 'event.canceler_name', example: '', seen: false });
+  });
+
+  it("counts only today's deliveries per hook and shows the last one's time and the activity, newest first", () =>
+    withStoppedClock(() => {
+      const h = startApp();
+      h.post(payload('call-booked'));
+      h.runtime.advanceTime(24 * 60 * 60 * 1000);
+      const last = new Date(h.runtime.now()).toISOString();
+      h.post(payload('call-cancelled'));
+      h.post(payload('call-booked'));
+      const state = h.app.call<any>('editor', 'getSidebarState');
+      expect(hookState(state, 'callBooked')).toMatchObject({ lastDeliveryAt: last, deliveriesToday: 1 });
+      expect(hookState(state, 'callCancelled')).toMatchObject({ lastDeliveryAt: last, deliveriesToday: 1 });
+      expect(state.activity.map((a: any) => a.outcome)).toEqual(['duplicate', 'appended', 'appended']);
+    }));
+
+  it('opens with no activity when the user has deleted the Webhook log', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    h.asUser((spreadsheet) => spreadsheet.deleteSheet(spreadsheet.getSheetByName('Webhook log')!));
+    const state = h.app.call<any>('editor', 'getSidebarState');
+    expect(state.activity).toEqual([]);
+    expect(hookState(state, 'callBooked')).toMatchObject({ lastDeliveryAt: null, deliveriesToday: 0 });
+  });
+});
+
+describe('saving settings', () => {
+  it('a preview answers the changes only; a save answers them with the new state', () => {
+    const h = startApp();
+    h.post(payload('call-booked'));
+    const settings = h.app.call<any>('editor', 'getSidebarState').settings;
+    const renamed = { ...settings, hooks: { ...settings.hooks, callBooked: { ...settings.hooks.callBooked, sheet: 'Booked calls' } } };
+    const preview = h.app.call<any>('editor', 'previewSettings', renamed);
+    expect(Object.keys(preview)).toEqual(['ok', 'changes']);
+    expect(preview.ok).toBe(true);
+    expect(preview.changes.length).toBeGreaterThan(0);
+    expect(h.sheetNames()).toContain('Call booked');
+    const saved = h.app.call<any>('editor', 'saveSettings', renamed);
+    expect(Object.keys(saved)).toEqual(['ok', 'state', 'changes']);
+    expect(saved.ok).toBe(true);
+    expect(saved.changes).toEqual(preview.changes);
+    expect(saved.state.settings.hooks.callBooked.sheet).toBe('Booked calls');
+    expect(h.sheetNames()).toContain('Booked calls');
+  });
+});
+
+describe('saved columns', () => {
+  it('the sidebar shows the columns the user saved for a hook, not the defaults', () => {
+    const h = startApp();
+    const settings = h.app.call<any>('editor', 'getSidebarState').settings;
+    const columns = settings.hooks.callBooked.columns.slice(0, 3);
+    const saved = h.app.call<any>('editor', 'saveSettings', {
+      ...settings,
+      hooks: { ...settings.hooks, callBooked: { ...settings.hooks.callBooked, columns } },
+    });
+    expect(saved.ok).toBe(true);
+    expect(h.app.call<any>('editor', 'getSidebarState').settings.hooks.callBooked.columns).toEqual(columns);
+  });
+});

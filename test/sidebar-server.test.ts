@@ -374,3 +374,32 @@ describe('saved columns', () => {
     expect(h.app.call<any>('editor', 'getSidebarState').settings.hooks.callBooked.columns).toEqual(columns);
   });
 });
+
+describe('the menu', () => {
+  it('Send test deliveries reports every hook and what became of its example in one toast', () => {
+    const h = startApp();
+    h.app.call('editor', 'sendTestDeliveries');
+    expect(h.runtime.ui.toasts.at(-1)!.message).toBe(
+      'Contact created: appended; Contact by status: appended; Contact updated: appended; Call booked: appended; ' +
+        'Call cancelled: appended; Call rescheduled: appended; Call outcome added: appended',
+    );
+  });
+
+  it('Run self-test opens a dialog titled for the app, the required checks in the first table and the informational ones in the second', () => {
+    const h = startApp();
+    const report = h.app.call<any>('editor', 'showSelfTest');
+    const dialog = h.runtime.ui.dialogs.at(-1)!;
+    expect(dialog.title).toBe('Webhooks to Sheets: self-test');
+    const tables = [...dialog.html.matchAll(/<table>(.*?)<\/table>/g)].map((m) => m[1]);
+    const names = (required: boolean) => report.cases.filter((c: any) => c.required === required).map((c: any) => c.name);
+    const escaped = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const table = (required: boolean) =>
+      names(required)
+        .map((name: string) => `<tr><td>✅</td><td>${escaped(name)}</td></tr>`)
+        .join('');
+    expect(tables).toEqual([table(true), table(false)]);
+    expect(dialog.html).toContain(
+      '<p style="color:#137333"><b>Your deliveries are safe on this account: every required check passed.</b></p>',
+    );
+  });
+});

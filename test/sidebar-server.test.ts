@@ -403,3 +403,20 @@ describe('the menu', () => {
     );
   });
 });
+
+describe('replaying a log row', () => {
+  it('notes the replay time on the row, and works in the open spreadsheet when the remembered one cannot be opened', () =>
+    withStoppedClock(() => {
+      const h = startApp();
+      h.post('{"broken": 1');
+      h.runtime.execute('editor', () =>
+        (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+          .getScriptProperties()
+          .setProperty('spreadsheet.id', 'a-spreadsheet-that-is-gone'),
+      );
+      expect(replay(h, { limit: 5 })).toEqual({ replayed: 1, remaining: 0, lastRow: 2, outcomes: ['failed'] });
+      expect(h.rows('Webhook log')[0].Message).toBe(
+        `Replayed at ${new Date(h.runtime.now()).toISOString()}. invalid_json: The body is not valid JSON (Expected ',' or '}' after property value in JSON at position 12).`,
+      );
+    }));
+});

@@ -148,9 +148,7 @@ function knownFieldsByHook(store: ScriptStore): Record<HookId, string[]> {
  * under the script lock, as deliveries do, so a delivery that arrives meanwhile waits or is queued and
  * never sees half a change.
  */
-function saveAndApply(input: unknown, state: () => SidebarState, previewOnly: boolean): SaveResult | PreviewResult {
-  if (input === null || typeof input !== 'object')
-    return { ok: false, error: 'Settings must be an object; nothing was saved. Reload the sidebar and try again.' };
+function saveAndApply(input: Record<string, unknown>, state: () => SidebarState, previewOnly: boolean): SaveResult | PreviewResult {
   return withScriptLock((store): SaveResult | PreviewResult => {
     let settings: Settings;
     try {

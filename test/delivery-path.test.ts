@@ -57,7 +57,15 @@ function observing<T>(h: Harness, onCall: (key: string, n: number) => void, fn: 
 
 const QUEUED_BUSY = {
   ok: true,
-  results: [{ hook: '', sheet: '', action: 'queued', row: null, message: 'The spreadsheet is busy; the delivery is queued and will be written shortly.' }],
+  results: [
+    {
+      hook: '',
+      sheet: '',
+      action: 'queued',
+      row: null,
+      message: 'The spreadsheet is busy; the delivery is queued and will be written shortly.',
+    },
+  ],
 };
 
 afterEach(() => jest.restoreAllMocks());
@@ -84,7 +92,13 @@ describe('stashes', () => {
   it('a stash that does not decode is logged as a failed delivery under its own id, its text kept as the body; a plain JSON stash is written', () => {
     const h = startApp();
     setProperty(h, 'queue/000000000000001-000001-broken', 'z:not base64 gzip');
-    const plain = { id: 'plain-1', receivedAt: 2, contents: JSON.stringify(callBooked('plain')), contentType: 'application/json', parameter: {} };
+    const plain = {
+      id: 'plain-1',
+      receivedAt: 2,
+      contents: JSON.stringify(callBooked('plain')),
+      contentType: 'application/json',
+      parameter: {},
+    };
     setProperty(h, 'queue/000000000000002-000001-plain-1', JSON.stringify(plain));
     expect(processQueue(h)).toEqual({ written: 2, remaining: 0 });
     const log = h.rows('Webhook log').map((r) => [r['Delivery id'], r.Outcome, r.Request, r.Body]);
@@ -295,7 +309,13 @@ describe('refusals and failures a sender reads', () => {
     expect(h.post(callBooked('a'))).toEqual({
       ok: true,
       results: [
-        { hook: '', sheet: '', action: 'queued', row: null, message: 'The spreadsheet could not be opened; the delivery is queued and will be written shortly.' },
+        {
+          hook: '',
+          sheet: '',
+          action: 'queued',
+          row: null,
+          message: 'The spreadsheet could not be opened; the delivery is queued and will be written shortly.',
+        },
       ],
     });
     expect(stashKeys(h)).toHaveLength(1);
@@ -343,7 +363,11 @@ describe('refusals and failures a sender reads', () => {
       },
     });
     const logged = h.runtime.logs.map((l) => l.message);
-    expect(logged.some((m) => new RegExp(`^Delivery [0-9a-f-]{36} could not be kept: ${QUOTA_MESSAGE.replace(/\./g, '\\.')}\\.$`).test(String(m)))).toBe(true);
+    expect(
+      logged.some((m) =>
+        new RegExp(`^Delivery [0-9a-f-]{36} could not be kept: ${QUOTA_MESSAGE.replace(/\./g, '\\.')}\\.$`).test(String(m)),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -360,9 +384,9 @@ describe('the lock busy when a delivery arrives', () => {
     });
     release();
     const logged = h.runtime.logs.map((l) => l.message);
-    expect(
-      logged.filter((m) => /could not be kept/.test(m)).map((m) => m.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'ID')),
-    ).toEqual([`Delivery ID could not be kept: the property store is full and the lock stayed busy (${QUOTA_MESSAGE}).`]);
+    expect(logged.filter((m) => /could not be kept/.test(m)).map((m) => m.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'ID'))).toEqual([
+      `Delivery ID could not be kept: the property store is full and the lock stayed busy (${QUOTA_MESSAGE}).`,
+    ]);
   });
 
   it('a full property store, the lock freed during the wait: the delivery is written directly', () => {
@@ -373,7 +397,10 @@ describe('the lock busy when a delivery arrives', () => {
       release = null;
       throw new Error(QUOTA_MESSAGE);
     });
-    expect(h.post(callBooked('a'))).toEqual({ ok: true, results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }] });
+    expect(h.post(callBooked('a'))).toEqual({
+      ok: true,
+      results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }],
+    });
     expect(stashKeys(h)).toEqual([]);
   });
 
@@ -438,5 +465,30 @@ describe('the lock busy when a delivery arrives', () => {
     expect(answer).toEqual(QUEUED_BUSY);
     expect(h.rows('Call booked')).toHaveLength(50);
     expect(stashKeys(h)).toHaveLength(2);
+  });
+});
+
+describe('order and request text', () => {
+  it("deliveries received in the same millisecond are written in stash order, the lock holder's own delivery first", () => {
+    jest.useFakeTimers({ now: new Date('2026-03-02T10:00:00Z') });
+    try {
+      const h = withStashes(3);
+      expect(h.post(callBooked('own'))).toEqual({
+        ok: true,
+        results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }],
+      });
+      expect(callIds(h)).toEqual(['own', 's0', 's1', 's2']);
+      expect(new Set(h.rows('Webhook log').map((r) => (r['Received at'] as Date).toISOString()))).toEqual(
+        new Set(['2026-03-02T10:00:00.000Z']),
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('an empty POST without a content type is refused as empty and logged with an empty request and body', () => {
+    const h = startApp();
+    expect(h.post('', { contentType: '' }).error.code).toBe('empty_body');
+    expect(h.rows('Webhook log').map((r) => [r.Outcome, r.Request, r.Body])).toEqual([['failed', '', '']]);
   });
 });

@@ -472,12 +472,13 @@ describe('order and request text', () => {
   it("deliveries received in the same millisecond are written in stash order, the lock holder's own delivery first", () => {
     jest.useFakeTimers({ now: new Date('2026-03-02T10:00:00Z') });
     try {
-      const h = withStashes(3);
+      // Eleven, so a counter past 9 must still sort after 9.
+      const h = withStashes(11);
       expect(h.post(callBooked('own'))).toEqual({
         ok: true,
         results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }],
       });
-      expect(callIds(h)).toEqual(['own', 's0', 's1', 's2']);
+      expect(callIds(h)).toEqual(['own', ...Array.from({ length: 11 }, (_, i) => `s${i}`)]);
       expect(new Set(h.rows('Webhook log').map((r) => (r['Received at'] as Date).toISOString()))).toEqual(
         new Set(['2026-03-02T10:00:00.000Z']),
       );
@@ -490,5 +491,121 @@ describe('order and request text', () => {
     const h = startApp();
     expect(h.post('', { contentType: '' }).error.code).toBe('empty_body');
     expect(h.rows('Webhook log').map((r) => [r.Outcome, r.Request, r.Body])).toEqual([['failed', '', '']]);
+  });
+});
+
+describe('what a delivery costs in properties and triggers', () => {
+  it('a small delivery is stashed under one key of its own, no part suffix', () => {
+    const h = startApp();
+    const release = h.runtime.holdScriptLock();
+    h.post(callBooked('small'));
+    release();
+    expect(stashKeys(h)).toHaveLength(1);
+    expect(stashKeys(h)[0]).toMatch(/^queue\/\d{15}-\d{6}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it('a stash of more than ten parts is read as one delivery', () => {
+    const h = startApp();
+    const contents = JSON.stringify(callBooked('eleven'));
+    const text = JSON.stringify({ id: 'eleven-parts', receivedAt: 5, contents, contentType: 'application/json', parameter: {} });
+    const size = Math.ceil(text.length / 11);
+    for (let i = 0; i < 11; i += 1) setProperty(h, `queue/000000000000005-000001-eleven-parts#${i}`, text.slice(i * size, (i + 1) * size));
+    expect(processQueue(h)).toEqual({ written: 1, remaining: 0 });
+    expect(callIds(h)).toEqual(['eleven']);
+    expect(stashKeys(h)).toEqual([]);
+  });
+
+  it('a direct delivery reads the properties twice: once under the lock, once after releasing it to look for stashes', () => {
+    const h = startApp();
+    h.runtime.calls.reset();
+    expect(h.post(callBooked('a')).results[0].action).toBe('appended');
+    expect(h.runtime.calls.byMethod['Properties.getProperties']).toBe(2);
+  });
+
+  it('with nothing waiting, the trigger changes no property', () => {
+    const h = startApp();
+    expect(processQueue(h)).toEqual({ written: 0, remaining: 0 });
+    h.runtime.calls.reset();
+    const before = h.runtime.toJSON().properties.script;
+    expect(processQueue(h)).toEqual({ written: 0, remaining: 0 });
+    expect(Object.keys(h.runtime.calls.byMethod).filter((k) => /^Properties\.(set|delete)/.test(k))).toEqual([]);
+    expect(h.runtime.toJSON().properties.script).toEqual(before);
+  });
+
+  it('a delivery after exactly a batch of stashes is written in that batch, its log row not marked as queued', () => {
+    const h = withStashes(50);
+    expect(h.post(callBooked('own'))).toEqual({
+      ok: true,
+      results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 52 }],
+    });
+    const log = h.rows('Webhook log');
+    expect(log).toHaveLength(51);
+    expect(String(log[49].Message)).toMatch(/^Queued at \S+, written later\. /);
+    expect(log[50].Message).toBe('1 appended');
+  });
+
+  it("the queue trigger leaves the owner's other triggers alone, and once made is not listed again", () => {
+    const h = startApp();
+    h.runtime.execute('editor', () => h.app.context.ScriptApp.newTrigger('somethingElse').timeBased().everyHours(1).create());
+    let release = h.runtime.holdScriptLock();
+    h.post(callBooked('a'));
+    release();
+    h.post(callBooked('b'));
+    expect(h.runtime.triggers.map((t) => t.handler).sort()).toEqual(['processQueue', 'somethingElse']);
+    release = h.runtime.holdScriptLock();
+    h.post(callBooked('c'));
+    release();
+    h.runtime.calls.reset();
+    h.post(callBooked('d'));
+    expect(callIds(h)).toEqual(['a', 'b', 'c', 'd']);
+    expect(Object.keys(h.runtime.calls.byMethod).filter((k) => k.startsWith('ScriptApp.'))).toEqual([]);
+    expect(processQueue(h)).toEqual({ written: 0, remaining: 0 });
+    expect(h.runtime.triggers.map((t) => t.handler)).toEqual(['somethingElse']);
+  });
+
+  it('after trimming, the trigger frees the lock before looking again: a delivery arriving then is written at once', () => {
+    const h = withStashes(1);
+    let armed = false;
+    let answer: any = null;
+    observing(
+      h,
+      (key, n) => {
+        if (key === 'ScriptApp.getProjectTriggers' && n === 2) armed = true;
+        else if (armed && key === 'Properties.getProperties') {
+          armed = false;
+          answer = h.post(callBooked('arriving'));
+        }
+      },
+      () => expect(processQueue(h)).toEqual({ written: 1, remaining: 0 }),
+    );
+    expect(answer).toEqual({ ok: true, results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 3 }] });
+    expect(callIds(h)).toEqual(['s0', 'arriving']);
+  });
+
+  it('a stash seen when the trigger takes the lock to clean up is written before the queue trigger is removed, which is made only once', () => {
+    const h = withStashes(1);
+    let looks = 0;
+    let released = false;
+    observing(
+      h,
+      (key) => {
+        if (key === 'Lock.releaseLock') released = true;
+        if (released && key === 'Properties.getProperties' && (looks += 1) === 1) {
+          // Another execution stashes just after the trigger's look following its release.
+          const plain = {
+            id: 'late-1',
+            receivedAt: 9,
+            contents: JSON.stringify(callBooked('late')),
+            contentType: 'application/json',
+            parameter: {},
+          };
+          h.app.context.PropertiesService.getScriptProperties().setProperty('queue/000000000000009-000001-late-1', JSON.stringify(plain));
+        }
+      },
+      () => expect(processQueue(h)).toEqual({ written: 2, remaining: 0 }),
+    );
+    expect(callIds(h)).toEqual(['s0', 'late']);
+    expect(h.runtime.calls.byMethod['ScriptApp.newTrigger']).toBe(1);
+    expect(queueTriggers(h)).toEqual([]);
   });
 });

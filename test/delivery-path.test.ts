@@ -522,7 +522,7 @@ describe('what a delivery costs in properties and triggers', () => {
     expect(h.runtime.calls.byMethod['Properties.getProperties']).toBe(2);
   });
 
-  it('with nothing waiting, the trigger changes no property', () => {
+  it('with nothing waiting, the trigger changes no property and writes no batch', () => {
     const h = startApp();
     expect(processQueue(h)).toEqual({ written: 0, remaining: 0 });
     h.runtime.calls.reset();
@@ -530,6 +530,8 @@ describe('what a delivery costs in properties and triggers', () => {
     expect(processQueue(h)).toEqual({ written: 0, remaining: 0 });
     expect(Object.keys(h.runtime.calls.byMethod).filter((k) => /^Properties\.(set|delete)/.test(k))).toEqual([]);
     expect(h.runtime.toJSON().properties.script).toEqual(before);
+    // The log sheet is looked up once, to trim it; no batch of nothing looks for it again.
+    expect(h.runtime.calls.byMethod['Spreadsheet.getSheetByName']).toBe(1);
   });
 
   it('a delivery after exactly a batch of stashes is written in that batch, its log row not marked as queued', () => {
@@ -607,5 +609,48 @@ describe('what a delivery costs in properties and triggers', () => {
     expect(callIds(h)).toEqual(['s0', 'late']);
     expect(h.runtime.calls.byMethod['ScriptApp.newTrigger']).toBe(1);
     expect(queueTriggers(h)).toEqual([]);
+  });
+});
+
+describe('the cached copy of the tokens', () => {
+  it('a token replaced in the editor is refused at once by a delivery that finds the lock busy', () => {
+    const h = startApp();
+    const old = h.token;
+    const release = h.runtime.holdScriptLock();
+    // This delivery finds no cached copy: it reads the tokens and caches them.
+    expect(h.post(callBooked('a'))).toEqual(QUEUED_BUSY);
+    h.app.call('editor', 'setupWebhook', { token: 'replacement-token-0123456789' });
+    expect(h.post(callBooked('b'), { token: old })).toEqual({
+      ok: false,
+      error: {
+        code: 'unauthorized',
+        message:
+          'Missing or wrong token: use the full web app URL the spreadsheet shows under Webhooks to Sheets → Open sidebar, including ?token=….',
+      },
+    });
+    expect(h.post(callBooked('c'), { token: 'replacement-token-0123456789' })).toEqual(QUEUED_BUSY);
+    release();
+    expect(stashKeys(h)).toHaveLength(2);
+  });
+});
+
+describe('stored settings that no longer validate', () => {
+  it('deliveries are still written, with the default settings', () => {
+    const h = startApp();
+    setProperty(h, 'settings', JSON.stringify('not an object'));
+    expect(h.post(callBooked('a'))).toEqual({
+      ok: true,
+      results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }],
+    });
+    const release = h.runtime.holdScriptLock();
+    jest.spyOn(PropertiesImpl.prototype, 'setProperties').mockImplementation(() => {
+      throw new Error(QUOTA_MESSAGE);
+    });
+    // The full-store path waits for the lock as long as the settings say: the default 10 s, then refuses.
+    const started = h.runtime.now();
+    expect(h.post(callBooked('b')).error.code).toBe('busy');
+    expect(h.runtime.now() - started).toBeGreaterThanOrEqual(10_000);
+    expect(h.runtime.now() - started).toBeLessThan(11_000);
+    release();
   });
 });

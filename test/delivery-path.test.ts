@@ -176,8 +176,8 @@ describe('more than one batch waiting', () => {
 });
 
 describe('the web app delivery that spends its budget', () => {
-  /** Posts `body` (as the owner, or as an editor's test delivery) while, during its write, another delivery is stashed and 16 s pass. */
-  function postSlow(h: Harness, send: () => unknown): unknown {
+  /** Sends a delivery (as the owner, or as an editor's test delivery) while, during its write, another delivery is stashed and `spentMs` pass. */
+  function postSlow(h: Harness, send: () => unknown, spentMs = 16_000): unknown {
     let nested = false;
     return observing(
       h,
@@ -185,7 +185,7 @@ describe('the web app delivery that spends its budget', () => {
         if (key === 'SpreadsheetApp.flush' && !nested) {
           nested = true;
           expect(h.post(callBooked('meanwhile'))).toEqual(QUEUED_BUSY);
-          h.runtime.advanceTime(16_000);
+          h.runtime.advanceTime(spentMs);
         }
       },
       send,
@@ -202,6 +202,20 @@ describe('the web app delivery that spends its budget', () => {
     expect(processQueue(h)).toEqual({ written: 1, remaining: 0 });
     expect(callIds(h)).toEqual(['first', 'meanwhile']);
     expect(queueTriggers(h)).toEqual([]);
+  });
+
+  it('with exactly its 15 s spent, it still takes the stash that came meanwhile', () => {
+    // A frozen clock, so only the 15 s the write is made to take pass.
+    jest.useFakeTimers({ now: new Date('2026-03-02T10:00:00Z') });
+    try {
+      const h = startApp();
+      const answer = postSlow(h, () => h.post(callBooked('first')), 15_000);
+      expect(answer).toEqual({ ok: true, results: [{ hook: 'Call booked', sheet: 'Call booked', action: 'appended', row: 2 }] });
+      expect(callIds(h)).toEqual(['first', 'meanwhile']);
+      expect(stashKeys(h)).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("an editor's test delivery leaves the stash without making a trigger (it may not run as the owner)", () => {

@@ -121,12 +121,6 @@ describe('more than one batch waiting', () => {
     expect(stashKeys(h)).toEqual([]);
   });
 
-  it('the trigger writes every batch while it keeps the lock', () => {
-    const h = withStashes(51);
-    expect(processQueue(h)).toEqual({ written: 51, remaining: 0 });
-    expect(h.rows('Call booked')).toHaveLength(51);
-  });
-
   it('when another execution takes the lock between batches, the trigger stops and reports what is left', () => {
     const h = withStashes(51);
     let release = () => {};

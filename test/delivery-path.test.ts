@@ -435,6 +435,8 @@ describe('the lock busy when a delivery arrives', () => {
       expect(stashKeys(h)).toEqual([]);
       expect(queueTriggers(h)).toHaveLength(1);
       expect([cached, h.runtime.calls.byMethod['Properties.getProperties']]).toEqual([cached, cached ? 2 : 3]);
+      // Writing the stash's removal and the trigger's id leaves the cached tokens alone: no token changed.
+      expect([cached, h.runtime.calls.byMethod['Cache.remove']]).toEqual([cached, undefined]);
     }
   });
 
@@ -523,11 +525,13 @@ describe('what a delivery costs in properties and triggers', () => {
     expect(stashKeys(h)).toEqual([]);
   });
 
-  it('a direct delivery reads the properties twice: once under the lock, once after releasing it to look for stashes', () => {
+  it('a direct delivery reads the properties twice (under the lock, then to look for stashes) and never asks the time zone', () => {
     const h = startApp();
     h.runtime.calls.reset();
     expect(h.post(callBooked('a')).results[0].action).toBe('appended');
     expect(h.runtime.calls.byMethod['Properties.getProperties']).toBe(2);
+    // The time zone kept at setup is used, not asked of the spreadsheet.
+    expect(h.runtime.calls.byMethod['Spreadsheet.getSpreadsheetTimeZone']).toBeUndefined();
   });
 
   it('with nothing waiting, the trigger changes no property and writes no batch', () => {

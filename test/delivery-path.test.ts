@@ -497,6 +497,12 @@ describe('order and request text', () => {
     }
   });
 
+  it("the log keeps the request's content type and query, the token taken out", () => {
+    const h = startApp();
+    h.post(callBooked('q'), { query: 'source=iclosed' });
+    expect(h.rows('Webhook log').map((r) => r.Request)).toEqual(['application/json ?source=iclosed']);
+  });
+
   it('an empty POST without a content type is refused as empty and logged with an empty request and body', () => {
     const h = startApp();
     expect(h.post('', { contentType: '' }).error.code).toBe('empty_body');

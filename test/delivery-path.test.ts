@@ -84,8 +84,11 @@ describe('stashes', () => {
     expect(parts[1].length).toBeGreaterThan(0);
     expect(parts[1].length).toBeLessThanOrEqual(8000);
     release();
+    h.runtime.calls.reset();
     expect(processQueue(h)).toEqual({ written: 1, remaining: 0 });
     expect(stashKeys(h)).toEqual([]);
+    // One removal per part, and one for the queue trigger's id: none for the key without a suffix, which was never written.
+    expect(h.runtime.calls.byMethod['Properties.deleteProperty']).toBe(3);
     expect(h.fields('Call booked').map((r) => [r['event.uuid'], r['event.notes']])).toEqual([['big', notes]]);
   });
 

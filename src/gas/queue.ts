@@ -149,7 +149,8 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
       } else if (own) {
         items.push({ key: 'own', delivery: own, replayOf: null, note: '' });
       }
-      items.sort((a, b) => a.delivery.receivedAt - b.delivery.receivedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      // Keys in a batch are distinct (stash keys, and `own`), so two items never compare equal.
+      items.sort((a, b) => a.delivery.receivedAt - b.delivery.receivedAt || (a.key < b.key ? -1 : 1));
       if (items.length) {
         const responses = processBatch(spreadsheet, store, items);
         items.forEach((item, i) => answers.set(item.key, responses[i]));

@@ -5,6 +5,8 @@
 // local/stryker-global.ts hands the test's `__stryker__` object to the VM context: a mutant compiled into the bundle
 // switches on there and reports its coverage. docs/testing.md has the run times, the scores and the survivors.
 
+import path from 'node:path';
+
 /**
  * The suites a mutant runs against by default: the unit suites and every bundle suite that finishes in seconds.
  * Left out: the end-to-end suites that take 5 to 60 s each (the HTTP server, the crash loop, the concurrency
@@ -18,6 +20,7 @@ const FAST_TESTS = [
   'test/bundle.test.ts',
   'test/capacity.test.ts',
   'test/dead-letter.test.ts',
+  'test/delivery-path.test.ts',
   'test/edges.test.ts',
   'test/guarantees.test.ts',
   'test/ingest.test.ts',
@@ -29,6 +32,7 @@ const FAST_TESTS = [
   'test/sender-simulator.test.ts',
   'test/settings-apply.test.ts',
   'test/sidebar-api.test.ts',
+  'test/sidebar-server.test.ts',
   'test/webapp.test.ts',
   'test/webapp-url.test.ts',
 ];
@@ -42,6 +46,11 @@ const onlyTests = selected.includes('all') ? null : selected.map((glob) => `<roo
 
 /** MUTATE_REPORTS=<folder>: where this run's reports go (two runs side by side need two). */
 const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';
+
+// test/helpers/mutant-test-sequencer.cjs reads this run's dry run and plan from the event-recorder's files, in the
+// test runner processes StrykerJS starts from this one (they inherit its environment).
+process.env.MUTATE_EVENTS_DIR = path.resolve(REPORTS, 'events');
+process.env.MUTATE_PROJECT_DIR = process.cwd();
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -63,6 +72,8 @@ export default {
       // delivery path is covered by hundreds of tests.
       // A path from the project folder: StrykerJS's runner resolves it from there with require().
       testEnvironment: './test/helpers/mutant-bail-environment.cjs',
+      // Only the test files that hold a test covering the active mutant are loaded (jest would load all of them).
+      testSequencer: './test/helpers/mutant-test-sequencer.cjs',
       // Suites that never run src/core or src/gas code, or that scan the bundle's text for globals Apps Script
       // lacks (the instrumented bundle has `process` and `new Function` by design), stay out of mutant runs.
       testPathIgnorePatterns: [

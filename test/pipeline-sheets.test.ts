@@ -1,0 +1,160 @@
+/** The Pipeline and Funnel sheets through the built bundle: the hidden state column, stored layouts, the Funnel grid growing, and the rebuild's edges. */
+import { payload, startApp, type Harness } from './helpers/harness';
+
+/** Column number (1-based) of a Pipeline header label. */
+function pipelineColumn(h: Harness, label: string): number {
+  return h.header('Pipeline').indexOf(label) + 1;
+}
+
+/** A script property as stored, parsed. */
+function property(h: Harness, key: string): any {
+  const text = h.runtime.execute('editor', () =>
+    (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty(key),
+  );
+  return text === null ? null : JSON.parse(text);
+}
+
+/** Script property keys written while `fn` runs. */
+function keysWritten(h: Harness, fn: () => void): string[] {
+  const keys: string[] = [];
+  h.runtime.observeCalls((key, _self, args) => {
+    if (key === 'Properties.setProperty') keys.push(String(args[0]));
+    if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
+  });
+  try {
+    fn();
+  } finally {
+    h.runtime.observeCalls(null);
+  }
+  return keys;
+}
+
+/** The Funnel sheet's values with dates masked (the refresh time). */
+function funnelValues(h: Harness): unknown[][] {
+  return h.runtime
+    .peek('Funnel')!
+    .values.map((r) => r.map((v) => (v instanceof Date || Object.prototype.toString.call(v) === '[object Date]' ? 'date' : v)));
+}
+
+describe('the Pipeline sheet', () => {
+  it('hides the Lead state column when it adds it, and leaves it shown once a user has shown it', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const stateCol = pipelineColumn(h, 'Lead state');
+    const keysCol = pipelineColumn(h, 'Lead keys');
+    const hidden = (col: number) => h.asUser((s) => s.getSheetByName('Pipeline')!.isColumnHiddenByUser(col));
+    expect([hidden(stateCol), hidden(keysCol)]).toEqual([true, false]);
+    h.asUser((s) => s.getSheetByName('Pipeline')!.showColumns(stateCol));
+    h.post(payload('contact-updated'));
+    expect(h.fields('Pipeline')[0].Status).toBe('Qualified');
+    expect(hidden(stateCol)).toBe(false);
+  });
+
+  it('stores its header layout when it creates the sheet, and not again while the header is unchanged', () => {
+    const h = startApp();
+    expect(keysWritten(h, () => h.post(payload('contact-created')))).toContain('layout/Pipeline');
+    expect(property(h, 'layout/Pipeline').header).toEqual(h.header('Pipeline'));
+    const second = keysWritten(h, () => h.post(payload('contact-updated')));
+    expect(h.fields('Pipeline')[0].Status).toBe('Qualified');
+    expect(second).toContain('pipeline/funnel');
+    expect(second).not.toContain('layout/Pipeline');
+  });
+});
+
+describe('the Funnel sheet', () => {
+  it('grows its grid by the missing rows plus 100 when a user cut it shorter than the report, and writes the whole report', () => {
+    const twin = startApp();
+    twin.post(payload('contact-created'));
+    twin.post(payload('contact-updated'));
+
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const before = property(h, 'pipeline/funnelLayout').height as number;
+    expect(before).toBeGreaterThan(10);
+    h.asUser((s) => {
+      const funnel = s.getSheetByName('Funnel')!;
+      funnel.deleteRows(4, funnel.getMaxRows() - 3);
+    });
+    expect(h.runtime.peek('Funnel')!.maxRows).toBe(3);
+    const res = h.post(payload('contact-updated'));
+    expect(res).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
+    expect(String(h.rows('Webhook log')[1].Message)).not.toContain('Pipeline not updated');
+    const height = Math.max(before, property(h, 'pipeline/funnelLayout').height as number);
+    expect(h.runtime.peek('Funnel')!.maxRows).toBe(height + 100);
+    expect(funnelValues(h)).toEqual(funnelValues(twin));
+  });
+
+  it('a write that fails for another reason than the grid size is not retried: the delivery says the pipeline was not updated', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const height = property(h, 'pipeline/funnelLayout').height as number;
+    // The grid holds the report exactly: a failed write is no grid-size problem.
+    h.asUser((s) => {
+      const funnel = s.getSheetByName('Funnel')!;
+      funnel.deleteRows(height + 1, funnel.getMaxRows() - height);
+    });
+    let failures = 0;
+    h.runtime.observeCalls((key, self) => {
+      if (key !== 'Range.setValues' || (self as GoogleAppsScript.Spreadsheet.Range).getSheet().getName() !== 'Funnel') return;
+      failures += 1;
+      throw new Error('Service Spreadsheets failed while accessing document.');
+    });
+    try {
+      expect(h.post(payload('contact-updated'))).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(failures).toBe(1);
+    expect(property(h, 'pipeline/funnelLayout').height).toBe(height);
+    expect(h.runtime.peek('Funnel')!.maxRows).toBe(height);
+    expect(String(h.rows('Webhook log')[1].Message)).toContain(
+      'Pipeline not updated: Service Spreadsheets failed while accessing document.',
+    );
+  });
+});
+
+describe('rebuild', () => {
+  /**
+   * Four deliveries: a contact without email, another contact, a call booked under the first contact's email
+   * (no phone), then the first contact with email and phone, which proves the first and third leads one.
+   */
+  function threeLeadsThenTwoJoined(): Harness {
+    const h = startApp();
+    const first = payload('contact-created');
+    first[0].email = null;
+    const other = payload('contact-created');
+    Object.assign(other[0], { id: 7, email: 'someone.else@example.com', phoneNumber: '+1999999999', previewId: 'contact_other' });
+    const call = payload('call-booked');
+    call[0].invitee.text_reminder_number = null;
+    for (const body of [first, other, call]) expect(h.post(body).ok).toBe(true);
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual([
+      'id:5 phone:+1234567890',
+      'email:someone.else@example.com id:7 phone:+1999999999',
+      'email:zogiji@example.com',
+    ]);
+    expect(h.post(payload('contact-updated')).ok).toBe(true);
+    // Merged into the topmost row of the two.
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual([
+      'email:zogiji@example.com id:5 phone:+1234567890',
+      'email:someone.else@example.com id:7 phone:+1999999999',
+    ]);
+    return h;
+  }
+
+  it('a resumed batch that merges two leads keeps the upper row, blanks the row left over, and ends as the live pipeline', () => {
+    const h = threeLeadsThenTwoJoined();
+    const live = h.fields('Pipeline');
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true, limit: 3 })).toMatchObject({
+      done: false,
+      processed: 3,
+      leads: 3,
+    });
+    expect(h.fields('Pipeline')).toHaveLength(3);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { limit: 1 })).toMatchObject({ done: false, processed: 4, leads: 2 });
+    // Row 4 held the third lead: its cells are blanked, so the sheet's content ends at row 3.
+    expect(h.runtime.peek('Pipeline')!.values).toHaveLength(3);
+    expect(h.fields('Pipeline')).toEqual(live);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', {})).toMatchObject({ done: true, leads: 2 });
+    expect(h.fields('Pipeline')).toEqual(live);
+  });
+});

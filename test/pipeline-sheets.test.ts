@@ -158,3 +158,62 @@ describe('rebuild', () => {
     expect(h.fields('Pipeline')).toEqual(live);
   });
 });
+
+describe('rebuildPipeline', () => {
+  const JOURNEY = ['contact-created', 'contact-updated', 'call-booked', 'call-rescheduled', 'outcome-added'];
+  function journey(): Harness {
+    const h = startApp();
+    for (const file of JOURNEY) expect(h.post(payload(file)).ok).toBe(true);
+    return h;
+  }
+  const rebuild = (h: Harness, options?: unknown) =>
+    options === undefined ? h.app.call<any>('editor', 'rebuildPipeline') : h.app.call<any>('editor', 'rebuildPipeline', options);
+
+  it('refuses a limit that is not a whole number of at least 1, and takes 1 and a numeric string', () => {
+    const h = journey();
+    for (const limit of [0, -3, 1.5, 'many', null]) {
+      expect(() => rebuild(h, { restart: true, limit })).toThrow('limit must be a whole number of at least 1.');
+    }
+    expect(rebuild(h, { restart: true, limit: 1 })).toMatchObject({ done: false, processed: 1 });
+    expect(rebuild(h, { limit: '2' })).toMatchObject({ done: false, processed: 3 });
+  });
+
+  it('says how far a batch got and what is left, then how many leads from how many rows; only the menu shows a toast', () => {
+    const h = journey();
+    // The Webhook log holds the five deliveries; the hook sheets hold one row each.
+    const total = 5 + JOURNEY.length;
+    const first = rebuild(h, { restart: true, limit: 2 });
+    expect(first).toEqual({
+      done: false,
+      processed: 2,
+      remaining: total - 2,
+      leads: 1,
+      message: `Rebuilding: 2 rows read, about ${total - 2} to go; run again to continue.`,
+    });
+    const second = rebuild(h, { limit: 4 });
+    expect(second).toMatchObject({ done: false, processed: 6, remaining: total - 6 });
+    expect(h.runtime.ui.toasts).toEqual([]);
+    const last = rebuild(h, {});
+    expect(last).toEqual({ done: true, processed: total, remaining: 0, leads: 1, message: `Rebuilt: 1 leads from ${total} rows.` });
+    expect(h.runtime.ui.toasts).toEqual([]);
+    const menu = rebuild(h);
+    expect(menu).toEqual({ done: true, processed: total, remaining: 0, leads: 1, message: `Rebuilt: 1 leads from ${total} rows.` });
+    expect(h.runtime.ui.toasts.map((t) => t.message)).toEqual([`Rebuilt: 1 leads from ${total} rows.`]);
+  });
+
+  it('from the menu resumes where a stopped rebuild left off, reading the Webhook log on from the next row', () => {
+    const h = journey();
+    expect(rebuild(h, { restart: true, limit: 2 })).toMatchObject({ done: false, processed: 2 });
+    const logReads: number[] = [];
+    h.runtime.observeCalls((key, self) => {
+      const range = self as GoogleAppsScript.Spreadsheet.Range;
+      if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1) logReads.push(range.getRow());
+    });
+    try {
+      expect(rebuild(h)).toMatchObject({ done: true, processed: 10, leads: 1 });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(logReads).toEqual([4]);
+  });
+});

@@ -217,3 +217,49 @@ describe('rebuildPipeline', () => {
     expect(logReads).toEqual([4]);
   });
 });
+
+describe('rebuild limits', () => {
+  function journey(): Harness {
+    const h = startApp();
+    for (const file of ['contact-created', 'contact-updated', 'call-booked', 'call-rescheduled', 'outcome-added'])
+      expect(h.post(payload(file)).ok).toBe(true);
+    return h;
+  }
+
+  /** Runs a rebuild whose read of the Webhook log's rows takes `ms` of the clock. */
+  function rebuildTaking(h: Harness, ms: number): any {
+    h.runtime.observeCalls((key, self) => {
+      const range = self as GoogleAppsScript.Spreadsheet.Range;
+      if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1 && range.getNumColumns() > 7)
+        h.runtime.advanceTime(ms);
+    });
+    try {
+      return h.app.call<any>('editor', 'rebuildPipeline', { restart: true });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+  }
+
+  it('stops reading after four and a half minutes and says how much is left; under that it finishes in one call', () => {
+    const h = journey();
+    expect(rebuildTaking(h, 4 * 60 * 1000)).toMatchObject({ done: true, processed: 10, leads: 1 });
+    expect(rebuildTaking(h, 4.5 * 60 * 1000 + 1)).toMatchObject({
+      done: false,
+      processed: 5,
+      remaining: 5,
+      message: 'Rebuilding: 5 rows read, about 5 to go; run again to continue.',
+    });
+  });
+
+  it('starting over on a Pipeline whose grid ends at its last row keeps the header and rebuilds the row', () => {
+    const h = journey();
+    const live = h.fields('Pipeline');
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Pipeline')!;
+      sheet.deleteRows(3, sheet.getMaxRows() - 2);
+    });
+    expect(h.runtime.peek('Pipeline')!.maxRows).toBe(2);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
+    expect(h.fields('Pipeline')).toEqual(live);
+  });
+});

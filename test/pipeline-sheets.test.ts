@@ -263,3 +263,47 @@ describe('rebuild limits', () => {
     expect(h.fields('Pipeline')).toEqual(live);
   });
 });
+
+describe('rebuild from the Webhook log', () => {
+  const MINUTE = 60 * 1000;
+
+  function contact(id: number, email: string, phone: string): any {
+    const event = payload('contact-created')[0];
+    return { ...event, id, email, phoneNumber: phone, previewId: `contact_${id}` };
+  }
+
+  /**
+   * Deliveries more than six minutes after the oldest logged one: the rebuild takes them from the Webhook
+   * log alone (their hook-sheet rows are skipped), so it must read each log row as doPost read its request.
+   */
+  function laterDeliveries(): Harness {
+    const h = startApp();
+    expect(h.saveSettings({ hooks: { contactUpdated: { mode: 'insert-if-new' } } })).toMatchObject({ ok: true });
+    expect(h.post(payload('contact-created')).results[0].action).toBe('appended');
+    h.runtime.advanceTime(10 * MINUTE);
+    const form = `payload=${encodeURIComponent(JSON.stringify([contact(7, 'form@example.com', '+1700000000')]))}`;
+    expect(h.post(form, { contentType: 'application/x-www-form-urlencoded' }).results[0].action).toBe('appended');
+    // No hookType (the ?hook= parameter names the hook) and no time of its own: its lead is created when it was received.
+    const untimed = contact(8, 'untimed@example.com', '+1800000000');
+    for (const field of ['hookType', 'createdAt', 'updatedAt', 'joinedTime']) delete untimed[field];
+    expect(h.post([untimed], { query: 'hook=contactCreated' }).results[0].action).toBe('appended');
+    const update = (lastName: string, updatedAt: string) => ({ ...payload('contact-updated')[0], lastName, updatedAt });
+    expect(h.post([update('Kept', '2025-05-10T10:00:00.000Z')]).results[0].action).toBe('appended');
+    // Insert-if-new: a later version of the same contact is skipped, so the pipeline never saw it.
+    expect(h.post([update('Skipped', '2025-05-11T10:00:00.000Z')]).results[0].action).toBe('skipped');
+    h.runtime.advanceTime(24 * 60 * MINUTE);
+    return h;
+  }
+
+  it('reads form-encoded bodies, routes by the logged hook, keeps arrival times and leaves out skipped events', () => {
+    const h = laterDeliveries();
+    const live = h.fields('Pipeline');
+    expect(live.map((r) => [r['Contact id'], r.Name])).toEqual([
+      [5, 'Raya Kept'],
+      [7, 'Raya Fleming'],
+      [8, 'Raya Fleming'],
+    ]);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 3 });
+    expect(h.fields('Pipeline')).toEqual(live);
+  });
+});

@@ -307,3 +307,43 @@ describe('rebuild from the Webhook log', () => {
     expect(h.fields('Pipeline')).toEqual(live);
   });
 });
+
+describe('rebuild from the hook sheets', () => {
+  const MINUTE = 60 * 1000;
+
+  function contact(id: number, email: string, phone: string): any {
+    const event = payload('contact-created')[0];
+    return { ...event, id, email, phoneNumber: phone, previewId: `contact_${id}` };
+  }
+
+  /** Removes the Webhook log rows whose body holds `text`, as a user trimming the log by hand would. */
+  function dropLogRows(h: Harness, text: string): void {
+    h.asUser((s) => {
+      const log = s.getSheetByName('Webhook log')!;
+      const bodies = log
+        .getRange(2, 9, log.getLastRow() - 1, 1)
+        .getValues()
+        .map((r) => String(r[0]));
+      for (let i = bodies.length - 1; i >= 0; i -= 1) if (bodies[i].includes(text)) log.deleteRow(i + 2);
+    });
+  }
+
+  it('a delivery gone from the log is rebuilt from its hook-sheet row when it came within six minutes after the oldest logged one', () => {
+    const h = startApp();
+    // An event no hook takes: logged first, but it reached no hook sheet, so it is not the oldest written delivery.
+    expect(h.post([{ hookType: 'Webinar registered', id: 1 }]).results[0].action).toBe('unrouted');
+    h.runtime.advanceTime(20 * MINUTE);
+    expect(h.post(payload('contact-created')).ok).toBe(true);
+    h.runtime.advanceTime(5 * MINUTE);
+    expect(h.post([contact(7, 'within@dropped.example.com', '+1700000000')]).ok).toBe(true);
+    h.runtime.advanceTime(2 * MINUTE);
+    expect(h.post([contact(8, 'after@dropped.example.com', '+1800000000')]).ok).toBe(true);
+    const live = h.fields('Pipeline');
+    expect(live.map((r) => r['Contact id'])).toEqual([5, 7, 8]);
+    dropLogRows(h, '@dropped.example.com');
+    expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['unrouted', 'appended']);
+    // Contact 8 came seven minutes after the oldest logged delivery: the log should hold it, and the rebuild takes such rows from the log alone.
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 2 });
+    expect(h.fields('Pipeline')).toEqual(live.slice(0, 2));
+  });
+});

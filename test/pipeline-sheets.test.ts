@@ -328,22 +328,68 @@ describe('rebuild from the hook sheets', () => {
     });
   }
 
-  it('a delivery gone from the log is rebuilt from its hook-sheet row when it came within six minutes after the oldest logged one', () => {
+  /** A hook sheet's column (1-based) by header label. */
+  const columnOf = (h: Harness, sheet: string, label: string): number => h.header(sheet).indexOf(label) + 1;
+
+  it('a delivery gone from the log is rebuilt from its hook-sheet row when it came at most six minutes after the oldest logged one', () => {
     const h = startApp();
     // An event no hook takes: logged first, but it reached no hook sheet, so it is not the oldest written delivery.
     expect(h.post([{ hookType: 'Webinar registered', id: 1 }]).results[0].action).toBe('unrouted');
     h.runtime.advanceTime(20 * MINUTE);
     expect(h.post(payload('contact-created')).ok).toBe(true);
     h.runtime.advanceTime(5 * MINUTE);
-    expect(h.post([contact(7, 'within@dropped.example.com', '+1700000000')]).ok).toBe(true);
+    // No hookType in the body (the ?hook= parameter named the hook): its row is read as its sheet's only hook.
+    const within = contact(7, 'within@dropped.example.com', '+1700000000');
+    delete within.hookType;
+    expect(h.post([within], { query: 'hook=contactCreated' }).results[0]).toMatchObject({ sheet: 'Contact created', action: 'appended' });
     h.runtime.advanceTime(2 * MINUTE);
     expect(h.post([contact(8, 'after@dropped.example.com', '+1800000000')]).ok).toBe(true);
     const live = h.fields('Pipeline');
     expect(live.map((r) => r['Contact id'])).toEqual([5, 7, 8]);
+    // Contact 7's row says it arrived exactly six minutes after the oldest written delivery the log holds.
+    h.asUser((s) => {
+      const oldest = s.getSheetByName('Webhook log')!.getRange('A3').getValue() as Date;
+      s.getSheetByName('Contact created')!
+        .getRange(3, columnOf(h, 'Contact created', 'Received at'))
+        .setValue(new Date(oldest.getTime() + 6 * MINUTE));
+    });
     dropLogRows(h, '@dropped.example.com');
     expect(h.rows('Webhook log').map((r) => r.Outcome)).toEqual(['unrouted', 'appended']);
-    // Contact 8 came seven minutes after the oldest logged delivery: the log should hold it, and the rebuild takes such rows from the log alone.
+    // Contact 8 came seven minutes after it: the log should hold it, and the rebuild takes such rows from the log alone.
     expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 2 });
     expect(h.fields('Pipeline')).toEqual(live.slice(0, 2));
+  });
+
+  it('rows of a sheet two hooks share are read as the hook their hookType names', () => {
+    const h = startApp();
+    expect(h.saveSettings({ hooks: { contactUpdated: { sheet: 'Contact created' } } })).toMatchObject({ ok: true });
+    expect(h.post(payload('contact-updated')).results[0]).toMatchObject({ sheet: 'Contact created', action: 'appended' });
+    const live = h.fields('Pipeline');
+    expect(live[0]).toMatchObject({ 'Contact id': 5, Status: 'Qualified', Name: 'Raya Fleming-Ortiz' });
+    dropLogRows(h, 'zogiji@example.com');
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
+    expect(h.fields('Pipeline')).toEqual(live);
+  });
+
+  it('a hook-sheet row without a fingerprint is not taken, since its event cannot be told apart', () => {
+    const h = startApp();
+    expect(h.post(payload('contact-created')).ok).toBe(true);
+    expect(h.post(payload('call-booked')).ok).toBe(true);
+    dropLogRows(h, 'zogiji@example.com');
+    h.asUser((s) => s.getSheetByName('Contact created')!.deleteColumn(columnOf(h, 'Contact created', 'Fingerprint')));
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
+    // Only the call's row counts: the lead has the invitee's keys, not the contact id.
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual(['email:zogiji@example.com phone:+1234567890']);
+  });
+  it('an event without a time of its own keeps the arrival time its row holds', () => {
+    const h = startApp();
+    const untimed = payload('contact-created');
+    for (const field of ['createdAt', 'updatedAt', 'joinedTime']) delete untimed[0][field];
+    expect(h.post(untimed).ok).toBe(true);
+    const live = h.fields('Pipeline');
+    dropLogRows(h, 'zogiji@example.com');
+    h.runtime.advanceTime(24 * 60 * MINUTE);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
+    expect(h.fields('Pipeline')).toEqual(live);
   });
 });

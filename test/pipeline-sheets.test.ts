@@ -61,6 +61,21 @@ describe('the Pipeline sheet', () => {
   });
 });
 
+describe('the pipeline after a delivery', () => {
+  it('takes a stale event too: what only it says (an earlier creation date) reaches the lead', () => {
+    const h = startApp();
+    const version = (updatedAt: string, createdAt: string) => [{ ...payload('contact-updated')[0], updatedAt, createdAt }];
+    expect(h.post(version('2025-05-20T09:00:00.000Z', '2025-05-09T15:28:40.783Z')).results[0].action).toBe('appended');
+    // An older version of the same contact: its sheet row is not overwritten, but the pipeline weighs it by its time.
+    expect(h.post(version('2025-05-12T09:00:00.000Z', '2025-05-01T08:00:00.000Z')).results[0].action).toBe('stale');
+    const row = h.fields('Pipeline')[0];
+    expect([row['Created at'], row['Last change']].map((d) => (d as Date).toISOString())).toEqual([
+      '2025-05-01T08:00:00.000Z',
+      '2025-05-20T09:00:00.000Z',
+    ]);
+  });
+});
+
 describe('the Funnel sheet', () => {
   it('grows its grid by the missing rows plus 100 when a user cut it shorter than the report, and writes the whole report', () => {
     const twin = startApp();

@@ -321,6 +321,22 @@ describe('rebuild from the Webhook log', () => {
     expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 3 });
     expect(h.fields('Pipeline')).toEqual(live);
   });
+
+  it('takes updated and stale deliveries from the log, as the pipeline took them', () => {
+    const h = startApp();
+    expect(h.post(payload('contact-created')).ok).toBe(true);
+    h.runtime.advanceTime(10 * MINUTE);
+    const version = (updatedAt: string, createdAt: string, lastName: string) => [
+      { ...payload('contact-updated')[0], updatedAt, createdAt, lastName },
+    ];
+    expect(h.post(version('2025-05-20T09:00:00.000Z', '2025-05-09T15:28:40.783Z', 'First')).results[0].action).toBe('appended');
+    expect(h.post(version('2025-05-21T09:00:00.000Z', '2025-05-09T15:28:40.783Z', 'Second')).results[0].action).toBe('updated');
+    expect(h.post(version('2025-05-12T09:00:00.000Z', '2025-05-01T08:00:00.000Z', 'Older')).results[0].action).toBe('stale');
+    const live = h.fields('Pipeline');
+    expect(live.map((r) => [r.Name, (r['Created at'] as Date).toISOString()])).toEqual([['Raya Second', '2025-05-01T08:00:00.000Z']]);
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true })).toMatchObject({ done: true, leads: 1 });
+    expect(h.fields('Pipeline')).toEqual(live);
+  });
 });
 
 describe('rebuild from the hook sheets', () => {

@@ -255,6 +255,16 @@ describe('rebuild limits', () => {
     }
   }
 
+  it('a batch reads no more rows than its limit, also when it goes on to the next sheet', () => {
+    const h = journey();
+    const another = payload('contact-created');
+    Object.assign(another[0], { id: 9, email: 'nine@example.com', phoneNumber: '+1900000000', previewId: 'contact_9' });
+    expect(h.post(another).ok).toBe(true);
+    // The log holds six rows; the Contact created sheet two.
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { restart: true, limit: 5 })).toMatchObject({ done: false, processed: 5 });
+    expect(h.app.call<any>('editor', 'rebuildPipeline', { limit: 2 })).toMatchObject({ done: false, processed: 7, remaining: 5 });
+  });
+
   it('stops reading after four and a half minutes and says how much is left; under that it finishes in one call', () => {
     const h = journey();
     expect(rebuildTaking(h, 4 * 60 * 1000)).toMatchObject({ done: true, processed: 10, leads: 1 });

@@ -27,6 +27,7 @@ const FAST_TESTS = [
   'test/ingest-cases.test.ts',
   'test/log-keeping.test.ts',
   'test/pipeline.test.ts',
+  'test/pipeline-sheets.test.ts',
   'test/queue.test.ts',
   'test/refusals.test.ts',
   'test/sender-simulator.test.ts',

@@ -11,6 +11,8 @@ const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
 // the project folder those files' test paths are in (the sandbox is a copy of it).
 const EVENTS_ENV = 'MUTATE_EVENTS_DIR';
 const PROJECT_ENV = 'MUTATE_PROJECT_DIR';
+// MUTATE_ALL_FILES=1: every file for every mutant, as jest does without this sequencer.
+const ALL_FILES_ENV = 'MUTATE_ALL_FILES';
 
 /**
  * StrykerJS's jest runner names the tests a mutant needs (jest's testNamePattern) but not their files, so jest loads
@@ -21,7 +23,10 @@ const PROJECT_ENV = 'MUTATE_PROJECT_DIR';
  */
 let plan = null;
 
-/** Relative test file paths per mutant id (null: every file), from this run's event files; null until they are readable. */
+/**
+ * Per mutant id, its covering tests per relative test file path (null: every file), from this run's event files; null
+ * until they are readable.
+ */
 function readPlan() {
   const dir = process.env[EVENTS_ENV];
   const projectDir = process.env[PROJECT_ENV];
@@ -41,7 +46,14 @@ function readPlan() {
     for (const { mutant, runOptions } of mutantPlans) {
       const filter = runOptions && runOptions.testFilter;
       const named = filter ? filter.map((id) => fileOfTest.get(id)) : null;
-      files.set(String(mutant.id), named && named.every(Boolean) ? new Set(named) : null);
+      if (!named || !named.every(Boolean)) {
+        files.set(String(mutant.id), null);
+        continue;
+      }
+      // Most covering tests first: the likeliest to fail, after which the bail environment skips the rest.
+      const count = new Map();
+      for (const file of named) count.set(file, (count.get(file) || 0) + 1);
+      files.set(String(mutant.id), count);
     }
     return files;
   } catch {
@@ -54,10 +66,12 @@ class MutantTestSequencer extends Sequencer {
     const sorted = super.sort(tests);
     const mutant = process.env[ACTIVE_MUTANT_ENV];
     if (mutant === undefined) return sorted; // npm test, or Stryker's dry run
+    if (process.env[ALL_FILES_ENV] === '1') return sorted; // the baseline, to measure what this saves
     plan = plan || readPlan();
     const files = plan && plan.get(mutant);
     if (!files) return sorted;
-    const kept = sorted.filter((t) => files.has(path.relative(t.context.config.rootDir, t.path)));
+    const covering = (t) => files.get(path.relative(t.context.config.rootDir, t.path)) || 0;
+    const kept = sorted.filter((t) => covering(t) > 0).sort((a, b) => covering(b) - covering(a));
     return kept.length > 0 ? kept : sorted;
   }
 }

@@ -7,6 +7,9 @@ const props = (h: Harness) => h.runtime.toJSON().properties.script;
 const logRows = (h: Harness) => h.rows(LOG);
 const grid = (h: Harness, sheet: string) => ({ rows: h.runtime.peek(sheet)!.maxRows, columns: h.runtime.peek(sheet)!.maxColumns });
 
+/** Cells of every sheet's grid, as Google counts them toward the 10,000,000-cell limit. */
+const cellsUsed = (h: Harness) => h.sheetNames().reduce((sum, n) => sum + grid(h, n).rows * grid(h, n).columns, 0);
+
 function callBooked(uuid: string): any[] {
   const p = payload('call-booked');
   p[0].event.uuid = uuid;
@@ -33,11 +36,32 @@ function rangeCallsOn(h: Harness, sheet: string, run: () => void): string[] {
 }
 
 describe('the log layout is checked once', () => {
+  it('setup run again keeps the log as it is', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    const again = h.app.call<any>('editor', 'setupWebhook');
+    expect(again.token).toBe(h.token);
+    expect(h.header(LOG).slice(0, 9)).toEqual([
+      'Received at',
+      'Delivery id',
+      'Hook',
+      'Outcome',
+      'Sheet',
+      'Row',
+      'Message',
+      'Request',
+      'Body',
+    ]);
+    expect(logRows(h).map((r) => r.Outcome)).toEqual(['appended']);
+  });
+
   it('the first delivery records layout version 2; the next reads no log cell', () => {
     const h = startApp();
     h.post(callBooked('a'));
     expect(props(h)['log.layout']).toBe('2');
+    h.runtime.calls.reset();
     expect(rangeCallsOn(h, LOG, () => h.post(callBooked('b')))).toEqual([]);
+    expect(h.runtime.calls.byMethod['Properties.setProperty'] ?? 0).toBe(0);
     expect(logRows(h).map((r) => r.Outcome)).toEqual(['appended', 'appended']);
   });
 
@@ -91,6 +115,16 @@ describe('the self-test', () => {
 });
 
 describe('the daily capacity sample', () => {
+  it("the sidebar takes a fresh sample: a sheet added since the day's first delivery counts at once", () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    h.asUser((ss) => ss.insertSheet('Archive'));
+    const state = h.app.call<any>('editor', 'getSidebarState');
+    expect(state.cells.forecast.used).toBe(cellsUsed(h));
+    expect(state.cells.used).toBe(cellsUsed(h));
+    expect(JSON.parse(props(h)['capacity/history']).names).toContain('Archive');
+  });
+
   it('a sample that fails is logged and never reaches the delivery', () => {
     const h = startApp();
     h.post(callBooked('a'));
@@ -180,9 +214,6 @@ describe('a batch of log rows', () => {
     expect(h.runtime.peek(LOG)!.values[3].slice(8).join('')).toBe(wide);
   });
 });
-
-/** Cells of every sheet's grid, as Google counts them toward the 10,000,000-cell limit. */
-const cellsUsed = (h: Harness) => h.sheetNames().reduce((sum, n) => sum + grid(h, n).rows * grid(h, n).columns, 0);
 
 describe('near the cell limit', () => {
   it('a delivery that grows a grid trims the log to its 500 newest successful rows and warns in its own log row', () => {

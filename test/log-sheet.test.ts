@@ -297,3 +297,49 @@ describe('replay reads the log as the user left it', () => {
     expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
   });
 });
+
+describe('trimming the log', () => {
+  it('deletes the oldest successful rows beyond the retention, each run of adjacent rows at once, and keeps every replayable row', () => {
+    const h = startApp();
+    expect(h.saveSettings({ logRetention: 2 })).toMatchObject({ ok: true });
+    for (const body of [callBooked('a'), callBooked('b'), 'not json', callBooked('c'), callBooked('d'), callBooked('e')]) h.post(body);
+    h.post([{ hookType: 'Mystery hook', id: 1 }]);
+    h.post(callBooked('f'));
+    h.runtime.calls.reset();
+    expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 0, remaining: 0 });
+    expect(h.runtime.calls.byMethod['Sheet.deleteRows']).toBe(2);
+    expect(logRows(h).map((r) => [r.Outcome, r.Row])).toEqual([
+      ['failed', ''],
+      ['appended', '6'],
+      ['unrouted', '2'],
+      ['appended', '7'],
+    ]);
+  });
+});
+
+describe('a log that cannot take a row', () => {
+  it('the delivery waits under unlogged/<receipt time, 15 digits>-<count, 6 digits>-<id> and the execution log says why', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    cutLogRows(h, 2);
+    h.asUser((ss) => {
+      const filler = ss.insertSheet('Archive');
+      filler.insertRowsAfter(filler.getMaxRows(), Math.floor((10_000_000 - cellsUsed(h)) / filler.getMaxColumns()));
+    });
+    const answer = h.post(callBooked('b'));
+    expect(answer.ok).toBe(true);
+    // The delivery is longer than a property value holds: it waits in two chunks under one key.
+    const keys = Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'));
+    const base = keys[0].replace(/#0$/, '');
+    expect(keys).toEqual([`${base}#0`, `${base}#1`]);
+    const receivedAt = String(JSON.parse(props(h)[keys[0]] + props(h)[keys[1]]).receivedAt);
+    expect(base).toMatch(new RegExp(`^unlogged/${receivedAt.padStart(15, '0')}-\\d{6}-[0-9a-f-]{36}$`));
+    expect(h.runtime.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'Could not write the Webhook log: This action would increase the number of cells in the workbook above the limit of 10000000 cells.',
+    ]);
+    h.asUser((ss) => ss.deleteSheet(ss.getSheetByName('Archive')!));
+    expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: 1, remaining: 0 });
+    expect(logRows(h)).toHaveLength(2);
+    expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
+  });
+});

@@ -172,23 +172,11 @@ export interface ToKeep {
 }
 
 /**
- * Keeps a processed delivery where a user can see and replay it: a log row (or, for a replay, its row
+ * Keeps processed deliveries where a user can see and replay them: a log row each (or, for a replay, its row
  * updated), else, when the log cannot take a row (a full spreadsheet), in script properties, where replay
- * finds it. Says where it was kept. Runs under the script lock.
- */
-export function keepDelivery(
-  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
-  store: ScriptStore,
-  delivery: Delivery,
-  processed: Processed,
-  replayOf: { row: number } | null,
-): LogKeeping {
-  return keepDeliveries(spreadsheet, store, [{ delivery, processed, replayOf }])[0];
-}
-
-/**
- * keepDelivery for a batch (group commit): the new rows go in with one write. When that write fails, each
- * delivery is kept on its own, so one that the log cannot take never costs the others their row.
+ * finds it. Says where each was kept. Runs under the script lock. The new rows go in with one write (group
+ * commit); when that write fails, each delivery is kept on its own, so one that the log cannot take never
+ * costs the others their row.
  */
 export function keepDeliveries(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
@@ -297,7 +285,7 @@ function bodyIndex(header: readonly unknown[]): number {
 export function logRowRequest(
   values: readonly unknown[],
   header: readonly unknown[],
-): Pick<Delivery, 'contents' | 'contentType' | 'parameter' | 'query'> {
+): Pick<Delivery, 'contents' | 'contentType' | 'parameter'> & { query: string } {
   const bodyAt = bodyIndex(header);
   const contents = logBody(values.slice(bodyAt));
   const hasRequest = String(header[COL.request - 1]) === 'Request';
@@ -322,7 +310,7 @@ export function replayableRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Repla
       outcome,
       body: request.contents,
       contentType: request.contentType,
-      query: request.query ?? '',
+      query: request.query,
     });
   });
   return rows;

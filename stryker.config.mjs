@@ -26,6 +26,7 @@ const FAST_TESTS = [
   'test/ingest.test.ts',
   'test/ingest-cases.test.ts',
   'test/log-keeping.test.ts',
+  'test/log-sheet.test.ts',
   'test/pipeline.test.ts',
   'test/pipeline-sheets.test.ts',
   'test/queue.test.ts',

@@ -77,8 +77,13 @@ function planRenames(
     const rows = sheet ? Math.max(0, sheet.getLastRow() - 1) : 0;
     const names = (list: HookId[]) => list.map((id) => hookById(id).name).join(', ');
     const targets = new Set(moving.map((id) => next.hooks[id].sheet));
-    const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase()).map((h) => h.id);
-    if (!sheet || rows === 0) {
+    // A hook of this tab whose new name differs only in case moves with the tab: it does not stay.
+    const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase() && !moving.includes(h.id)).map(
+      (h) => h.id,
+    );
+    // Sheets refuses a second tab whose name differs only in case, so a tab given such a name is renamed even when empty.
+    const recased = [...targets].some((t) => t.toLowerCase() === oldName.toLowerCase());
+    if (!sheet || (rows === 0 && !recased)) {
       for (const target of targets)
         plan.changes.push(`${names(moving.filter((id) => next.hooks[id].sheet === target))} will write to "${target}".`);
       continue;
@@ -172,7 +177,7 @@ function planSheet(
     .map((c) => fieldLabel(fields, c.field)!);
   const slots = ordered.map((label) => index.get(label)!).sort((a, b) => a - b);
   const current = slots.map((p) => after[p - 1]);
-  const moves = current.join('\u0000') === ordered.join('\u0000') ? [] : planColumnMoves(slots, current, ordered);
+  const moves = planColumnMoves(slots, current, ordered);
   if (moves.length)
     plan.changes.push(
       `"${name}": columns move into the sidebar's order (${count(new Set(moves.map((m) => m.from)).size)} moved; your own columns stay where they are).`,

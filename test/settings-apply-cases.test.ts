@@ -1,4 +1,5 @@
 /** Saving settings, case by case: exact change lists for renames, re-keys, promotions, hidden columns, full grids and blank cells. */
+import { SpreadsheetImpl } from '../local/runtime/spreadsheet';
 import { payload, startApp, type Harness } from './helpers/harness';
 
 type Column = { field: string; include: boolean; label: string; typing: string; inOtherFields?: boolean };
@@ -51,6 +52,13 @@ function storedLayout(h: Harness, sheet: string): { fields: Record<string, strin
       .getProperty(`layout/${sheet}`),
   );
   return text ? JSON.parse(text) : null;
+}
+
+/** An app with one booking written, and its settings to edit. */
+function oneBooking(): { h: Harness; s: any } {
+  const h = startApp();
+  h.post(booking(1, 'a@example.com'));
+  return { h, s: settingsOf(h) };
 }
 
 describe('a save that changes nothing on the sheets', () => {
@@ -140,18 +148,14 @@ describe('a new sheet name', () => {
   });
 
   it('renames a tab of one row, and says "row"', () => {
-    const h = startApp();
-    h.post(booking(1, 'a@example.com'));
-    const s = settingsOf(h);
+    const { h, s } = oneBooking();
     s.hooks.callBooked.sheet = 'Bookings';
     expect(previewThenSave(h, s)).toEqual(['"Call booked" is renamed "Bookings" with its 1 row.']);
     expect(h.rows('Bookings').map((r) => r.Email)).toEqual(['a@example.com']);
   });
 
   it('that differs only in upper and lower case renames the tab, and deliveries keep landing on it', () => {
-    const h = startApp();
-    h.post(booking(1, 'a@example.com'));
-    const s = settingsOf(h);
+    const { h, s } = oneBooking();
     s.hooks.callBooked.sheet = 'CALL BOOKED';
     expect(previewThenSave(h, s)).toEqual(['"Call booked" is renamed "CALL BOOKED" with its 1 row.']);
     expect(h.sheetNames()).toContain('CALL BOOKED');
@@ -244,6 +248,101 @@ describe('a new sheet name', () => {
       'Call booked will write to "Bookings"; the row written so far stays on "Call booked", because "Bookings" already exists (the rows of both now share it from here on).',
     );
     expect(h.rows('Call booked')).toHaveLength(1);
+  });
+});
+
+describe('sheet names that differ only in case', () => {
+  it('are refused for two hooks that share a tab, with both spellings named', () => {
+    const { h, s } = oneBooking();
+    s.hooks.callCancelled.sheet = 'call BOOKED';
+    const refusal = {
+      ok: false,
+      error:
+        'Call booked writes to "Call booked" and Call cancelled to "call BOOKED", which Sheets takes for the same sheet; spell the sheet name the same way for both.',
+    };
+    expect(preview(h, s)).toEqual(refusal);
+    expect(h.saveSettings(s)).toEqual(refusal);
+    expect(settingsOf(h).hooks.callCancelled.sheet).toBe('Call cancelled');
+  });
+
+  it('rename the tab also where Sheets finds a tab by any case of its name', () => {
+    // No source settles whether getSheetByName matches case; in the other world it finds the tab under the new spelling too.
+    const exact = SpreadsheetImpl.prototype.getSheetByName;
+    const spy = jest.spyOn(SpreadsheetImpl.prototype, 'getSheetByName').mockImplementation(function (this: SpreadsheetImpl, name: string) {
+      const tab = this.getSheets().find((sheet) => sheet.getName().toLowerCase() === String(name).toLowerCase());
+      return tab ? exact.call(this, tab.getName()) : null;
+    });
+    try {
+      const h = startApp();
+      h.post(booking(1, 'a@example.com'));
+      const s = settingsOf(h);
+      s.hooks.callBooked.sheet = 'CALL BOOKED';
+      expect(previewThenSave(h, s)).toEqual(['"Call booked" is renamed "CALL BOOKED" with its 1 row.']);
+      expect(h.sheetNames()).toContain('CALL BOOKED');
+      expect(h.post(booking(2, 'b@example.com')).results[0]).toMatchObject({ action: 'appended', sheet: 'CALL BOOKED', row: 3 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('the layout kept for a sheet', () => {
+  it("moves with a renamed tab: a tab the user later makes under the old name is the user's, not the app's", () => {
+    const { h, s } = oneBooking();
+    s.hooks.callBooked.sheet = 'Bookings';
+    previewThenSave(h, s);
+    expect(storedLayout(h, 'Call booked')).toBeNull();
+    expect(storedLayout(h, 'Bookings')!.header).toEqual(h.header('Bookings'));
+    h.asUser((ss) =>
+      ss
+        .insertSheet('Call booked')
+        .getRange(1, 1, 2, 2)
+        .setValues([
+          ['Email', 'Notes'],
+          ['me@example.com', 'mine'],
+        ]),
+    );
+    s.hooks.callCancelled.sheet = 'Call booked';
+    expect(h.saveSettings(s)).toEqual({
+      ok: false,
+      error:
+        '"Call booked" is one of your own sheets, not one this app created; choose another sheet name for Call cancelled, or an empty or new sheet.',
+    });
+  });
+
+  it("stored by an older version without the header still marks a tab as the app's", () => {
+    const h = startApp();
+    const s = settingsOf(h);
+    s.hooks.callCancelled.sheet = 'Bookings';
+    h.saveSettings(s);
+    h.post(payload('call-cancelled'));
+    h.post(booking(1, 'a@example.com'));
+    const { fields } = storedLayout(h, 'Bookings')!;
+    h.runtime.execute('editor', () =>
+      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+        .getScriptProperties()
+        .setProperty('layout/Bookings', JSON.stringify({ fields })),
+    );
+    s.hooks.callBooked.sheet = 'Bookings';
+    expect(preview(h, s).changes[0]).toBe(
+      'Call booked will write to "Bookings"; the row written so far stays on "Call booked", because "Bookings" already exists (the rows of both now share it from here on).',
+    );
+  });
+});
+
+describe('a label taken on the sheet', () => {
+  it("by the user's own column is refused, and nothing changes", () => {
+    const h = startApp();
+    h.post(booking(1, 'a@example.com'));
+    onSheet(h, 'Call booked', (sheet) => sheet.getRange(1, sheet.getLastColumn() + 1).setValue('Slug'));
+    const header = h.header('Call booked');
+    const s = editColumns(settingsOf(h), (cols) => cols.map(promote('event_type.slug', 'Slug')));
+    expect(h.saveSettings(s)).toEqual({
+      ok: false,
+      error:
+        '"Call booked" already has a column "Slug" (one of your own columns); choose another label for "event_type.slug" in Call booked.',
+    });
+    expect(h.header('Call booked')).toEqual(header);
   });
 });
 
@@ -386,9 +485,7 @@ describe("the sidebar's column order", () => {
 
 describe('a column left out of the list, then listed again', () => {
   it('listed ticked, it needs no change; listed unticked, it is hidden', () => {
-    const h = startApp();
-    h.post(booking(1, 'a@example.com'));
-    const s = settingsOf(h);
+    const { h, s } = oneBooking();
     const all = s.hooks.callBooked.columns as Column[];
     s.hooks.callBooked.columns = all.filter((c) => c.field !== 'event.location');
     expect(previewThenSave(h, s)).toEqual([]);
@@ -400,14 +497,14 @@ describe('a column left out of the list, then listed again', () => {
     expect(previewThenSave(h, s)).toEqual(['"Call booked": "Meeting link" is hidden; its data stays (tick it to show it again).']);
     const column = h.header('Call booked').indexOf('Meeting link') + 1;
     expect(onSheet(h, 'Call booked', (sheet) => sheet.isColumnHiddenByUser(column))).toBe(true);
+    // Saved again unticked, it needs no change.
+    expect(previewThenSave(h, s)).toEqual([]);
   });
 });
 
 describe('write mode and key', () => {
   it('append with another key re-keys nothing: append never matches rows', () => {
-    const h = startApp();
-    h.post(booking(1, 'a@example.com'));
-    const s = settingsOf(h);
+    const { h, s } = oneBooking();
     s.hooks.callBooked.mode = 'append';
     s.hooks.callBooked.key = ['invitee.email'];
     expect(previewThenSave(h, s)).toEqual([]);

@@ -28,8 +28,9 @@ export interface SettingsPlan {
  */
 export function planSettings(store: ScriptStore, spreadsheet: Spreadsheet, previous: Settings, next: Settings): SettingsPlan | string {
   const plan: SettingsPlan = { changes: [], steps: [] };
+  const spelling = spelledTwoWays(next);
+  if (spelling) return spelling;
   const renamed = planRenames(store, spreadsheet, previous, next, plan);
-  if (typeof renamed === 'string') return renamed;
   for (const [name, ids] of sheetsOf(next)) {
     const moved = renamed.get(name.toLowerCase());
     const sheet = moved ? moved.sheet : spreadsheet.getSheetByName(name);
@@ -58,6 +59,19 @@ function sheetsOf(settings: Settings): Map<string, HookId[]> {
 }
 
 /**
+ * Hooks that share a tab must spell its name the same way: Sheets takes names differing only in case for
+ * one tab, and a delivery looking up the other spelling would find no tab or a layout stored under another key.
+ */
+function spelledTwoWays(settings: Settings): string | null {
+  for (const [name, ids] of sheetsOf(settings)) {
+    const other = ids.find((id) => settings.hooks[id].sheet !== name);
+    if (other !== undefined)
+      return `${hookById(ids[0]).name} writes to "${name}" and ${hookById(other).name} to "${settings.hooks[other].sheet}", which Sheets takes for the same sheet; spell the sheet name the same way for both.`;
+  }
+  return null;
+}
+
+/**
  * Renames: a tab moves to its new name with its rows when every hook that wrote to it now writes to the
  * same new name and that name is free. Otherwise its rows stay where they are, and the change says so.
  * Returns the renamed sheets by their new (lower-case) name.
@@ -68,10 +82,11 @@ function planRenames(
   previous: Settings,
   next: Settings,
   plan: SettingsPlan,
-): Map<string, Renamed> | string {
+): Map<string, Renamed> {
   const renamed = new Map<string, Renamed>();
   for (const [oldName, ids] of sheetsOf(previous)) {
-    const moving = ids.filter((id) => next.hooks[id].sheet.toLowerCase() !== oldName.toLowerCase() || next.hooks[id].sheet !== oldName);
+    // A new spelling of the same name moves too: the tab is renamed to it.
+    const moving = ids.filter((id) => next.hooks[id].sheet !== oldName);
     if (moving.length === 0) continue;
     const sheet = spreadsheet.getSheetByName(oldName);
     const rows = sheet ? Math.max(0, sheet.getLastRow() - 1) : 0;

@@ -206,13 +206,16 @@ describe('a new sheet name', () => {
     expect(h.sheetNames().filter((n) => n === 'A' || n === 'B')).toEqual([]);
   });
 
-  it('when two other hooks now write to the old tab: the rows stay for them', () => {
+  it('when one or two other hooks now write to the old tab: the rows stay for them', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));
     h.post(booking(2, 'b@example.com'));
     const s = settingsOf(h);
     s.hooks.callBooked.sheet = 'Bookings';
     s.hooks.callCancelled.sheet = 'Call booked';
+    expect(preview(h, s).changes[0]).toBe(
+      'Call booked will write to "Bookings"; the 2 rows written so far stay on "Call booked", which Call cancelled still uses.',
+    );
     s.hooks.callRescheduled.sheet = 'Call booked';
     const changes = previewThenSave(h, s);
     expect(changes.slice(0, 3)).toEqual([
@@ -366,7 +369,7 @@ describe('relabelling a column', () => {
 });
 
 describe('fields promoted from Other fields', () => {
-  it('two at once: both columns added, filled, typed as set, and the key read from the second one', () => {
+  it('three at once: the columns added, filled, typed as set, and the key read from the second one', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com', { slug: 's-one', kind: 'k-one' }));
     const header = h.header('Call booked');
@@ -376,17 +379,17 @@ describe('fields promoted from Other fields', () => {
         .map(promote('event_type.kind', 'Kind'))
         .map(promote('event_type.duration', 'Minutes', 'number')),
     );
-    s.hooks.callBooked.key = ['event_type.kind'];
+    s.hooks.callBooked.key = ['event_type.slug'];
     expect(previewThenSave(h, s)).toEqual([
       '"Call booked": adds "Kind", "Slug", "Minutes".',
       '"Call booked": "Kind" is filled on 1 row from Other fields.',
       '"Call booked": "Slug" is filled on 1 row from Other fields.',
       '"Call booked": "Minutes" is filled on 1 row from Other fields.',
-      '"Call booked": 1 row re-keyed by Kind.',
+      '"Call booked": 1 row re-keyed by Slug.',
     ]);
     expect(h.header('Call booked')).toEqual([...header, 'Kind', 'Slug', 'Minutes']);
     const row = h.rows('Call booked')[0];
-    expect([row.Kind, row.Slug, row.Minutes, row['Row key']]).toEqual(['k-one', 's-one', 30, 'k-one']);
+    expect([row.Kind, row.Slug, row.Minutes, row['Row key']]).toEqual(['k-one', 's-one', 30, 's-one']);
     const other = JSON.parse(String(row['Other fields']));
     expect([other['event_type.kind'], other['event_type.slug'], other['event_type.duration'], other['event_type.name']]).toEqual([
       undefined,
@@ -499,6 +502,11 @@ describe('a column left out of the list, then listed again', () => {
     expect(onSheet(h, 'Call booked', (sheet) => sheet.isColumnHiddenByUser(column))).toBe(true);
     // Saved again unticked, it needs no change.
     expect(previewThenSave(h, s)).toEqual([]);
+    // The user deletes the hidden column: the app's other columns keep their order, and nothing is re-added.
+    const hidden = h.header('Call booked').indexOf('Meeting link') + 1;
+    onSheet(h, 'Call booked', (sheet) => sheet.deleteColumn(hidden));
+    expect(previewThenSave(h, s)).toEqual([]);
+    expect(h.header('Call booked')).not.toContain('Meeting link');
   });
 });
 

@@ -268,9 +268,8 @@ function planSheet(
     }
     for (const f of fills) sheet.getRange(2, f.column, dataRows, 1).setValues(f.values.map((v) => [v]));
     if (fills.length && otherNow && otherColumn !== undefined)
-      sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [v === '' ? '' : textCell(String(v))]));
-    if (rekeyed && rowKeyColumn !== undefined)
-      sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [k === '' ? '' : textCell(k)]));
+      sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [textCell(String(v))]));
+    if (rekeyed && rowKeyColumn !== undefined) sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [textCell(k)]));
     for (const m of moves) sheet.moveColumns(sheet.getRange(1, m.from), m.destination);
     if (visibility.length) {
       const finalHeader = sheet

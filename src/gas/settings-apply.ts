@@ -28,8 +28,9 @@ export interface SettingsPlan {
  */
 export function planSettings(store: ScriptStore, spreadsheet: Spreadsheet, previous: Settings, next: Settings): SettingsPlan | string {
   const plan: SettingsPlan = { changes: [], steps: [] };
+  const spelling = spelledTwoWays(next);
+  if (spelling) return spelling;
   const renamed = planRenames(store, spreadsheet, previous, next, plan);
-  if (typeof renamed === 'string') return renamed;
   for (const [name, ids] of sheetsOf(next)) {
     const moved = renamed.get(name.toLowerCase());
     const sheet = moved ? moved.sheet : spreadsheet.getSheetByName(name);
@@ -58,6 +59,19 @@ function sheetsOf(settings: Settings): Map<string, HookId[]> {
 }
 
 /**
+ * Hooks that share a tab must spell its name the same way: Sheets takes names differing only in case for
+ * one tab, and a delivery looking up the other spelling would find no tab or a layout stored under another key.
+ */
+function spelledTwoWays(settings: Settings): string | null {
+  for (const [name, ids] of sheetsOf(settings)) {
+    const other = ids.find((id) => settings.hooks[id].sheet !== name);
+    if (other !== undefined)
+      return `${hookById(ids[0]).name} writes to "${name}" and ${hookById(other).name} to "${settings.hooks[other].sheet}", which Sheets takes for the same sheet; spell the sheet name the same way for both.`;
+  }
+  return null;
+}
+
+/**
  * Renames: a tab moves to its new name with its rows when every hook that wrote to it now writes to the
  * same new name and that name is free. Otherwise its rows stay where they are, and the change says so.
  * Returns the renamed sheets by their new (lower-case) name.
@@ -68,17 +82,23 @@ function planRenames(
   previous: Settings,
   next: Settings,
   plan: SettingsPlan,
-): Map<string, Renamed> | string {
+): Map<string, Renamed> {
   const renamed = new Map<string, Renamed>();
   for (const [oldName, ids] of sheetsOf(previous)) {
-    const moving = ids.filter((id) => next.hooks[id].sheet.toLowerCase() !== oldName.toLowerCase() || next.hooks[id].sheet !== oldName);
+    // A new spelling of the same name moves too: the tab is renamed to it.
+    const moving = ids.filter((id) => next.hooks[id].sheet !== oldName);
     if (moving.length === 0) continue;
     const sheet = spreadsheet.getSheetByName(oldName);
     const rows = sheet ? Math.max(0, sheet.getLastRow() - 1) : 0;
     const names = (list: HookId[]) => list.map((id) => hookById(id).name).join(', ');
     const targets = new Set(moving.map((id) => next.hooks[id].sheet));
-    const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase()).map((h) => h.id);
-    if (!sheet || rows === 0) {
+    // A hook of this tab whose new name differs only in case moves with the tab: it does not stay.
+    const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase() && !moving.includes(h.id)).map(
+      (h) => h.id,
+    );
+    // Sheets refuses a second tab whose name differs only in case, so a tab given such a name is renamed even when empty.
+    const recased = [...targets].some((t) => t.toLowerCase() === oldName.toLowerCase());
+    if (!sheet || (rows === 0 && !recased)) {
       for (const target of targets)
         plan.changes.push(`${names(moving.filter((id) => next.hooks[id].sheet === target))} will write to "${target}".`);
       continue;
@@ -172,7 +192,7 @@ function planSheet(
     .map((c) => fieldLabel(fields, c.field)!);
   const slots = ordered.map((label) => index.get(label)!).sort((a, b) => a - b);
   const current = slots.map((p) => after[p - 1]);
-  const moves = current.join('\u0000') === ordered.join('\u0000') ? [] : planColumnMoves(slots, current, ordered);
+  const moves = planColumnMoves(slots, current, ordered);
   if (moves.length)
     plan.changes.push(
       `"${name}": columns move into the sidebar's order (${count(new Set(moves.map((m) => m.from)).size)} moved; your own columns stay where they are).`,
@@ -248,9 +268,8 @@ function planSheet(
     }
     for (const f of fills) sheet.getRange(2, f.column, dataRows, 1).setValues(f.values.map((v) => [v]));
     if (fills.length && otherNow && otherColumn !== undefined)
-      sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [v === '' ? '' : textCell(String(v))]));
-    if (rekeyed && rowKeyColumn !== undefined)
-      sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [k === '' ? '' : textCell(k)]));
+      sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [textCell(String(v))]));
+    if (rekeyed && rowKeyColumn !== undefined) sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [textCell(k)]));
     for (const m of moves) sheet.moveColumns(sheet.getRange(1, m.from), m.destination);
     if (visibility.length) {
       const finalHeader = sheet

@@ -33,6 +33,7 @@ const FAST_TESTS = [
   'test/refusals.test.ts',
   'test/sender-simulator.test.ts',
   'test/settings-apply.test.ts',
+  'test/settings-apply-cases.test.ts',
   'test/sidebar-api.test.ts',
   'test/sidebar-server.test.ts',
   'test/webapp.test.ts',
@@ -76,6 +77,10 @@ export default {
       testEnvironment: './test/helpers/mutant-bail-environment.cjs',
       // Only the test files that hold a test covering the active mutant are loaded (jest would load all of them).
       testSequencer: './test/helpers/mutant-test-sequencer.cjs',
+      // The temp-folder guard (a TypeScript global set-up and tear-down, compiled on every jest run) checks npm test,
+      // not a mutant.
+      globalSetup: undefined,
+      globalTeardown: undefined,
       // Suites that never run src/core or src/gas code, or that scan the bundle's text for globals Apps Script
       // lacks (the instrumented bundle has `process` and `new Function` by design), stay out of mutant runs.
       testPathIgnorePatterns: [

@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.build/', '.local/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp/'] },
+  // .stryker-tmp*: the sandboxes of `npm run mutate`, one folder per run (--tempDirName), copies of this project.
+  { ignores: ['dist/', '.build/', '.local/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

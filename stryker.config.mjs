@@ -5,8 +5,6 @@
 // local/stryker-global.ts hands the test's `__stryker__` object to the VM context: a mutant compiled into the bundle
 // switches on there and reports its coverage. docs/testing.md has the run times, the scores and the survivors.
 
-import path from 'node:path';
-
 /**
  * The suites a mutant runs against by default: the unit suites and every bundle suite that finishes in seconds.
  * Left out: the end-to-end suites that take 5 to 60 s each (the HTTP server, the crash loop, the concurrency
@@ -50,11 +48,6 @@ const onlyTests = selected.includes('all') ? null : selected.map((glob) => `<roo
 /** MUTATE_REPORTS=<folder>: where this run's reports go (two runs side by side need two). */
 const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';
 
-// test/helpers/mutant-test-sequencer.cjs reads this run's dry run and plan from the event-recorder's files, in the
-// test runner processes StrykerJS starts from this one (they inherit its environment).
-process.env.MUTATE_EVENTS_DIR = path.resolve(REPORTS, 'events');
-process.env.MUTATE_PROJECT_DIR = process.cwd();
-
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -75,8 +68,6 @@ export default {
       // delivery path is covered by hundreds of tests.
       // A path from the project folder: StrykerJS's runner resolves it from there with require().
       testEnvironment: './test/helpers/mutant-bail-environment.cjs',
-      // Only the test files that hold a test covering the active mutant are loaded (jest would load all of them).
-      testSequencer: './test/helpers/mutant-test-sequencer.cjs',
       // The temp-folder guard (a TypeScript global set-up and tear-down, compiled on every jest run) checks npm test,
       // not a mutant.
       globalSetup: undefined,

@@ -55,6 +55,19 @@ function observing<T>(h: Harness, onCall: (key: string, n: number) => void, fn: 
   }
 }
 
+/** Runs `fn` while another execution takes the script lock right after `fn` first releases it; returns fn's result and that execution's release. */
+function losingLockAtFirstRelease<T>(h: Harness, fn: () => T): { result: T; release: () => void } {
+  let release = () => {};
+  const result = observing(
+    h,
+    (key, n) => {
+      if (key === 'Lock.releaseLock' && n === 1) release = h.runtime.holdScriptLock();
+    },
+    fn,
+  );
+  return { result, release: () => release() };
+}
+
 const QUEUED_BUSY = {
   ok: true,
   results: [
@@ -126,14 +139,7 @@ describe('more than one batch waiting', () => {
 
   it('when another execution takes the lock between batches, the trigger stops and reports what is left', () => {
     const h = withStashes(51);
-    let release = () => {};
-    const result = observing(
-      h,
-      (key, n) => {
-        if (key === 'Lock.releaseLock' && n === 1) release = h.runtime.holdScriptLock();
-      },
-      () => processQueue(h),
-    );
+    const { result: result, release } = losingLockAtFirstRelease(h, () => processQueue(h));
     expect(result).toEqual({ written: 50, remaining: 1 });
     expect(stashKeys(h)).toHaveLength(1);
     release();
@@ -143,14 +149,7 @@ describe('more than one batch waiting', () => {
 
   it('a web app delivery that joined the stash behind a full batch, its lock then lost, is answered as queued', () => {
     const h = withStashes(51);
-    let release = () => {};
-    const answer = observing(
-      h,
-      (key, n) => {
-        if (key === 'Lock.releaseLock' && n === 1) release = h.runtime.holdScriptLock();
-      },
-      () => h.post(callBooked('late')),
-    );
+    const { result: answer, release } = losingLockAtFirstRelease(h, () => h.post(callBooked('late')));
     expect(answer).toEqual(QUEUED_BUSY);
     expect(stashKeys(h)).toHaveLength(2);
     release();
@@ -243,14 +242,7 @@ describe('the queue trigger', () => {
 
   it('losing the lock after writing everything, reports nothing left and leaves the trigger for later', () => {
     const h = withStashes(1);
-    let release = () => {};
-    const result = observing(
-      h,
-      (key, n) => {
-        if (key === 'Lock.releaseLock' && n === 1) release = h.runtime.holdScriptLock();
-      },
-      () => processQueue(h),
-    );
+    const { result: result, release } = losingLockAtFirstRelease(h, () => processQueue(h));
     expect(result).toEqual({ written: 1, remaining: 0 });
     expect(queueTriggers(h)).toHaveLength(1);
     release();

@@ -20,6 +20,15 @@ function nested(levels: number): unknown {
   return value;
 }
 
+/** Every setValues on the data rows (row 2 on) of `sheet` fails as a Sheets service error would; restore the returned spy. */
+function failDataRowWrites(sheet: string): jest.SpyInstance {
+  const original = RangeImpl.prototype.setValues;
+  return jest.spyOn(RangeImpl.prototype, 'setValues').mockImplementation(function (this: RangeImpl, values: unknown[][]) {
+    if (this.__sh.name === sheet && this.__r >= 2) throw new GasException('Service Spreadsheets failed while accessing the document.');
+    return original.call(this, values);
+  });
+}
+
 const STALE = "The row holds a newer version of this record (by the event's own time): not overwritten.";
 
 describe('the Fingerprint cell', () => {
@@ -123,12 +132,7 @@ describe('a sheet call that fails is reported on the events it sinks', () => {
   it('when the new rows cannot be written, every event that was to add or merge into one fails, and no row is claimed', () => {
     const h = startApp();
     h.post(callBooked('first')); // the sheet and its header exist
-    const original = RangeImpl.prototype.setValues;
-    const spy = jest.spyOn(RangeImpl.prototype, 'setValues').mockImplementation(function (this: RangeImpl, values: unknown[][]) {
-      if (this.__sh.name === 'Call booked' && this.__r >= 2)
-        throw new GasException('Service Spreadsheets failed while accessing the document.');
-      return original.call(this, values);
-    });
+    const spy = failDataRowWrites('Call booked');
     let res: any;
     try {
       // "m" twice: the second merges into the row the first adds.
@@ -220,12 +224,7 @@ describe('the grid grows only when a write needs room, with spare room after', (
     const h = startApp();
     h.post(callBooked('a'));
     h.asUser((s) => s.getSheetByName('Call booked')!.deleteRows(4, 997)); // rows 1 to 3: the next row fits
-    const original = RangeImpl.prototype.setValues;
-    const spy = jest.spyOn(RangeImpl.prototype, 'setValues').mockImplementation(function (this: RangeImpl, values: unknown[][]) {
-      if (this.__sh.name === 'Call booked' && this.__r >= 2)
-        throw new GasException('Service Spreadsheets failed while accessing the document.');
-      return original.call(this, values);
-    });
+    const spy = failDataRowWrites('Call booked');
     let res: any;
     try {
       res = h.post(callBooked('b'));

@@ -5,7 +5,7 @@ import { MAX_NESTING } from '../src/core/delivery';
 import { GasException } from '../local/runtime/errors';
 import { RangeImpl } from '../local/runtime/range';
 import { TextFinderImpl } from '../local/runtime/textfinder';
-import { payload, startApp } from './helpers/harness';
+import { payload, propertyKeysWritten, startApp } from './helpers/harness';
 
 /** A call-booked event with its own uuid (the hook's key). */
 function callBooked(uuid: string, extra: Record<string, unknown> = {}): Record<string, any> {
@@ -376,19 +376,8 @@ describe('service calls a delivery makes', () => {
     fn();
     return { ...h.runtime.calls.byMethod };
   };
-  const layoutWrites = (h: ReturnType<typeof startApp>, fn: () => void): string[] => {
-    const keys: string[] = [];
-    h.runtime.observeCalls((key, _self, args) => {
-      if (key === 'Properties.setProperty') keys.push(String(args[0]));
-      if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
-    });
-    try {
-      fn();
-    } finally {
-      h.runtime.observeCalls(null);
-    }
-    return keys.filter((k) => k === 'layout/Call booked');
-  };
+  const layoutWrites = (h: ReturnType<typeof startApp>, fn: () => void): string[] =>
+    propertyKeysWritten(h, fn).filter((k) => k === 'layout/Call booked');
   const reads = (calls: Record<string, number>) => calls['Properties.getProperties'] ?? 0;
 
   it('the layout is read again and saved only when the header is not the one remembered', () => {

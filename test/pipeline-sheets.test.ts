@@ -1,5 +1,5 @@
 /** The Pipeline and Funnel sheets through the built bundle: the hidden state column, stored layouts, the Funnel grid growing, and the rebuild's edges. */
-import { payload, startApp, type Harness } from './helpers/harness';
+import { payload, propertyKeysWritten as keysWritten, startApp, type Harness } from './helpers/harness';
 
 /** Column number (1-based) of a Pipeline header label. */
 function pipelineColumn(h: Harness, label: string): number {
@@ -12,21 +12,6 @@ function property(h: Harness, key: string): any {
     (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties().getProperty(key),
   );
   return text === null ? null : JSON.parse(text);
-}
-
-/** Script property keys written while `fn` runs. */
-function keysWritten(h: Harness, fn: () => void): string[] {
-  const keys: string[] = [];
-  h.runtime.observeCalls((key, _self, args) => {
-    if (key === 'Properties.setProperty') keys.push(String(args[0]));
-    if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
-  });
-  try {
-    fn();
-  } finally {
-    h.runtime.observeCalls(null);
-  }
-  return keys;
 }
 
 /** The Funnel sheet's values with dates masked (the refresh time). */

@@ -1,7 +1,7 @@
 /** Every SidebarApi function and menu item through the built bundle, including each refusal. */
 import { TOKEN_GRACE_MS } from '../src/core/auth';
 import { FIDELITY_CASES } from '../src/selftest/fidelity-cases';
-import { payload, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
+import { payload, propertyKeysWritten, startApp, WEB_APP_URL, type Harness } from './helpers/harness';
 
 const editSheet = (h: Harness, name: string, fn: (sheet: GoogleAppsScript.Spreadsheet.Sheet) => void) =>
   h.asUser((spreadsheet) => fn(spreadsheet.getSheetByName(name)!));
@@ -102,14 +102,8 @@ describe('fields seen in deliveries', () => {
     h.post({ ...payload('call-booked')[0], secondField: 2, brandNewField: 'z' });
     expect(JSON.parse(String(remembered(h, 'callBooked')))).toEqual(['brandNewField', 'secondField']);
     expect(seenPaths(h, 'callBooked')).toEqual(['brandNewField', 'secondField']);
-    const writes: string[] = [];
-    h.runtime.observeCalls((key, _self, args) => {
-      if (key === 'Properties.setProperty' && String(args[0]).startsWith('seen/')) writes.push(String(args[0]));
-      if (key === 'Properties.setProperties') writes.push(...Object.keys(args[0] as object).filter((k) => k.startsWith('seen/')));
-    });
-    h.post({ ...payload('call-booked')[0], secondField: 3 });
-    h.runtime.observeCalls(null);
-    expect(writes).toEqual([]);
+    const writes = propertyKeysWritten(h, () => h.post({ ...payload('call-booked')[0], secondField: 3 }));
+    expect(writes.filter((k) => k.startsWith('seen/'))).toEqual([]);
   });
 });
 

@@ -118,3 +118,18 @@ export function startApp(options: StartOptions = {}): Harness {
     },
   };
 }
+
+/** Script property keys written (setProperty or setProperties) while `fn` runs. */
+export function propertyKeysWritten(h: Harness, fn: () => void): string[] {
+  const keys: string[] = [];
+  h.runtime.observeCalls((key, _self, args) => {
+    if (key === 'Properties.setProperty') keys.push(String(args[0]));
+    if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
+  });
+  try {
+    fn();
+  } finally {
+    h.runtime.observeCalls(null);
+  }
+  return keys;
+}

@@ -68,6 +68,9 @@ export default {
       // delivery path is covered by hundreds of tests.
       // A path from the project folder: StrykerJS's runner resolves it from there with require().
       testEnvironment: './test/helpers/mutant-bail-environment.cjs',
+      // A mutant run loads only the test files whose tests reach the mutant (jest would load all of them and filter
+      // their tests by name); the environment above records which in the dry run.
+      testSequencer: './test/helpers/mutant-test-sequencer.cjs',
       // The temp-folder guard (a TypeScript global set-up and tear-down, compiled on every jest run) checks npm test,
       // not a mutant.
       globalSetup: undefined,

@@ -426,3 +426,119 @@ describe('rebuild from the hook sheets', () => {
     expect(h.fields('Pipeline')).toEqual(live);
   });
 });
+
+describe('the pipeline, delivery by delivery', () => {
+  /** A contact-created event of another person: its own id, email and phone. */
+  function otherContact(id: number, email: string, phone: string): any {
+    return { ...payload('contact-created')[0], id, email, phoneNumber: phone, previewId: `contact_${id}` };
+  }
+
+  it('a delivery that writes no event to a hook sheet adds no Pipeline sheet', () => {
+    const h = startApp();
+    const unknown = [{ ...payload('contact-created')[0], hookType: 'SOMETHING_NEW' }];
+    expect(h.post(unknown)).toMatchObject({ ok: true, results: [{ action: 'unrouted' }] });
+    expect(h.sheetNames()).not.toContain('Pipeline');
+    expect(h.post(payload('contact-created')).ok).toBe(true);
+    expect(h.sheetNames()).toContain('Pipeline');
+  });
+
+  it('a batch updates the row of a known lead in place, adds new leads below it, and counts both in the Funnel', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const batch = [...payload('contact-updated'), otherContact(6, 'ola@example.com', '+4915112345678')];
+    expect(h.post(batch).results.map((r: any) => r.action)).toEqual(['appended', 'appended']);
+    const rows = h.fields('Pipeline');
+    expect(rows.map((r) => [r['Contact id'], r.Status])).toEqual([
+      [5, 'Qualified'],
+      [6, 'Potential'],
+    ]);
+    expect(property(h, 'pipeline/funnel')).not.toBeNull();
+    const leads = funnelValues(h).find((r) => r[0] === 'Leads');
+    expect(leads?.[1]).toBe(2);
+  });
+
+  it('a batch whose event proves two rows one lead merges them into the upper row, with the new leads around it right below', () => {
+    const h = startApp();
+    const call = payload('call-booked');
+    call[0].invitee.text_reminder_number = null; // known by email only
+    h.post(call);
+    const contact = payload('contact-created');
+    contact[0].email = null; // known by id and phone only
+    h.post(contact);
+    expect(h.fields('Pipeline')).toHaveLength(2);
+    // One delivery: a new lead, the event that joins the two rows, another new lead.
+    const batch = [
+      otherContact(6, 'ola@example.com', '+4915112345678'),
+      ...payload('outcome-added'),
+      otherContact(7, 'kai@example.com', '+4915187654321'),
+    ];
+    expect(h.post(batch).ok).toBe(true);
+    const rows = h.rows('Pipeline');
+    expect(rows.map((r) => r['Contact id'])).toEqual([5, 6, 7]);
+    expect(h.fields('Pipeline')[0]).toMatchObject({ Status: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
+  });
+
+  it('an event that proves three rows one lead keeps the upper row and removes the two others, not the lead below them', () => {
+    const h = startApp();
+    const byEmail = payload('call-booked');
+    byEmail[0].invitee.text_reminder_number = null; // email (and the call) only
+    const byId = payload('contact-created');
+    Object.assign(byId[0], { email: null, phoneNumber: null }); // id only
+    const byPhone = payload('contact-created');
+    Object.assign(byPhone[0], { id: null, email: null, previewId: 'contact_phone' }); // phone only
+    for (const body of [byEmail, byId, byPhone, [otherContact(6, 'ola@example.com', '+4915112345678')]]) h.post(body);
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual([
+      'email:zogiji@example.com',
+      'id:5',
+      'phone:+1234567890',
+      'email:ola@example.com id:6 phone:+4915112345678',
+    ]);
+    h.post(payload('outcome-added')); // id, email and phone
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual([
+      'email:zogiji@example.com id:5 phone:+1234567890',
+      'email:ola@example.com id:6 phone:+4915112345678',
+    ]);
+    expect(h.fields('Pipeline')[0].Status).toBe('Sale');
+  });
+
+  it('a lead whose Lead state cell a user cleared restarts from its Lead keys cell, in place', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const stateCol = pipelineColumn(h, 'Lead state');
+    h.asUser((s) => s.getSheetByName('Pipeline')!.getRange(2, stateCol).setValue(''));
+    const byPhone = payload('outcome-added'); // only the phone: the other keys come from the row
+    Object.assign(byPhone[0], { contactId: null, email: null, phoneNumber: '+1234567890' });
+    expect(h.post(byPhone).ok).toBe(true);
+    const rows = h.fields('Pipeline');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ Outcome: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
+  });
+
+  it('a Funnel count stored without its buckets starts the count again instead of failing the pipeline', () => {
+    const h = startApp();
+    h.runtime.execute('editor', () =>
+      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+        .getScriptProperties()
+        .setProperty('pipeline/funnel', JSON.stringify({ version: 1 })),
+    );
+    expect(h.post(payload('contact-created')).ok).toBe(true);
+    expect(String(h.rows('Webhook log')[0].Message)).not.toContain('Pipeline not updated');
+    expect(funnelValues(h).find((r) => r[0] === 'Leads')?.[1]).toBe(1);
+  });
+
+  it('a new Funnel sheet gets its two charts, titled and without legends, and percent columns', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const charts = h.asUser((s) =>
+      s
+        .getSheetByName('Funnel')!
+        .getCharts()
+        .map((c) => [c.getOptions().get('title'), c.getOptions().get('legend')]),
+    );
+    expect(charts).toEqual([
+      ['Funnel (all time)', { position: 'none' }],
+      ['Revenue by source (all time)', { position: 'none' }],
+    ]);
+    expect(h.asUser((s) => s.getSheetByName('Funnel')!.getRange('I5:J5').getNumberFormat())).toBe('0.0%');
+  });
+});

@@ -216,6 +216,14 @@ describe('rebuildPipeline', () => {
     }
     expect(logReads).toEqual([4]);
   });
+
+  it('from the menu with no rebuild under way starts over: a row typed into Pipeline by hand is gone', () => {
+    const h = journey();
+    h.asUser((s) => s.getSheetByName('Pipeline')!.appendRow(['Typed by hand']));
+    expect(h.rows('Pipeline')).toHaveLength(2);
+    expect(rebuild(h)).toMatchObject({ done: true, leads: 1 });
+    expect(h.rows('Pipeline').map((r) => r.Name)).toEqual(['Raya Fleming']);
+  });
 });
 
 describe('rebuild limits', () => {

@@ -310,9 +310,8 @@ export function rebuildPipeline(options?: unknown): RebuildResult {
   const result = withScriptLock((store): RebuildResult => {
     const id = store.spreadsheetId();
     const spreadsheet = (id ? SpreadsheetApp.openById(id) : null) ?? SpreadsheetApp.getActive();
-    // From the menu: start over unless an earlier rebuild stopped half-way.
-    const restart = options === undefined ? store.getJson(PIPELINE_KEYS.rebuild) === null : opts.restart === true;
-    return rebuildBatch(spreadsheet, store, store.settings(), { restart, limit, budgetMs: REBUILD_BUDGET_MS });
+    // The menu passes nothing: it resumes a rebuild stopped half-way, and with no stored cursor starts over.
+    return rebuildBatch(spreadsheet, store, store.settings(), { restart: opts.restart === true, limit, budgetMs: REBUILD_BUDGET_MS });
   });
   if (options === undefined) toast(result.message);
   return result;

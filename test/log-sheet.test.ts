@@ -1,6 +1,7 @@
 /** The Webhook log sheet (layout check, wide bodies, batch rows past the grid, the near-limit trim, replay reads), the daily capacity sample and the self-test's report. */
 import * as vm from 'node:vm';
-import { payload, startApp, type Harness } from './helpers/harness';
+import { writtenText } from '../src/core/values';
+import { APOSTROPHE_WORLDS, payload, startApp, type Harness } from './helpers/harness';
 
 const LOG = 'Webhook log';
 const props = (h: Harness) => h.runtime.toJSON().properties.script;
@@ -168,6 +169,39 @@ describe('bodies wider than the log', () => {
     expect(logRows(h).map((r) => r.Outcome)).toEqual(['failed', 'failed', 'failed']);
     expect(h.runtime.peek(LOG)!.values[3].slice(8).join('')).toBe('y'.repeat(1_000_000));
     expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
+  });
+});
+
+describe.each(APOSTROPHE_WORLDS)('body cells and apostrophes (%s)', (_world, world) => {
+  /** The logged body of the log's first row, read as replay reads it: each cell without the guard it was written with. */
+  const loggedBody = (h: Harness) => (h.runtime.peek(LOG)!.values[1].slice(8) as unknown[]).map((c) => writtenText(String(c))).join('');
+  const cellLengths = (h: Harness) => (h.runtime.peek(LOG)!.values[1].slice(8) as unknown[]).map((c) => String(c).length).filter(Boolean);
+
+  it('a run of apostrophes across a cell boundary moves the boundary past it, so no later cell starts with one', () => {
+    const h = startApp(world);
+    // Runs of 20 apostrophes around characters 45,000 and 90,010, each followed by text a cell would parse.
+    const body = 'x'.repeat(44_990) + "'".repeat(20) + '=' + 'y'.repeat(44_980) + "'".repeat(20) + '+1' + 'z'.repeat(1000);
+    h.postRaw(body, { contentType: 'text/plain' });
+    expect(logRows(h)[0].Outcome).toBe('failed');
+    expect(cellLengths(h)).toEqual([45_010, 45_001, 1002]);
+    expect(loggedBody(h)).toBe(body);
+  });
+
+  it('a body of apostrophes only is cut into cells that fit, the first taking at most 4,000 past its 45,000', () => {
+    const h = startApp(world);
+    h.postRaw("'".repeat(60_000), { contentType: 'text/plain' });
+    expect(logRows(h)[0].Outcome).toBe('failed');
+    expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
+    // The second cell has to start with an apostrophe (values.ts writtenText: such a cell reads back ambiguously).
+    expect(cellLengths(h)).toEqual([49_000, 11_000]);
+  });
+
+  it('an empty body is logged with an empty Body cell', () => {
+    const h = startApp(world);
+    h.postRaw('', { contentType: 'application/json' });
+    expect(logRows(h)).toHaveLength(1);
+    expect(logRows(h)[0].Outcome).toBe('failed');
+    expect(loggedBody(h)).toBe('');
   });
 });
 

@@ -290,6 +290,20 @@ function unroutedThenNamed(h: Harness, uuid: string): void {
 }
 
 describe('replay reads the log as the user left it', () => {
+  it('with nothing below the header, there is nothing to replay', () => {
+    const h = startApp();
+    expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: 0, remaining: 0 });
+  });
+
+  it("names each hook of a delivery once in the log's Hook cell", () => {
+    const h = startApp();
+    h.post([...callBooked('h1'), ...callBooked('h2')]);
+    h.post([...callBooked('h3'), ...payload('contact-created')]);
+    const hooks = logRows(h).map((r) => String(r.Hook));
+    expect(hooks[0]).not.toContain(',');
+    expect(hooks[1].split(', ')).toHaveLength(2);
+  });
+
   it('with the Body header renamed, the body is still read from its column', () => {
     const h = startApp();
     unroutedThenNamed(h, 'r1');
@@ -349,9 +363,43 @@ describe('trimming the log', () => {
       ['appended', '7'],
     ]);
   });
+
+  it('deletes nothing while the successful rows are fewer than the retention', () => {
+    const h = startApp();
+    expect(h.saveSettings({ logRetention: 5 })).toMatchObject({ ok: true });
+    for (const body of [callBooked('a'), 'not json', callBooked('b'), callBooked('c'), callBooked('d')]) h.post(body);
+    h.runtime.calls.reset();
+    expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 0, remaining: 0 });
+    expect(h.runtime.calls.byMethod['Sheet.deleteRows']).toBeUndefined();
+    expect(logRows(h).map((r) => r.Outcome)).toEqual(['appended', 'failed', 'appended', 'appended', 'appended']);
+  });
 });
 
 describe('a log that cannot take a row', () => {
+  it('nor the script properties: the sender is told the delivery was not kept, and why', () => {
+    const h = startApp();
+    h.post(callBooked('a'));
+    cutLogRows(h, 2);
+    h.asUser((ss) => {
+      const filler = ss.insertSheet('Archive');
+      filler.insertRowsAfter(filler.getMaxRows(), Math.floor((10_000_000 - cellsUsed(h)) / filler.getMaxColumns()));
+    });
+    h.runtime.observeCalls((key, _self, args) => {
+      const keys =
+        key === 'Properties.setProperty' ? [String(args[0])] : key === 'Properties.setProperties' ? Object.keys(args[0] as object) : [];
+      if (keys.some((k) => k.startsWith('unlogged/'))) throw scriptError(h, 'Property storage quota exceeded.');
+    });
+    let answer: any;
+    try {
+      answer = h.post(callBooked('b'));
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(answer.ok).toBe(false);
+    expect(answer.error.code).toBe('not_kept');
+    expect(answer.error.message).toContain('; script properties: Property storage quota exceeded.');
+  });
+
   it('the delivery waits under unlogged/<receipt time, 15 digits>-<count, 6 digits>-<id> and the execution log says why', () => {
     const h = startApp();
     h.post(callBooked('a'));

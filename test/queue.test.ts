@@ -67,6 +67,16 @@ describe('the stash', () => {
 });
 
 describe('the queue trigger', () => {
+  it('writes every waiting batch in one run while inside its four minutes', () => {
+    const h = startApp();
+    const release = h.runtime.holdScriptLock();
+    // More than one batch (50 deliveries each) waiting.
+    for (let i = 0; i < 51; i += 1) expect(h.post(callBooked(`drain-${i}`)).results[0].action).toBe('queued');
+    release();
+    expect(h.app.call<any>('trigger', 'processQueue')).toEqual({ written: 51, remaining: 0 });
+    expect(h.rows('Call booked')).toHaveLength(51);
+  });
+
   it('is made once, under the lock, by the execution that writes stashes; duplicates go; it removes itself when nothing waits', () => {
     const h = startApp();
     makeTrigger(h);

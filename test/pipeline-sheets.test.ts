@@ -522,6 +522,21 @@ describe('the pipeline, delivery by delivery', () => {
     expect(rows[0]).toMatchObject({ Outcome: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
 
+  it('ids that differ only in case are two leads, and an event with no id, email or phone joins no lead', () => {
+    const h = startApp();
+    h.post([otherContact(5, 'first@example.com', '+4915100000001')].map((e) => ({ ...e, id: 'lead-Ab' })));
+    h.post([otherContact(6, 'second@example.com', '+4915100000002')].map((e) => ({ ...e, id: 'lead-aB' })));
+    h.post([{ ...otherContact(7, '', ''), id: null, email: null, phoneNumber: null, firstName: 'Nobody' }]);
+    const rows = h.fields('Pipeline');
+    expect(rows.filter((r) => String(r['Lead keys']).includes('lead-')).map((r) => r.Email)).toEqual([
+      'first@example.com',
+      'second@example.com',
+    ]);
+    expect(rows.filter((r) => r.Email === 'first@example.com' || r.Email === 'second@example.com').map((r) => r.Name)).not.toContain(
+      'Nobody',
+    );
+  });
+
   it('a Funnel count stored without its buckets starts the count again instead of failing the pipeline', () => {
     const h = startApp();
     h.runtime.execute('editor', () =>

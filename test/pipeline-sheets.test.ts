@@ -486,6 +486,19 @@ describe('the pipeline, delivery by delivery', () => {
     expect(h.fields('Pipeline')[0]).toMatchObject({ Status: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
 
+  it('a batch whose every event proves two rows one lead merges them once', () => {
+    const h = startApp();
+    const call = payload('call-booked');
+    call[0].invitee.text_reminder_number = null; // known by email only
+    h.post(call);
+    const contact = payload('contact-created');
+    contact[0].email = null; // known by id and phone only
+    h.post(contact);
+    const again = { ...payload('outcome-added')[0], updatedAt: '2025-05-15T09:00:00.000Z', id: 'outcome-2' };
+    expect(h.post([...payload('outcome-added'), again]).ok).toBe(true);
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual(['email:zogiji@example.com id:5 phone:+1234567890']);
+  });
+
   it('an event that proves three rows one lead keeps the upper row and removes the two others, not the lead below them', () => {
     const h = startApp();
     const byEmail = payload('call-booked');

@@ -57,7 +57,7 @@ describe('setupWebhook', () => {
 
   it('takes a valid token; no token, null, "", {} or a bare string keep the current one', () => {
     const h = startApp();
-    for (const options of [undefined, { token: null }, { token: '' }, {}, 'x'.repeat(30)])
+    for (const options of [undefined, null, { token: null }, { token: '' }, {}, 'x'.repeat(30)])
       expect(h.app.call<any>('editor', 'setupWebhook', options).token).toBe(h.token);
     const chosen = 'Chosen_token-0123456789';
     const info = h.app.call<any>('editor', 'setupWebhook', { token: chosen });

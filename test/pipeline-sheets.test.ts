@@ -441,6 +441,19 @@ describe('the pipeline, delivery by delivery', () => {
     return { ...payload('contact-created')[0], id, email, phoneNumber: phone, previewId: `contact_${id}` };
   }
 
+  /** One person on two Pipeline rows: a call known by email only, then the contact known by id and phone only. */
+  function twoRowsOfOneLead(): Harness {
+    const h = startApp();
+    const call = payload('call-booked');
+    call[0].invitee.text_reminder_number = null;
+    h.post(call);
+    const contact = payload('contact-created');
+    contact[0].email = null;
+    h.post(contact);
+    expect(h.fields('Pipeline')).toHaveLength(2);
+    return h;
+  }
+
   it('a delivery that writes no event to a hook sheet adds no Pipeline sheet', () => {
     const h = startApp();
     const unknown = [{ ...payload('contact-created')[0], hookType: 'SOMETHING_NEW' }];
@@ -466,14 +479,7 @@ describe('the pipeline, delivery by delivery', () => {
   });
 
   it('a batch whose event proves two rows one lead merges them into the upper row, with the new leads around it right below', () => {
-    const h = startApp();
-    const call = payload('call-booked');
-    call[0].invitee.text_reminder_number = null; // known by email only
-    h.post(call);
-    const contact = payload('contact-created');
-    contact[0].email = null; // known by id and phone only
-    h.post(contact);
-    expect(h.fields('Pipeline')).toHaveLength(2);
+    const h = twoRowsOfOneLead();
     // One delivery: a new lead, the event that joins the two rows, another new lead.
     const batch = [
       otherContact(6, 'ola@example.com', '+4915112345678'),
@@ -487,13 +493,7 @@ describe('the pipeline, delivery by delivery', () => {
   });
 
   it('a batch whose every event proves two rows one lead merges them once', () => {
-    const h = startApp();
-    const call = payload('call-booked');
-    call[0].invitee.text_reminder_number = null; // known by email only
-    h.post(call);
-    const contact = payload('contact-created');
-    contact[0].email = null; // known by id and phone only
-    h.post(contact);
+    const h = twoRowsOfOneLead();
     const again = { ...payload('outcome-added')[0], updatedAt: '2025-05-15T09:00:00.000Z', id: 'outcome-2' };
     expect(h.post([...payload('outcome-added'), again]).ok).toBe(true);
     expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual(['email:zogiji@example.com id:5 phone:+1234567890']);

@@ -1,7 +1,7 @@
 /** The Webhook log sheet (layout check, wide bodies, batch rows past the grid, the near-limit trim, replay reads), the daily capacity sample and the self-test's report. */
 import * as vm from 'node:vm';
 import { writtenText } from '../src/core/values';
-import { APOSTROPHE_WORLDS, payload, startApp, type Harness } from './helpers/harness';
+import { APOSTROPHE_WORLDS, payload, propertyKeysIn, startApp, type Harness } from './helpers/harness';
 
 const LOG = 'Webhook log';
 const props = (h: Harness) => h.runtime.toJSON().properties.script;
@@ -174,8 +174,12 @@ describe('bodies wider than the log', () => {
 
 describe.each(APOSTROPHE_WORLDS)('body cells and apostrophes (%s)', (_world, world) => {
   /** The logged body of the log's first row, read as replay reads it: each cell without the guard it was written with. */
-  const loggedBody = (h: Harness) => (h.runtime.peek(LOG)!.values[1].slice(8) as unknown[]).map((c) => writtenText(String(c))).join('');
-  const cellLengths = (h: Harness) => (h.runtime.peek(LOG)!.values[1].slice(8) as unknown[]).map((c) => String(c).length).filter(Boolean);
+  const bodyCells = (h: Harness) => (h.runtime.peek(LOG)!.values[1].slice(8) as unknown[]).map(String);
+  const loggedBody = (h: Harness) => bodyCells(h).map(writtenText).join('');
+  const cellLengths = (h: Harness) =>
+    bodyCells(h)
+      .map((c) => c.length)
+      .filter(Boolean);
 
   it('a run of apostrophes across a cell boundary moves the boundary past it, so no later cell starts with one', () => {
     const h = startApp(world);
@@ -376,7 +380,8 @@ describe('trimming the log', () => {
 });
 
 describe('a log that cannot take a row', () => {
-  it('nor the script properties: the sender is told the delivery was not kept, and why', () => {
+  /** One delivery logged, the log cut to its rows, and an Archive sheet filling the workbook to the 10,000,000-cell limit. */
+  function logAtTheCellLimit(): Harness {
     const h = startApp();
     h.post(callBooked('a'));
     cutLogRows(h, 2);
@@ -384,10 +389,13 @@ describe('a log that cannot take a row', () => {
       const filler = ss.insertSheet('Archive');
       filler.insertRowsAfter(filler.getMaxRows(), Math.floor((10_000_000 - cellsUsed(h)) / filler.getMaxColumns()));
     });
+    return h;
+  }
+
+  it('nor the script properties: the sender is told the delivery was not kept, and why', () => {
+    const h = logAtTheCellLimit();
     h.runtime.observeCalls((key, _self, args) => {
-      const keys =
-        key === 'Properties.setProperty' ? [String(args[0])] : key === 'Properties.setProperties' ? Object.keys(args[0] as object) : [];
-      if (keys.some((k) => k.startsWith('unlogged/'))) throw scriptError(h, 'Property storage quota exceeded.');
+      if (propertyKeysIn(key, args).some((k) => k.startsWith('unlogged/'))) throw scriptError(h, 'Property storage quota exceeded.');
     });
     let answer: any;
     try {
@@ -401,13 +409,7 @@ describe('a log that cannot take a row', () => {
   });
 
   it('the delivery waits under unlogged/<receipt time, 15 digits>-<count, 6 digits>-<id> and the execution log says why', () => {
-    const h = startApp();
-    h.post(callBooked('a'));
-    cutLogRows(h, 2);
-    h.asUser((ss) => {
-      const filler = ss.insertSheet('Archive');
-      filler.insertRowsAfter(filler.getMaxRows(), Math.floor((10_000_000 - cellsUsed(h)) / filler.getMaxColumns()));
-    });
+    const h = logAtTheCellLimit();
     const answer = h.post(callBooked('b'));
     expect(answer.ok).toBe(true);
     // The delivery is longer than a property value holds: it waits in two chunks under one key.

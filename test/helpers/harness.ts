@@ -119,13 +119,17 @@ export function startApp(options: StartOptions = {}): Harness {
   };
 }
 
+/** The script property keys a runtime call writes (setProperty or setProperties), from its observed key and arguments. */
+export function propertyKeysIn(key: string, args: unknown[]): string[] {
+  if (key === 'Properties.setProperty') return [String(args[0])];
+  if (key === 'Properties.setProperties') return Object.keys(args[0] as object);
+  return [];
+}
+
 /** Script property keys written (setProperty or setProperties) while `fn` runs. */
 export function propertyKeysWritten(h: Harness, fn: () => void): string[] {
   const keys: string[] = [];
-  h.runtime.observeCalls((key, _self, args) => {
-    if (key === 'Properties.setProperty') keys.push(String(args[0]));
-    if (key === 'Properties.setProperties') keys.push(...Object.keys(args[0] as object));
-  });
+  h.runtime.observeCalls((key, _self, args) => keys.push(...propertyKeysIn(key, args)));
   try {
     fn();
   } finally {

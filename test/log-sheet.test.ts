@@ -308,6 +308,34 @@ describe('replay reads the log as the user left it', () => {
     expect(hooks[1].split(', ')).toHaveLength(2);
   });
 
+  it('a pass over many rows reads the script properties once, under the lock, not again for each row', () => {
+    const h = startApp();
+    const n = 12;
+    for (let i = 0; i < n; i += 1) {
+      const body = callBooked(`p${i}`);
+      delete body[0].hookType;
+      h.post(body);
+    }
+    h.asUser((ss) =>
+      ss
+        .getSheetByName(LOG)!
+        .getRange(2, 3, n, 1)
+        .setValues(Array.from({ length: n }, () => ['Call booked'])),
+    );
+    let reads = 0;
+    h.runtime.observeCalls((key) => {
+      if (key === 'Properties.getProperties' || key === 'Properties.getProperty') reads += 1;
+    });
+    try {
+      expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: n, remaining: 0 });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(reads).toBe(1);
+    expect(h.rows('Call booked')).toHaveLength(n);
+    expect(h.rows('Pipeline')).toHaveLength(1); // the twelve calls are one person's
+  });
+
   it('with the Body header renamed, the body is still read from its column', () => {
     const h = startApp();
     unroutedThenNamed(h, 'r1');

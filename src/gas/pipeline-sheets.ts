@@ -102,9 +102,8 @@ function updatePipeline(
     if (s) events.push(s);
   });
   if (events.length === 0) return 0;
-  // The counters may have changed while this execution waited for the lock: read them fresh, unless the
-  // store was read after this execution took the lock (a batch of the delivery path) and so saw them.
-  if (!store.readUnderLock) store.refresh();
+  // The counters are as fresh as the store: every caller read it after taking the script lock (drainHolding,
+  // withScriptLock), so what another execution wrote before is in it and nothing can change it until the release.
   const p = openPipeline(spreadsheet, store);
   const timeZone = zoneOf(store.timeZone(spreadsheet));
   const counters = readCounters(store);

@@ -131,7 +131,6 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
   };
   for (;;) {
     // Holding the lock, with `store` read after taking it.
-    store.readUnderLock = true;
     let keys: string[];
     try {
       const pending = queuedKeys(store);
@@ -161,7 +160,6 @@ export function drainHolding(lock: Lock, store: ScriptStore, spreadsheet: Spread
       for (const key of keys) store.deleteJson(key);
       written += keys.length;
     } finally {
-      store.readUnderLock = false;
       lock.releaseLock();
     }
     // The look after releasing: a stash written while this execution held the lock is seen here.

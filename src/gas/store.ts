@@ -61,8 +61,6 @@ function forgetTokens(): void {
 export class ScriptStore {
   private readonly props: GoogleAppsScript.Properties.Properties;
   private all: Record<string, string>;
-  /** True while what was read is known to be fresh: read after the script lock was taken, by the execution still holding it. */
-  readUnderLock = false;
   /** Parsed settings, kept until a property changes: a delivery asks for them several times. */
   private parsedSettings: Settings | null = null;
 

@@ -174,6 +174,30 @@ describe('a new sheet name', () => {
     expect(h.post(booking(2, 'b@example.com')).results[0]).toMatchObject({ action: 'appended', sheet: 'call booked', row: 2 });
   });
 
+  it.each([
+    ['one row', 1],
+    ['no rows', 0],
+  ])(
+    'of a shared tab whose hooks split, one to a new spelling of its name (%s): the tab is renamed to that spelling, and both hooks write',
+    (_label, rowsLeft) => {
+      const h = startApp();
+      previewThenSave(h, { hooks: { callBooked: { sheet: 'Calls' }, callCancelled: { sheet: 'Calls' } } });
+      h.post(booking(1, 'a@example.com'));
+      if (rowsLeft === 0) onSheet(h, 'Calls', (sheet) => sheet.deleteRow(2));
+      const s = settingsOf(h);
+      s.hooks.callBooked.sheet = 'calls';
+      s.hooks.callCancelled.sheet = 'Cancelled';
+      const rows = rowsLeft === 1 ? 'the row written so far stays' : 'the 0 rows written so far stay';
+      expect(previewThenSave(h, s)).toEqual([
+        `"Calls" is renamed "calls" with its ${rowsLeft} ${rowsLeft === 1 ? 'row' : 'rows'}.`,
+        `Call cancelled will write to "Cancelled"; ${rows} on "calls", because its hooks now write to different sheets.`,
+      ]);
+      expect(h.sheetNames()).not.toContain('Calls');
+      expect(h.post(booking(2, 'b@example.com')).results[0]).toMatchObject({ action: 'appended', sheet: 'calls', row: rowsLeft + 2 });
+      expect(h.post(payload('call-cancelled')).results[0]).toMatchObject({ action: 'appended', sheet: 'Cancelled', row: 2 });
+    },
+  );
+
   it('in the same save as a new key: the renamed tab is re-keyed too', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));

@@ -96,16 +96,18 @@ function planRenames(
     const staying = HOOKS.filter((h) => next.hooks[h.id].sheet.toLowerCase() === oldName.toLowerCase() && !moving.includes(h.id)).map(
       (h) => h.id,
     );
-    // Sheets refuses a second tab whose name differs only in case, so a tab given such a name is renamed even when empty.
-    const recased = [...targets].some((t) => t.toLowerCase() === oldName.toLowerCase());
-    if (!sheet || (rows === 0 && !recased)) {
+    // Sheets refuses a second tab whose name differs only in case, so a tab given such a name is renamed, even when
+    // empty, and even when other hooks of the tab move elsewhere: the hooks of the new spelling keep the tab.
+    const recased = [...targets].find((t) => t.toLowerCase() === oldName.toLowerCase());
+    if (!sheet || (rows === 0 && recased === undefined)) {
       for (const target of targets)
         plan.changes.push(`${names(moving.filter((id) => next.hooks[id].sheet === target))} will write to "${target}".`);
       continue;
     }
-    const target = [...targets][0];
-    const existing = target.toLowerCase() === oldName.toLowerCase() ? null : spreadsheet.getSheetByName(target);
-    if (targets.size === 1 && staying.length === 0 && !existing) {
+    const target = recased ?? [...targets][0];
+    const existing = recased !== undefined ? null : spreadsheet.getSheetByName(target);
+    const renaming = (targets.size === 1 || recased !== undefined) && staying.length === 0 && !existing;
+    if (renaming) {
       plan.changes.push(`"${oldName}" is renamed "${target}" with its ${count(rows)} ${rows === 1 ? 'row' : 'rows'}.`);
       plan.steps.push(() => {
         sheet.setName(target);
@@ -114,9 +116,11 @@ function planRenames(
         store.deleteJson(KEYS.layoutPrefix + oldName);
       });
       renamed.set(target.toLowerCase(), { sheet, oldName });
-      continue;
     }
+    // The rows stay on the tab, under its new name when it was renamed.
+    const home = renaming ? target : oldName;
     for (const t of targets) {
+      if (renaming && t === target) continue;
       const who = names(moving.filter((id) => next.hooks[id].sheet === t));
       const why = staying.length
         ? `which ${names(staying)} still ${staying.length === 1 ? 'uses' : 'use'}`
@@ -124,7 +128,7 @@ function planRenames(
           ? `because "${t}" already exists${store.layout(t).header || Object.keys(store.layout(t).fields).length ? ' (the rows of both now share it from here on)' : ''}`
           : 'because its hooks now write to different sheets';
       plan.changes.push(
-        `${who} will write to "${t}"; ${rows === 1 ? 'the row written so far stays' : `the ${count(rows)} rows written so far stay`} on "${oldName}", ${why}.`,
+        `${who} will write to "${t}"; ${rows === 1 ? 'the row written so far stays' : `the ${count(rows)} rows written so far stay`} on "${home}", ${why}.`,
       );
     }
   }

@@ -492,6 +492,32 @@ describe('the pipeline, delivery by delivery', () => {
     expect(h.fields('Pipeline')[0]).toMatchObject({ Status: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
 
+  it('a batch that goes event by event (one proves two rows one lead) writes each new lead on a row of its own, below an update in place', () => {
+    const h = twoRowsOfOneLead();
+    h.post([otherContact(8, 'lee@example.com', '+4915100000008')]);
+    const leeUpdated = {
+      ...payload('contact-updated')[0],
+      id: 8,
+      email: 'lee@example.com',
+      phoneNumber: '+4915100000008',
+      previewId: 'contact_8',
+    };
+    // A new lead, an update of the lead on the last row, another new lead, then the event that joins the first two rows.
+    const batch = [
+      otherContact(6, 'ola@example.com', '+4915112345678'),
+      leeUpdated,
+      otherContact(7, 'kai@example.com', '+4915187654321'),
+      ...payload('outcome-added'),
+    ];
+    expect(h.post(batch).ok).toBe(true);
+    expect(h.fields('Pipeline').map((r) => [r['Contact id'], r.Status])).toEqual([
+      [5, 'Sale'],
+      [8, 'Qualified'],
+      [6, 'Potential'],
+      [7, 'Potential'],
+    ]);
+  });
+
   it('a batch whose every event proves two rows one lead merges them once', () => {
     const h = twoRowsOfOneLead();
     const again = { ...payload('outcome-added')[0], updatedAt: '2025-05-15T09:00:00.000Z', id: 'outcome-2' };

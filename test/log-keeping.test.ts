@@ -100,6 +100,13 @@ describe('replay reproduces the request', () => {
     expect(JSON.stringify(h.runtime.peek('Webhook log')!.values)).not.toContain(h.token);
   });
 
+  it('a form-encoded delivery with the token in its body and no URL parameters has only its content type in the Request cell', () => {
+    const h = startApp();
+    const body = `token=${h.token}&payload=${encodeURIComponent(JSON.stringify(payload('contact-created')))}`;
+    expect(h.post(body, { contentType: FORM, token: null }).results[0]).toMatchObject({ action: 'appended' });
+    expect(logRows(h)[0].Request).toBe(FORM);
+  });
+
   it('a form-encoded delivery routed by ?hook= replays as it came: unrouted, then written once its hook is named', () => {
     const h = startApp();
     const first = h.post(`payload=${encodeURIComponent(JSON.stringify([bare]))}`, { contentType: FORM, query: 'hook=Mystery' });

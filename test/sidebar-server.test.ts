@@ -133,6 +133,36 @@ describe('saveSettings and previewSettings', () => {
         expect(h.app.call<any>('editor', fn, input)).toEqual({ ok: false, error: 'Settings must be an object; nothing was saved.' });
     expect(scriptProperties(h).settings).toBe(saved);
   });
+
+  it('settings longer than one property value are kept in chunks, and a shorter save leaves no chunk of the longer one behind', () => {
+    const h = startApp();
+    const settingsKeys = () => Object.keys(scriptProperties(h)).filter((k) => k === 'settings' || k.startsWith('settings#'));
+    const chunks = (n: number) => Array.from({ length: n }, (_, i) => `settings#${i}`);
+    const current = h.app.call<any>('editor', 'getSidebarState').settings;
+    /** Every hook's columns spelt out, each label with `suffix`: the longer the suffix, the longer the stored settings. */
+    const labelled = (suffix: string) => {
+      const s = JSON.parse(JSON.stringify(current));
+      for (const id of Object.keys(s.hooks))
+        s.hooks[id].columns = s.hooks[id].columns.map((c: any) => ({ ...c, label: `${c.label}${suffix}` }));
+      return s;
+    };
+    const label = () => h.app.call<any>('editor', 'getSidebarState').settings.hooks.callBooked.columns[0].label as string;
+
+    expect(h.saveSettings(labelled(' (as iClosed sends it, kept)')).ok).toBe(true);
+    const long = settingsKeys().length;
+    expect(settingsKeys()).toEqual(chunks(long));
+    expect(h.saveSettings(labelled(' (kept)')).ok).toBe(true);
+    const shorter = settingsKeys().length;
+    expect(shorter).toBeLessThan(long);
+    expect(settingsKeys()).toEqual(chunks(shorter));
+    // Read back whole: a chunk left from the longer save would be read on, and the settings would not parse.
+    expect(label()).toBe(`${current.hooks.callBooked.columns[0].label} (kept)`);
+
+    const plain = JSON.parse(JSON.stringify(current));
+    for (const id of Object.keys(plain.hooks)) plain.hooks[id].columns = null;
+    expect(h.saveSettings(plain).ok).toBe(true);
+    expect(settingsKeys()).toEqual(['settings']);
+  });
 });
 
 const REPLAY_OPTIONS = 'replayDeliveries takes nothing (replay all) or { limit, after } with whole numbers.';

@@ -133,6 +133,47 @@ describe('unticking a column', () => {
     expect(previewThenSave(h, { hooks: { callBooked: { ...s } } })).toContain('"Call booked": "Meeting link" is shown again.');
     expect(isHidden()).toBe(false);
   });
+
+  it('reads the header twice in a save that hides a column: to plan the change, and once after its steps', () => {
+    const h = startApp();
+    h.post(booking(1, 'a@example.com'));
+    const s = hookSettings(h, 'callBooked');
+    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
+    const headerReads: string[] = [];
+    h.runtime.observeCalls((key, self: any) => {
+      if (key === 'Range.getValues' && self.getSheet().getName() === 'Call booked' && self.getRow() === 1)
+        headerReads.push(self.getA1Notation());
+    });
+    try {
+      expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(headerReads).toHaveLength(2);
+    const column = h.header('Call booked').indexOf('Meeting link') + 1;
+    expect(h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column))).toBe(true);
+  });
+
+  it("keeps the header as it stands, a user's unlabelled column included: the next delivery confirms it without reading the whole row", () => {
+    const h = startApp();
+    h.post(booking(1, 'a@example.com'));
+    h.asUser((ss) => ss.getSheetByName('Call booked')!.insertColumnAfter(2));
+    const s = hookSettings(h, 'callBooked');
+    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
+    expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
+    const lastColumnAsked: string[] = [];
+    h.runtime.observeCalls((key, self: any) => {
+      if (key === 'Sheet.getLastColumn' && self.getName() === 'Call booked') lastColumnAsked.push(key);
+    });
+    try {
+      expect(h.post(booking(2, 'b@example.com')).results[0]).toMatchObject({ action: 'appended', row: 3 });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(lastColumnAsked).toEqual([]);
+    const column = h.header('Call booked').indexOf('Meeting link') + 1;
+    expect(h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column))).toBe(true);
+  });
 });
 
 describe('a new sheet name', () => {

@@ -275,24 +275,18 @@ function planSheet(
       sheet.getRange(2, otherColumn, dataRows, 1).setValues(otherNow.map((v) => [textCell(String(v))]));
     if (rekeyed && rowKeyColumn !== undefined) sheet.getRange(2, rowKeyColumn, dataRows, 1).setValues(rekeyed.map((k) => [textCell(k)]));
     for (const m of moves) sheet.moveColumns(sheet.getRange(1, m.from), m.destination);
-    if (visibility.length) {
-      const finalHeader = sheet
-        .getRange(1, 1, 1, sheet.getLastColumn())
-        .getValues()[0]
-        .map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
-      const at = headerIndex(finalHeader);
-      for (const v of visibility) {
-        const column = at.get(v.label);
-        if (column === undefined) continue;
-        if (v.hide) sheet.hideColumns(column);
-        else sheet.showColumns(column);
-      }
-    }
-    // The layout with the header as it now stands, so the next delivery needs no header read.
+    // The header as it now stands: where each column went, and the layout the next delivery checks without a header read.
     const finalHeader = sheet
       .getRange(1, 1, 1, sheet.getLastColumn())
       .getValues()[0]
       .map((c) => String(cellToFieldValue(c as CellValue) ?? ''));
+    const at = headerIndex(finalHeader);
+    for (const v of visibility) {
+      const column = at.get(v.label);
+      if (column === undefined) continue;
+      if (v.hide) sheet.hideColumns(column);
+      else sheet.showColumns(column);
+    }
     store.setLayout(name, { fields, header: finalHeader });
   });
   return null;

@@ -1,19 +1,12 @@
 /** The sidebar's server side: its entry points, its state, saving and applying settings, and test deliveries. */
 import { hookDefaultColumns } from '../core/columns';
-import { flattenEvent, isPlainObject } from '../core/flatten';
+import { isPlainObject } from '../core/flatten';
+import { hookFieldInfos } from '../core/hook-fields';
 import { exampleFields, HOOKS, hookById, isHookId, type HookDefinition, type HookId } from '../core/hooks';
 import { activityEntries, hookDeliveryStats, LOG_STATS_WIDTH } from '../core/log-stats';
 import type { PostResponse } from '../core/results';
 import { defaultHookSettings, normalizeSettings, SettingsError, type HookSettings, type Settings } from '../core/settings';
-import type {
-  FieldInfo,
-  HookState,
-  PreviewResult,
-  SaveResult,
-  SelfTestReport,
-  SidebarState,
-  TestDeliveryResult,
-} from '../core/sidebar-api';
+import type { HookState, PreviewResult, SaveResult, SelfTestReport, SidebarState, TestDeliveryResult } from '../core/sidebar-api';
 import { APP_VERSION } from '../core/version';
 import { capacityNow } from './capacity';
 import { seenFields } from './field-memory';
@@ -64,23 +57,6 @@ export function runSelfTest(): SelfTestReport {
   return selfTest();
 }
 
-/** Every field the sidebar offers for a hook: documented first, then seen in deliveries. */
-function hookFields(store: ScriptStore, hook: HookDefinition): FieldInfo[] {
-  const example = new Map(flattenEvent(hook.example[0]).map((f) => [f.path, f.value]));
-  const documented: FieldInfo[] = exampleFields(hook).map((path) => ({ path, example: preview(example.get(path)), seen: false }));
-  const known = new Set(documented.map((f) => f.path));
-  const seen = seenFields(store, hook.id)
-    .filter((p) => !known.has(p))
-    .map((path) => ({ path, example: '', seen: true }));
-  return [...documented, ...seen];
-}
-
-function preview(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
 /** The defaults of a hook with its columns spelt out, for "reset to defaults". */
 function expandedDefaults(hook: HookDefinition): HookSettings {
   return { ...defaultHookSettings(hook.id), columns: hookDefaultColumns(hook) };
@@ -111,7 +87,7 @@ function sidebarState(store: ScriptStore, webhook: SidebarState['webhook']): Sid
       name: hook.name,
       settings: settings.hooks[hook.id],
       defaults: expandedDefaults(hook),
-      fields: hookFields(store, hook),
+      fields: hookFieldInfos(hook, seenFields(store, hook.id)),
       lastDeliveryAt: s && s.last ? s.last.toISOString() : null,
       deliveriesToday: s ? s.today : 0,
     };

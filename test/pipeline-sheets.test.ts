@@ -518,6 +518,31 @@ describe('the pipeline, delivery by delivery', () => {
     ]);
   });
 
+  it('a Funnel report shorter than the one before (a new week) leaves the rows below it blank', () => {
+    const h = startApp({ virtualTime: true });
+    h.runtime.setTime(Date.UTC(2026, 0, 7, 12, 0, 0)); // a Wednesday
+    // A lead created now (leads count in the week they were created), from `source`.
+    const fromSource = (id: number, source: string) => {
+      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
+      return {
+        ...c,
+        createdAt: new Date(h.runtime.now()).toISOString(),
+        tracking: { ...c.tracking, utm_source: source, first_utm_source: source },
+      };
+    };
+    h.post([fromSource(11, 'google'), fromSource(12, 'bing'), fromSource(13, 'newsletter')]);
+    const before = funnelValues(h);
+    const filled = (rows: unknown[][]) => rows.filter((r) => r.some((v) => v !== '')).length;
+    h.runtime.advanceTime(7 * 24 * 60 * 60 * 1000); // the next week: this week's breakdown has one source, not three
+    h.post([fromSource(14, 'google')]);
+    const after = funnelValues(h);
+    expect(filled(after)).toBeLessThan(filled(before));
+    const lastFilled = after.map((r) => r.some((v) => v !== '')).lastIndexOf(true);
+    expect(lastFilled + 1).toBeLessThan(before.length);
+    // Every row below the new report is blank, to the width of the old one.
+    for (const row of after.slice(lastFilled + 1, before.length)) expect(row).toEqual(new Array(before[0].length).fill(''));
+  });
+
   it('a batch whose every event proves two rows one lead merges them once', () => {
     const h = twoRowsOfOneLead();
     const again = { ...payload('outcome-added')[0], updatedAt: '2025-05-15T09:00:00.000Z', id: 'outcome-2' };

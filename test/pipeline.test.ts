@@ -495,6 +495,12 @@ describe('switch and safety', () => {
     const res = h.post(payload('contact-updated'));
     expect(res).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
     expect(h.fields('Contact updated')).toHaveLength(1);
-    expect(String(h.rows('Webhook log')[1].Message)).toContain('Pipeline not updated:');
+    const message = String(h.rows('Webhook log')[1].Message);
+    expect(message).toContain('Pipeline not updated:');
+    // The execution log (Cloud Logging on the platform) says the same, for whoever looks at the script's executions.
+    const errors = h.runtime.logs.filter((l) => l.source === 'console' && l.level === 'error').map((l) => l.message);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Pipeline update failed: \S/);
+    expect(message).toContain(errors[0].slice('Pipeline update failed: '.length));
   });
 });

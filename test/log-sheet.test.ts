@@ -239,6 +239,16 @@ describe('a batch of log rows', () => {
     expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it("with a short body beside one of two cells: one write for the batch, the short row's second body cell blank", () => {
+    const h = startApp();
+    const wide = 'w'.repeat(50_000);
+    const calls = rangeCallsOn(h, LOG, () => postBatch(h, [callBooked('b'), wide]));
+    expect(calls.filter((c) => c.startsWith('Range.setValues'))).toEqual(['Range.setValues A2:J3']);
+    const values = h.runtime.peek(LOG)!.values;
+    expect(values[1].slice(8, 10)).toEqual([expect.stringContaining('"uuid":"b"'), '']);
+    expect(values[2].slice(8).join('')).toBe(wide);
+  });
+
   it('that fails inside the grid (a log narrower than a body) adds no rows: each row is written on its own', () => {
     const h = startApp();
     h.post(callBooked('a'));
@@ -334,6 +344,24 @@ describe('replay reads the log as the user left it', () => {
     expect(reads).toBe(1);
     expect(h.rows('Call booked')).toHaveLength(n);
     expect(h.rows('Pipeline')).toHaveLength(1); // the twelve calls are one person's
+  });
+
+  it('when the log cannot be opened again to mark a replayed row, the row stays the record: nothing is kept a second time in script properties', () => {
+    const h = startApp();
+    unroutedThenNamed(h, 'r1');
+    let opens = 0;
+    h.runtime.observeCalls((key, _self, args) => {
+      // The replay opens the log once to read it; the second look (to mark the row) fails.
+      if (key === 'Spreadsheet.getSheetByName' && args[0] === LOG && ++opens === 2) throw scriptError(h, 'Service Spreadsheets timed out');
+    });
+    try {
+      expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: 1, outcomes: ['appended'] });
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['r1']);
+    expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
+    expect(logRows(h)).toHaveLength(1);
   });
 
   it('with the Body header renamed, the body is still read from its column', () => {

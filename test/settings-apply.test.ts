@@ -154,6 +154,24 @@ describe('unticking a column', () => {
     expect(h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column))).toBe(true);
   });
 
+  it('looks up each sheet once in a save that moves no hook to another sheet', () => {
+    const h = startApp();
+    h.post(booking(1, 'a@example.com'));
+    const s = hookSettings(h, 'callBooked');
+    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
+    const asked: unknown[] = [];
+    h.runtime.observeCalls((key, _self, args) => {
+      if (key === 'Spreadsheet.getSheetByName') asked.push(args[0]);
+    });
+    try {
+      expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(asked.filter((name) => name === 'Call booked')).toHaveLength(1);
+    expect(asked.every((name) => typeof name === 'string')).toBe(true);
+  });
+
   it("keeps the header as it stands, a user's unlabelled column included: the next delivery confirms it without reading the whole row", () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));

@@ -586,6 +586,21 @@ describe('the pipeline, delivery by delivery', () => {
     expect(rows[0]).toMatchObject({ Outcome: 'Sale', 'Lead keys': 'email:zogiji@example.com id:5 phone:+1234567890' });
   });
 
+  it('a Lead keys cell a user retyped with spaces around its keys, its state cleared: the lead restarts from those keys and no empty one', () => {
+    const h = startApp();
+    h.post(payload('contact-created'));
+    const keysCol = pipelineColumn(h, 'Lead keys');
+    h.asUser((s) => {
+      const sheet = s.getSheetByName('Pipeline')!;
+      sheet.getRange(2, pipelineColumn(h, 'Lead state')).setValue('');
+      sheet.getRange(2, keysCol).setValue('  email:zogiji@example.com  id:5  phone:+1234567890 ');
+    });
+    const byPhone = payload('outcome-added');
+    Object.assign(byPhone[0], { contactId: null, email: null, phoneNumber: '+1234567890' });
+    expect(h.post(byPhone).ok).toBe(true);
+    expect(h.fields('Pipeline').map((r) => r['Lead keys'])).toEqual(['email:zogiji@example.com id:5 phone:+1234567890']);
+  });
+
   it('ids that differ only in case are two leads, and an event with no id, email or phone joins no lead', () => {
     const h = startApp();
     h.post([otherContact(5, 'first@example.com', '+4915100000001')].map((e) => ({ ...e, id: 'lead-Ab' })));

@@ -616,16 +616,99 @@ describe('the pipeline, delivery by delivery', () => {
     );
   });
 
-  it('a Funnel count stored without its buckets starts the count again instead of failing the pipeline', () => {
+  it.each([
+    ['without its buckets', { version: 1 }],
+    ['with buckets that are not an object', { version: 1, buckets: 'week:2026-01-05' }],
+  ])('a Funnel count stored %s starts the count again instead of failing the pipeline', (_label, stored) => {
     const h = startApp();
     h.runtime.execute('editor', () =>
       (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
         .getScriptProperties()
-        .setProperty('pipeline/funnel', JSON.stringify({ version: 1 })),
+        .setProperty('pipeline/funnel', JSON.stringify(stored)),
     );
     expect(h.post(payload('contact-created')).ok).toBe(true);
     expect(String(h.rows('Webhook log')[0].Message)).not.toContain('Pipeline not updated');
     expect(funnelValues(h).find((r) => r[0] === 'Leads')?.[1]).toBe(1);
+  });
+
+  it("the revenue chart grows with a new source; a user's chart on the Funnel sheet keeps its range; a known source makes no chart call", () => {
+    const h = startApp();
+    const fromSource = (id: number, source: string) => {
+      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
+      return { ...c, tracking: { ...c.tracking, utm_source: source, first_utm_source: source } };
+    };
+    h.post([fromSource(11, 'google')]);
+    h.asUser((s) => {
+      const funnel = s.getSheetByName('Funnel')!;
+      funnel.insertChart(funnel.newChart().asPieChart().addRange(funnel.getRange('M10:N12')).setPosition(40, 1, 0, 0).build());
+    });
+    const ranges = () =>
+      h.asUser((s) =>
+        s
+          .getSheetByName('Funnel')!
+          .getCharts()
+          .map((c) => c.getRanges().map((r) => r.getA1Notation())),
+      );
+    const before = ranges();
+    const chartCalls: string[] = [];
+    h.runtime.observeCalls((key) => {
+      if (key === 'Sheet.getCharts' || key === 'Sheet.updateChart') chartCalls.push(key);
+    });
+    try {
+      h.post([fromSource(12, 'google')]); // the same source: the revenue table keeps its rows
+      expect(chartCalls).toEqual([]);
+      h.post([fromSource(13, 'newsletter')]); // a new source: one more row for the revenue chart
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    const after = ranges();
+    expect(after[2]).toEqual(['M10:N12']);
+    expect(after[1]).not.toEqual(before[1]);
+    expect(after[1][0]).toMatch(/^M3:N\d+$/);
+    expect(Number(after[1][0].split(':N')[1])).toBe(Number(before[1][0].split(':N')[1]) + 1);
+  });
+
+  it("a Funnel sheet whose layout was never stored (an earlier version's) and a user's chart without data take a new source without failing", () => {
+    const h = startApp();
+    const fromSource = (id: number, source: string) => {
+      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
+      return { ...c, tracking: { ...c.tracking, utm_source: source, first_utm_source: source } };
+    };
+    h.post([fromSource(11, 'google')]);
+    h.post([fromSource(12, 'bing')]);
+    h.asUser((s) => {
+      const funnel = s.getSheetByName('Funnel')!;
+      funnel.insertChart(funnel.newChart().asPieChart().setPosition(40, 1, 0, 0).build());
+    });
+    h.post([fromSource(13, 'newsletter')]);
+    h.runtime.execute('editor', () =>
+      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
+        .getScriptProperties()
+        .deleteProperty('pipeline/funnelLayout'),
+    );
+    h.post([fromSource(14, 'partner')]);
+    expect(
+      h
+        .rows('Webhook log')
+        .map((r) => String(r.Message))
+        .filter((m) => m.includes('Pipeline not updated')),
+    ).toEqual([]);
+    expect(funnelValues(h).find((r) => r[0] === 'Leads')?.[1]).toBe(4);
+  });
+
+  it("an event reads only its own lead's row, not every row of the Pipeline sheet", () => {
+    const h = startApp();
+    h.post([11, 12, 13].map((id) => otherContact(id, `lead${id}@example.com`, `+49151000000${id}`)));
+    const rowsRead: number[] = [];
+    h.runtime.observeCalls((key, self: any) => {
+      if (key === 'Range.getValues' && self.getSheet().getName() === 'Pipeline' && self.getRow() >= 2) rowsRead.push(self.getRow());
+    });
+    try {
+      h.post([{ ...otherContact(12, 'lead12@example.com', '+4915100000012'), firstName: 'Renamed' }]);
+    } finally {
+      h.runtime.observeCalls(null);
+    }
+    expect(rowsRead).toEqual([3]);
   });
 
   it('a new Funnel sheet gets its two charts, titled and without legends, and percent columns', () => {

@@ -1,5 +1,5 @@
 /** The Pipeline and Funnel sheets through the built bundle: the hidden state column, stored layouts, the Funnel grid growing, and the rebuild's edges. */
-import { payload, propertyKeysWritten as keysWritten, startApp, type Harness } from './helpers/harness';
+import { payload, propertyKeysIn, propertyKeysWritten as keysWritten, startApp, type Harness } from './helpers/harness';
 
 /** Column number (1-based) of a Pipeline header label. */
 function pipelineColumn(h: Harness, label: string): number {
@@ -543,6 +543,30 @@ describe('the pipeline, delivery by delivery', () => {
     for (const row of after.slice(lastFilled + 1, before.length)) expect(row).toEqual(new Array(before[0].length).fill(''));
   });
 
+  it('a Funnel report that grew without a new source, then shrank, leaves no line of the taller one behind', () => {
+    const h = startApp({ virtualTime: true });
+    h.runtime.setTime(Date.UTC(2026, 0, 7, 12, 0, 0)); // a Wednesday
+    const fromCampaign = (id: number, campaign: string) => {
+      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
+      return {
+        ...c,
+        createdAt: new Date(h.runtime.now()).toISOString(),
+        tracking: { ...c.tracking, utm_source: 'google', first_utm_source: 'google', utm_campaign: campaign, first_utm_campaign: campaign },
+      };
+    };
+    const filledRows = () => funnelValues(h).filter((r) => r.some((v) => v !== '')).length;
+    h.post([fromCampaign(11, 'spring')]);
+    h.post([fromCampaign(12, 'summer')]); // one more campaign line in each period; the revenue rows stay
+    const tallest = filledRows();
+    h.runtime.advanceTime(7 * 24 * 60 * 60 * 1000); // next week: this week has one campaign again
+    h.post([fromCampaign(13, 'spring')]);
+    const after = funnelValues(h);
+    expect(filledRows()).toBeLessThan(tallest);
+    const lastFilled = after.map((r) => r.some((v) => v !== '')).lastIndexOf(true);
+    expect(after.slice(lastFilled + 1).every((r) => r.every((v) => v === ''))).toBe(true);
+    expect(after.filter((r) => String(r[0]).startsWith('This week') && r[2] === 'summer')).toEqual([]);
+  });
+
   it('a batch whose every event proves two rows one lead merges them once', () => {
     const h = twoRowsOfOneLead();
     const again = { ...payload('outcome-added')[0], updatedAt: '2025-05-15T09:00:00.000Z', id: 'outcome-2' };
@@ -631,7 +655,7 @@ describe('the pipeline, delivery by delivery', () => {
     expect(funnelValues(h).find((r) => r[0] === 'Leads')?.[1]).toBe(1);
   });
 
-  it("the revenue chart grows with a new source; a user's chart on the Funnel sheet keeps its range; a known source makes no chart call", () => {
+  it("the revenue chart grows with a new source; a user's chart on the Funnel sheet keeps its range; a known source changes no chart and no stored layout", () => {
     const h = startApp();
     const fromSource = (id: number, source: string) => {
       const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
@@ -651,16 +675,21 @@ describe('the pipeline, delivery by delivery', () => {
       );
     const before = ranges();
     const chartCalls: string[] = [];
-    h.runtime.observeCalls((key) => {
+    const layoutWrites: string[] = [];
+    h.runtime.observeCalls((key, _self, args) => {
       if (key === 'Sheet.getCharts' || key === 'Sheet.updateChart') chartCalls.push(key);
+      layoutWrites.push(...propertyKeysIn(key, args).filter((k) => k === 'pipeline/funnelLayout'));
     });
     try {
-      h.post([fromSource(12, 'google')]); // the same source: the revenue table keeps its rows
+      // The same source: the revenue table and the report keep their rows, so neither the charts nor the stored layout change.
+      h.post([fromSource(12, 'google')]);
       expect(chartCalls).toEqual([]);
+      expect(layoutWrites).toEqual([]);
       h.post([fromSource(13, 'newsletter')]); // a new source: one more row for the revenue chart
     } finally {
       h.runtime.observeCalls(null);
     }
+    expect(layoutWrites).toEqual(['pipeline/funnelLayout']);
     const after = ranges();
     expect(after[2]).toEqual(['M10:N12']);
     expect(after[1]).not.toEqual(before[1]);

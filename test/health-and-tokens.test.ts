@@ -1,6 +1,6 @@
 /** The health answer to a GET, and the copy of the tokens kept in the script cache: what a stale or missing copy does to a delivery. */
 import { invokeWebApp } from '../local/webapp';
-import { payload, startApp, type Harness } from './helpers/harness';
+import { payload, setScriptProperty, startApp, type Harness } from './helpers/harness';
 
 const TOKENS_CACHE_KEY = 'webhook.tokens';
 
@@ -8,14 +8,6 @@ const health = (h: Harness, query = ''): Record<string, unknown> =>
   JSON.parse(invokeWebApp(h.app, { method: 'GET', url: `/exec${query ? `?${query}` : ''}` }).body);
 
 const scriptCache = (h: Harness) => h.runtime.globals().CacheService as GoogleAppsScript.Cache.CacheService;
-
-function setScriptProperty(h: Harness, key: string, value: string | null): void {
-  h.runtime.execute('editor', () => {
-    const props = (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties();
-    if (value === null) props.deleteProperty(key);
-    else props.setProperty(key, value);
-  });
-}
 
 describe('the health answer', () => {
   it('says what the app is and that it is set up; the queue only to a caller with the token', () => {

@@ -1,7 +1,7 @@
 /** The Webhook log sheet (layout check, wide bodies, batch rows past the grid, the near-limit trim, replay reads), the daily capacity sample and the self-test's report. */
 import * as vm from 'node:vm';
 import { writtenText } from '../src/core/values';
-import { APOSTROPHE_WORLDS, payload, propertyKeysIn, startApp, type Harness } from './helpers/harness';
+import { APOSTROPHE_WORLDS, observingCalls, payload, propertyKeysIn, startApp, type Harness } from './helpers/harness';
 
 const LOG = 'Webhook log';
 const props = (h: Harness) => h.runtime.toJSON().properties.script;
@@ -25,14 +25,13 @@ function scriptError(h: Harness, message: string): Error {
 /** Every call a delivery makes to a range of `sheet`, as "method A1". */
 function rangeCallsOn(h: Harness, sheet: string, run: () => void): string[] {
   const seen: string[] = [];
-  h.runtime.observeCalls((key, self: any) => {
-    if (key.startsWith('Range.') && self.getSheet().getName() === sheet) seen.push(`${key} ${self.getA1Notation()}`);
-  });
-  try {
-    run();
-  } finally {
-    h.runtime.observeCalls(null);
-  }
+  observingCalls(
+    h,
+    (key, self) => {
+      if (key.startsWith('Range.') && self.getSheet().getName() === sheet) seen.push(`${key} ${self.getA1Notation()}`);
+    },
+    run,
+  );
   return seen;
 }
 
@@ -83,11 +82,13 @@ describe('the self-test', () => {
     const h = startApp();
     const before = h.sheetNames();
     const scratch: string[] = [];
-    h.runtime.observeCalls((key, _self, args) => {
-      if (key === 'Spreadsheet.insertSheet') scratch.push(String(args[0]));
-    });
-    const report = h.app.call<any>('editor', 'runSelfTest');
-    h.runtime.observeCalls(null);
+    const report = observingCalls(
+      h,
+      (key, _self, args) => {
+        if (key === 'Spreadsheet.insertSheet') scratch.push(String(args[0]));
+      },
+      () => h.app.call<any>('editor', 'runSelfTest'),
+    );
     expect(scratch).toHaveLength(report.cases.length);
     for (const name of scratch) expect(name).toMatch(/^iclosed-selftest-[0-9a-f]{8}$/);
     expect(new Set(scratch).size).toBe(scratch.length);
@@ -131,11 +132,13 @@ describe('the daily capacity sample', () => {
     h.post(callBooked('a'));
     const history = props(h)['capacity/history'];
     h.runtime.advanceTime(24 * 60 * 60 * 1000);
-    h.runtime.observeCalls((key) => {
-      if (key === 'Spreadsheet.getSheets') throw scriptError(h, 'Service Spreadsheets timed out while accessing document');
-    });
-    const answer = h.post(callBooked('b'));
-    h.runtime.observeCalls(null);
+    const answer = observingCalls(
+      h,
+      (key) => {
+        if (key === 'Spreadsheet.getSheets') throw scriptError(h, 'Service Spreadsheets timed out while accessing document');
+      },
+      () => h.post(callBooked('b')),
+    );
     expect(answer.ok).toBe(true);
     expect(answer.results.map((r: any) => r.action)).toEqual(['appended']);
     expect(logRows(h).map((r) => r.Outcome)).toEqual(['appended', 'appended']);
@@ -333,14 +336,14 @@ describe('replay reads the log as the user left it', () => {
         .setValues(Array.from({ length: n }, () => ['Call booked'])),
     );
     let reads = 0;
-    h.runtime.observeCalls((key) => {
-      if (key === 'Properties.getProperties' || key === 'Properties.getProperty') reads += 1;
-    });
-    try {
-      expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: n, remaining: 0 });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const replayed = observingCalls(
+      h,
+      (key) => {
+        if (key === 'Properties.getProperties' || key === 'Properties.getProperty') reads += 1;
+      },
+      () => h.app.call<any>('editor', 'replayDeliveries', {}),
+    );
+    expect(replayed).toMatchObject({ replayed: n, remaining: 0 });
     expect(reads).toBe(1);
     expect(h.rows('Call booked')).toHaveLength(n);
     expect(h.rows('Pipeline')).toHaveLength(1); // the twelve calls are one person's
@@ -350,15 +353,16 @@ describe('replay reads the log as the user left it', () => {
     const h = startApp();
     unroutedThenNamed(h, 'r1');
     let opens = 0;
-    h.runtime.observeCalls((key, _self, args) => {
-      // The replay opens the log once to read it; the second look (to mark the row) fails.
-      if (key === 'Spreadsheet.getSheetByName' && args[0] === LOG && ++opens === 2) throw scriptError(h, 'Service Spreadsheets timed out');
-    });
-    try {
-      expect(h.app.call<any>('editor', 'replayDeliveries', {})).toMatchObject({ replayed: 1, outcomes: ['appended'] });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const replayed = observingCalls(
+      h,
+      (key, _self, args) => {
+        // The replay opens the log once to read it; the second look (to mark the row) fails.
+        if (key === 'Spreadsheet.getSheetByName' && args[0] === LOG && ++opens === 2)
+          throw scriptError(h, 'Service Spreadsheets timed out');
+      },
+      () => h.app.call<any>('editor', 'replayDeliveries', {}),
+    );
+    expect(replayed).toMatchObject({ replayed: 1, outcomes: ['appended'] });
     expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['r1']);
     expect(Object.keys(props(h)).filter((k) => k.startsWith('unlogged/'))).toEqual([]);
     expect(logRows(h)).toHaveLength(1);
@@ -376,13 +380,15 @@ describe('replay reads the log as the user left it', () => {
   it('when the replayed row cannot be updated, the replay still reports what it wrote; the row stays replayable', () => {
     const h = startApp();
     unroutedThenNamed(h, 'r2');
-    h.runtime.observeCalls((key, self: any, args) => {
-      if (key === 'Sheet.getRange' && self.getName() === LOG && args[1] === 4 && args[3] === 4) {
-        throw scriptError(h, 'Service Spreadsheets failed while accessing document');
-      }
-    });
-    const result = h.app.call<any>('editor', 'replayDeliveries', {});
-    h.runtime.observeCalls(null);
+    const result = observingCalls(
+      h,
+      (key, self, args) => {
+        if (key === 'Sheet.getRange' && self.getName() === LOG && args[1] === 4 && args[3] === 4) {
+          throw scriptError(h, 'Service Spreadsheets failed while accessing document');
+        }
+      },
+      () => h.app.call<any>('editor', 'replayDeliveries', {}),
+    );
     expect(result).toEqual({ replayed: 1, remaining: 0, lastRow: 2, outcomes: ['appended'] });
     expect(h.rows('Call booked').map((r) => r['Call id'])).toEqual(['r2']);
     expect(logRows(h).map((r) => r.Outcome)).toEqual(['unrouted']);
@@ -450,15 +456,13 @@ describe('a log that cannot take a row', () => {
 
   it('nor the script properties: the sender is told the delivery was not kept, and why', () => {
     const h = logAtTheCellLimit();
-    h.runtime.observeCalls((key, _self, args) => {
-      if (propertyKeysIn(key, args).some((k) => k.startsWith('unlogged/'))) throw scriptError(h, 'Property storage quota exceeded.');
-    });
-    let answer: any;
-    try {
-      answer = h.post(callBooked('b'));
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const answer = observingCalls(
+      h,
+      (key, _self, args) => {
+        if (propertyKeysIn(key, args).some((k) => k.startsWith('unlogged/'))) throw scriptError(h, 'Property storage quota exceeded.');
+      },
+      () => h.post(callBooked('b')),
+    );
     expect(answer.ok).toBe(false);
     expect(answer.error.code).toBe('not_kept');
     expect(answer.error.message).toContain('; script properties: Property storage quota exceeded.');

@@ -1,5 +1,5 @@
 /** Finding an event's row on a hook sheet: the key and fingerprint search where users moved or added columns, keys that differ only in case, and what a search costs. */
-import { APOSTROPHE_WORLDS, payload, startApp, type Harness } from './helpers/harness';
+import { APOSTROPHE_WORLDS, observingCalls, payload, startApp, type Harness } from './helpers/harness';
 
 const SHEET = 'Call booked';
 
@@ -17,15 +17,14 @@ function columnOf(h: Harness, label: string): number {
 /** Every counted call `fn` makes, as "Class.method" (calls on a sheet or range of another sheet left out). */
 function callsOn(h: Harness, sheet: string, fn: () => void): string[] {
   const seen: string[] = [];
-  h.runtime.observeCalls((key, self: any) => {
-    const owner = key.startsWith('Sheet.') ? self : key.startsWith('Range.') ? self.getSheet() : null;
-    if (owner === null || owner.getName() === sheet) seen.push(key);
-  });
-  try {
-    fn();
-  } finally {
-    h.runtime.observeCalls(null);
-  }
+  observingCalls(
+    h,
+    (key, self) => {
+      const owner = key.startsWith('Sheet.') ? self : key.startsWith('Range.') ? self.getSheet() : null;
+      if (owner === null || owner.getName() === sheet) seen.push(key);
+    },
+    fn,
+  );
   return seen;
 }
 

@@ -126,14 +126,31 @@ export function propertyKeysIn(key: string, args: unknown[]): string[] {
   return [];
 }
 
-/** Script property keys written (setProperty or setProperties) while `fn` runs. */
-export function propertyKeysWritten(h: Harness, fn: () => void): string[] {
-  const keys: string[] = [];
-  h.runtime.observeCalls((key, _self, args) => keys.push(...propertyKeysIn(key, args)));
+/** What an observer is given for each counted service call, after the call returned: "Class.method", its receiver and its arguments. */
+export type CallObserver = (key: string, self: any, args: unknown[]) => void;
+
+/** Runs `fn` with `observer` seeing every counted service call; the observer is removed afterwards, also when `fn` throws. */
+export function observingCalls<T>(h: Harness, observer: CallObserver, fn: () => T): T {
+  h.runtime.observeCalls(observer);
   try {
-    fn();
+    return fn();
   } finally {
     h.runtime.observeCalls(null);
   }
+}
+
+/** Sets a script property as another execution would (null deletes it), outside the app's own code. */
+export function setScriptProperty(h: Harness, key: string, value: string | null): void {
+  h.runtime.execute('editor', () => {
+    const props = (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService).getScriptProperties();
+    if (value === null) props.deleteProperty(key);
+    else props.setProperty(key, value);
+  });
+}
+
+/** Script property keys written (setProperty or setProperties) while `fn` runs. */
+export function propertyKeysWritten(h: Harness, fn: () => void): string[] {
+  const keys: string[] = [];
+  observingCalls(h, (key, _self, args) => keys.push(...propertyKeysIn(key, args)), fn);
   return keys;
 }

@@ -1,5 +1,13 @@
 /** The Pipeline and Funnel sheets through the built bundle: the hidden state column, stored layouts, the Funnel grid growing, and the rebuild's edges. */
-import { payload, propertyKeysIn, propertyKeysWritten as keysWritten, startApp, type Harness } from './helpers/harness';
+import {
+  observingCalls,
+  payload,
+  propertyKeysIn,
+  propertyKeysWritten as keysWritten,
+  setScriptProperty,
+  startApp,
+  type Harness,
+} from './helpers/harness';
 
 /** Column number (1-based) of a Pipeline header label. */
 function pipelineColumn(h: Harness, label: string): number {
@@ -13,6 +21,12 @@ function property(h: Harness, key: string): any {
   );
   return text === null ? null : JSON.parse(text);
 }
+
+/** Rows of a sheet's values with any cell filled. */
+const filledRows = (rows: unknown[][]): number => rows.filter((r) => r.some((v) => v !== '')).length;
+
+/** The index of the last row of a sheet's values with any cell filled (-1 for none). */
+const lastFilledRow = (rows: unknown[][]): number => rows.map((r) => r.some((v) => v !== '')).lastIndexOf(true);
 
 /** The Funnel sheet's values with dates masked (the refresh time). */
 function funnelValues(h: Harness): unknown[][] {
@@ -94,16 +108,16 @@ describe('the Funnel sheet', () => {
       funnel.deleteRows(height + 1, funnel.getMaxRows() - height);
     });
     let failures = 0;
-    h.runtime.observeCalls((key, self) => {
-      if (key !== 'Range.setValues' || (self as GoogleAppsScript.Spreadsheet.Range).getSheet().getName() !== 'Funnel') return;
-      failures += 1;
-      throw new Error('Service Spreadsheets failed while accessing document.');
-    });
-    try {
-      expect(h.post(payload('contact-updated'))).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const answer = observingCalls(
+      h,
+      (key, self) => {
+        if (key !== 'Range.setValues' || self.getSheet().getName() !== 'Funnel') return;
+        failures += 1;
+        throw new Error('Service Spreadsheets failed while accessing document.');
+      },
+      () => h.post(payload('contact-updated')),
+    );
+    expect(answer).toMatchObject({ ok: true, results: [{ action: 'appended' }] });
     expect(failures).toBe(1);
     expect(property(h, 'pipeline/funnelLayout').height).toBe(height);
     expect(h.runtime.peek('Funnel')!.maxRows).toBe(height);
@@ -205,15 +219,14 @@ describe('rebuildPipeline', () => {
     const h = journey();
     expect(rebuild(h, { restart: true, limit: 2 })).toMatchObject({ done: false, processed: 2 });
     const logReads: number[] = [];
-    h.runtime.observeCalls((key, self) => {
-      const range = self as GoogleAppsScript.Spreadsheet.Range;
-      if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1) logReads.push(range.getRow());
-    });
-    try {
-      expect(rebuild(h)).toMatchObject({ done: true, processed: 10, leads: 1 });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const result = observingCalls(
+      h,
+      (key, range: GoogleAppsScript.Spreadsheet.Range) => {
+        if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1) logReads.push(range.getRow());
+      },
+      () => rebuild(h),
+    );
+    expect(result).toMatchObject({ done: true, processed: 10, leads: 1 });
     expect(logReads).toEqual([4]);
   });
 
@@ -236,16 +249,14 @@ describe('rebuild limits', () => {
 
   /** Runs a rebuild whose read of the Webhook log's rows takes `ms` of the clock. */
   function rebuildTaking(h: Harness, ms: number): any {
-    h.runtime.observeCalls((key, self) => {
-      const range = self as GoogleAppsScript.Spreadsheet.Range;
-      if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1 && range.getNumColumns() > 7)
-        h.runtime.advanceTime(ms);
-    });
-    try {
-      return h.app.call<any>('editor', 'rebuildPipeline', { restart: true });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    return observingCalls(
+      h,
+      (key, range: GoogleAppsScript.Spreadsheet.Range) => {
+        if (key === 'Range.getValues' && range.getSheet().getName() === 'Webhook log' && range.getRow() > 1 && range.getNumColumns() > 7)
+          h.runtime.advanceTime(ms);
+      },
+      () => h.app.call<any>('editor', 'rebuildPipeline', { restart: true }),
+    );
   }
 
   it('a batch reads no more rows than its limit, also when it goes on to the next sheet', () => {
@@ -441,6 +452,20 @@ describe('the pipeline, delivery by delivery', () => {
     return { ...payload('contact-created')[0], id, email, phoneNumber: phone, previewId: `contact_${id}` };
   }
 
+  /**
+   * Another person from UTM `source` (and `campaign`, when given); created at `createdAt` when given, since leads count
+   * in the week and month they were created (the example's own date is in 2025).
+   */
+  function trackedContact(id: number, source: string, campaign?: string, createdAt?: number): any {
+    const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
+    const campaigns = campaign === undefined ? {} : { utm_campaign: campaign, first_utm_campaign: campaign };
+    return {
+      ...c,
+      ...(createdAt === undefined ? {} : { createdAt: new Date(createdAt).toISOString() }),
+      tracking: { ...c.tracking, utm_source: source, first_utm_source: source, ...campaigns },
+    };
+  }
+
   /** One person on two Pipeline rows: a call known by email only, then the contact known by id and phone only. */
   function twoRowsOfOneLead(): Harness {
     const h = startApp();
@@ -521,23 +546,14 @@ describe('the pipeline, delivery by delivery', () => {
   it('a Funnel report shorter than the one before (a new week) leaves the rows below it blank', () => {
     const h = startApp({ virtualTime: true });
     h.runtime.setTime(Date.UTC(2026, 0, 7, 12, 0, 0)); // a Wednesday
-    // A lead created now (leads count in the week they were created), from `source`.
-    const fromSource = (id: number, source: string) => {
-      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
-      return {
-        ...c,
-        createdAt: new Date(h.runtime.now()).toISOString(),
-        tracking: { ...c.tracking, utm_source: source, first_utm_source: source },
-      };
-    };
+    const fromSource = (id: number, source: string) => trackedContact(id, source, undefined, h.runtime.now());
     h.post([fromSource(11, 'google'), fromSource(12, 'bing'), fromSource(13, 'newsletter')]);
     const before = funnelValues(h);
-    const filled = (rows: unknown[][]) => rows.filter((r) => r.some((v) => v !== '')).length;
     h.runtime.advanceTime(7 * 24 * 60 * 60 * 1000); // the next week: this week's breakdown has one source, not three
     h.post([fromSource(14, 'google')]);
     const after = funnelValues(h);
-    expect(filled(after)).toBeLessThan(filled(before));
-    const lastFilled = after.map((r) => r.some((v) => v !== '')).lastIndexOf(true);
+    expect(filledRows(after)).toBeLessThan(filledRows(before));
+    const lastFilled = lastFilledRow(after);
     expect(lastFilled + 1).toBeLessThan(before.length);
     // Every row below the new report is blank, to the width of the old one.
     for (const row of after.slice(lastFilled + 1, before.length)) expect(row).toEqual(new Array(before[0].length).fill(''));
@@ -546,23 +562,15 @@ describe('the pipeline, delivery by delivery', () => {
   it('a Funnel report that grew without a new source, then shrank, leaves no line of the taller one behind', () => {
     const h = startApp({ virtualTime: true });
     h.runtime.setTime(Date.UTC(2026, 0, 7, 12, 0, 0)); // a Wednesday
-    const fromCampaign = (id: number, campaign: string) => {
-      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
-      return {
-        ...c,
-        createdAt: new Date(h.runtime.now()).toISOString(),
-        tracking: { ...c.tracking, utm_source: 'google', first_utm_source: 'google', utm_campaign: campaign, first_utm_campaign: campaign },
-      };
-    };
-    const filledRows = () => funnelValues(h).filter((r) => r.some((v) => v !== '')).length;
+    const fromCampaign = (id: number, campaign: string) => trackedContact(id, 'google', campaign, h.runtime.now());
     h.post([fromCampaign(11, 'spring')]);
     h.post([fromCampaign(12, 'summer')]); // one more campaign line in each period; the revenue rows stay
-    const tallest = filledRows();
+    const tallest = filledRows(funnelValues(h));
     h.runtime.advanceTime(7 * 24 * 60 * 60 * 1000); // next week: this week has one campaign again
     h.post([fromCampaign(13, 'spring')]);
     const after = funnelValues(h);
-    expect(filledRows()).toBeLessThan(tallest);
-    const lastFilled = after.map((r) => r.some((v) => v !== '')).lastIndexOf(true);
+    expect(filledRows(after)).toBeLessThan(tallest);
+    const lastFilled = lastFilledRow(after);
     expect(after.slice(lastFilled + 1).every((r) => r.every((v) => v === ''))).toBe(true);
     expect(after.filter((r) => String(r[0]).startsWith('This week') && r[2] === 'summer')).toEqual([]);
   });
@@ -645,11 +653,7 @@ describe('the pipeline, delivery by delivery', () => {
     ['with buckets that are not an object', { version: 1, buckets: 'week:2026-01-05' }],
   ])('a Funnel count stored %s starts the count again instead of failing the pipeline', (_label, stored) => {
     const h = startApp();
-    h.runtime.execute('editor', () =>
-      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
-        .getScriptProperties()
-        .setProperty('pipeline/funnel', JSON.stringify(stored)),
-    );
+    setScriptProperty(h, 'pipeline/funnel', JSON.stringify(stored));
     expect(h.post(payload('contact-created')).ok).toBe(true);
     expect(String(h.rows('Webhook log')[0].Message)).not.toContain('Pipeline not updated');
     expect(funnelValues(h).find((r) => r[0] === 'Leads')?.[1]).toBe(1);
@@ -657,10 +661,7 @@ describe('the pipeline, delivery by delivery', () => {
 
   it("the revenue chart grows with a new source; a user's chart on the Funnel sheet keeps its range; a known source changes no chart and no stored layout", () => {
     const h = startApp();
-    const fromSource = (id: number, source: string) => {
-      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
-      return { ...c, tracking: { ...c.tracking, utm_source: source, first_utm_source: source } };
-    };
+    const fromSource = (id: number, source: string) => trackedContact(id, source);
     h.post([fromSource(11, 'google')]);
     h.asUser((s) => {
       const funnel = s.getSheetByName('Funnel')!;
@@ -676,19 +677,20 @@ describe('the pipeline, delivery by delivery', () => {
     const before = ranges();
     const chartCalls: string[] = [];
     const layoutWrites: string[] = [];
-    h.runtime.observeCalls((key, _self, args) => {
-      if (key === 'Sheet.getCharts' || key === 'Sheet.updateChart') chartCalls.push(key);
-      layoutWrites.push(...propertyKeysIn(key, args).filter((k) => k === 'pipeline/funnelLayout'));
-    });
-    try {
-      // The same source: the revenue table and the report keep their rows, so neither the charts nor the stored layout change.
-      h.post([fromSource(12, 'google')]);
-      expect(chartCalls).toEqual([]);
-      expect(layoutWrites).toEqual([]);
-      h.post([fromSource(13, 'newsletter')]); // a new source: one more row for the revenue chart
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    observingCalls(
+      h,
+      (key, _self, args) => {
+        if (key === 'Sheet.getCharts' || key === 'Sheet.updateChart') chartCalls.push(key);
+        layoutWrites.push(...propertyKeysIn(key, args).filter((k) => k === 'pipeline/funnelLayout'));
+      },
+      () => {
+        // The same source: the revenue table and the report keep their rows, so neither the charts nor the stored layout change.
+        h.post([fromSource(12, 'google')]);
+        expect(chartCalls).toEqual([]);
+        expect(layoutWrites).toEqual([]);
+        h.post([fromSource(13, 'newsletter')]); // a new source: one more row for the revenue chart
+      },
+    );
     expect(layoutWrites).toEqual(['pipeline/funnelLayout']);
     const after = ranges();
     expect(after[2]).toEqual(['M10:N12']);
@@ -699,10 +701,7 @@ describe('the pipeline, delivery by delivery', () => {
 
   it("a Funnel sheet whose layout was never stored (an earlier version's) and a user's chart without data take a new source without failing", () => {
     const h = startApp();
-    const fromSource = (id: number, source: string) => {
-      const c = otherContact(id, `lead${id}@example.com`, `+49151000000${id}`);
-      return { ...c, tracking: { ...c.tracking, utm_source: source, first_utm_source: source } };
-    };
+    const fromSource = (id: number, source: string) => trackedContact(id, source);
     h.post([fromSource(11, 'google')]);
     h.post([fromSource(12, 'bing')]);
     h.asUser((s) => {
@@ -710,11 +709,7 @@ describe('the pipeline, delivery by delivery', () => {
       funnel.insertChart(funnel.newChart().asPieChart().setPosition(40, 1, 0, 0).build());
     });
     h.post([fromSource(13, 'newsletter')]);
-    h.runtime.execute('editor', () =>
-      (h.runtime.globals().PropertiesService as GoogleAppsScript.Properties.PropertiesService)
-        .getScriptProperties()
-        .deleteProperty('pipeline/funnelLayout'),
-    );
+    setScriptProperty(h, 'pipeline/funnelLayout', null);
     h.post([fromSource(14, 'partner')]);
     expect(
       h
@@ -729,14 +724,13 @@ describe('the pipeline, delivery by delivery', () => {
     const h = startApp();
     h.post([11, 12, 13].map((id) => otherContact(id, `lead${id}@example.com`, `+49151000000${id}`)));
     const rowsRead: number[] = [];
-    h.runtime.observeCalls((key, self: any) => {
-      if (key === 'Range.getValues' && self.getSheet().getName() === 'Pipeline' && self.getRow() >= 2) rowsRead.push(self.getRow());
-    });
-    try {
-      h.post([{ ...otherContact(12, 'lead12@example.com', '+4915100000012'), firstName: 'Renamed' }]);
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    observingCalls(
+      h,
+      (key, self) => {
+        if (key === 'Range.getValues' && self.getSheet().getName() === 'Pipeline' && self.getRow() >= 2) rowsRead.push(self.getRow());
+      },
+      () => h.post([{ ...otherContact(12, 'lead12@example.com', '+4915100000012'), firstName: 'Renamed' }]),
+    );
     expect(rowsRead).toEqual([3]);
   });
 

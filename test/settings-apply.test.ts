@@ -3,7 +3,7 @@
  * row, a new order moves the columns, an unticked column is hidden with its data, a new sheet name renames
  * the tab, a field promoted from Other fields is filled. Through the built bundle in the local runtime.
  */
-import { payload, startApp, type Harness } from './helpers/harness';
+import { observingCalls, payload, startApp, type Harness } from './helpers/harness';
 
 type Columns = Array<{ field: string; include: boolean; label: string; typing: string; inOtherFields?: boolean }>;
 
@@ -118,56 +118,63 @@ describe('a new column order', () => {
 });
 
 describe('unticking a column', () => {
+  /** Call booked's settings with its "Meeting link" column unticked. */
+  function meetingLinkUnticked(h: Harness): unknown {
+    const s = hookSettings(h, 'callBooked');
+    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
+    return { hooks: { callBooked: { ...s, columns: hidden } } };
+  }
+
+  /** Whether the user sees the "Meeting link" column of Call booked hidden. */
+  function meetingLinkHidden(h: Harness): boolean {
+    const column = h.header('Call booked').indexOf('Meeting link') + 1;
+    return h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column));
+  }
+
   it('hides it with its data; ticking it again shows it', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));
     const s = hookSettings(h, 'callBooked');
-    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
-    expect(previewThenSave(h, { hooks: { callBooked: { ...s, columns: hidden } } })).toContain(
+    expect(previewThenSave(h, meetingLinkUnticked(h))).toContain(
       '"Call booked": "Meeting link" is hidden; its data stays (tick it to show it again).',
     );
-    const column = h.header('Call booked').indexOf('Meeting link') + 1;
-    const isHidden = () => h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column));
-    expect(isHidden()).toBe(true);
+    expect(meetingLinkHidden(h)).toBe(true);
     expect(h.rows('Call booked')[0]['Meeting link']).toBe('https://app.iclosed.io/e/strategy-session');
     expect(previewThenSave(h, { hooks: { callBooked: { ...s } } })).toContain('"Call booked": "Meeting link" is shown again.');
-    expect(isHidden()).toBe(false);
+    expect(meetingLinkHidden(h)).toBe(false);
   });
 
   it('reads the header twice in a save that hides a column: to plan the change, and once after its steps', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));
-    const s = hookSettings(h, 'callBooked');
-    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
     const headerReads: string[] = [];
-    h.runtime.observeCalls((key, self: any) => {
-      if (key === 'Range.getValues' && self.getSheet().getName() === 'Call booked' && self.getRow() === 1)
-        headerReads.push(self.getA1Notation());
-    });
-    try {
-      expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const settings = meetingLinkUnticked(h);
+    const saved = observingCalls(
+      h,
+      (key, self) => {
+        if (key === 'Range.getValues' && self.getSheet().getName() === 'Call booked' && self.getRow() === 1)
+          headerReads.push(self.getA1Notation());
+      },
+      () => h.saveSettings(settings),
+    );
+    expect(saved.ok).toBe(true);
     expect(headerReads).toHaveLength(2);
-    const column = h.header('Call booked').indexOf('Meeting link') + 1;
-    expect(h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column))).toBe(true);
+    expect(meetingLinkHidden(h)).toBe(true);
   });
 
   it('looks up each sheet once in a save that moves no hook to another sheet', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));
-    const s = hookSettings(h, 'callBooked');
-    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
     const asked: unknown[] = [];
-    h.runtime.observeCalls((key, _self, args) => {
-      if (key === 'Spreadsheet.getSheetByName') asked.push(args[0]);
-    });
-    try {
-      expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const settings = meetingLinkUnticked(h);
+    const saved = observingCalls(
+      h,
+      (key, _self, args) => {
+        if (key === 'Spreadsheet.getSheetByName') asked.push(args[0]);
+      },
+      () => h.saveSettings(settings),
+    );
+    expect(saved.ok).toBe(true);
     expect(asked.filter((name) => name === 'Call booked')).toHaveLength(1);
     expect(asked.every((name) => typeof name === 'string')).toBe(true);
   });
@@ -176,21 +183,18 @@ describe('unticking a column', () => {
     const h = startApp();
     h.post(booking(1, 'a@example.com'));
     h.asUser((ss) => ss.getSheetByName('Call booked')!.insertColumnAfter(2));
-    const s = hookSettings(h, 'callBooked');
-    const hidden = (s.columns as Columns).map((c) => (c.field === 'event.location' ? { ...c, include: false } : c));
-    expect(h.saveSettings({ hooks: { callBooked: { ...s, columns: hidden } } }).ok).toBe(true);
+    expect(h.saveSettings(meetingLinkUnticked(h)).ok).toBe(true);
     const lastColumnAsked: string[] = [];
-    h.runtime.observeCalls((key, self: any) => {
-      if (key === 'Sheet.getLastColumn' && self.getName() === 'Call booked') lastColumnAsked.push(key);
-    });
-    try {
-      expect(h.post(booking(2, 'b@example.com')).results[0]).toMatchObject({ action: 'appended', row: 3 });
-    } finally {
-      h.runtime.observeCalls(null);
-    }
+    const answer = observingCalls(
+      h,
+      (key, self) => {
+        if (key === 'Sheet.getLastColumn' && self.getName() === 'Call booked') lastColumnAsked.push(key);
+      },
+      () => h.post(booking(2, 'b@example.com')),
+    );
+    expect(answer.results[0]).toMatchObject({ action: 'appended', row: 3 });
     expect(lastColumnAsked).toEqual([]);
-    const column = h.header('Call booked').indexOf('Meeting link') + 1;
-    expect(h.asUser((ss) => ss.getSheetByName('Call booked')!.isColumnHiddenByUser(column))).toBe(true);
+    expect(meetingLinkHidden(h)).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 /** The fields the sidebar offers for a hook: documented first, each with a short example, then those seen in deliveries. */
 import { flattenEvent } from './flatten';
-import { exampleFields, type HookDefinition } from './hooks';
+import type { HookDefinition } from './hooks';
 import type { FieldInfo } from './sidebar-api';
 
 /** The longest example the sidebar shows whole; a longer one is cut short. */
@@ -8,8 +8,12 @@ const EXAMPLE_CHARS = 60;
 
 /** Every field the sidebar offers for `hook`: its documented fields, then `seen` paths the documentation lacks (an older version may have stored one since documented). */
 export function hookFieldInfos(hook: HookDefinition, seen: readonly string[]): FieldInfo[] {
-  const example = new Map(flattenEvent(hook.example[0]).map((f) => [f.path, f.value]));
-  const documented: FieldInfo[] = exampleFields(hook).map((path) => ({ path, example: examplePreview(example.get(path)), seen: false }));
+  // The documented fields are the example's own, in its order (exampleFields flattens the same event).
+  const documented: FieldInfo[] = flattenEvent(hook.example[0]).map((f) => ({
+    path: f.path,
+    example: examplePreview(f.value),
+    seen: false,
+  }));
   const known = new Set(documented.map((f) => f.path));
   const extra = seen.filter((p) => !known.has(p)).map((path) => ({ path, example: '', seen: true }));
   return [...documented, ...extra];
